@@ -1,0 +1,33 @@
+# jobtrend: every target creates .venv on demand and installs the project into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint run bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## the whole pipeline offline, on simulated boards served from 127.0.0.1
+	$(BIN)/jobtrend demo --out demo-out
+
+test: $(STAMP)  ## the test suite (PostgreSQL too when JOBTREND_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+run: $(STAMP)  ## the daemon, with your config
+	$(BIN)/jobtrend run
+
+bench: $(STAMP)  ## benchmarks (not part of the tests)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache

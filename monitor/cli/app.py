@@ -1,0 +1,85 @@
+"""What every command shares: the loaded config, clock, database and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from monitor.errors import JobtrendError
+
+if TYPE_CHECKING:
+    from monitor.clock import Clock
+    from monitor.config import Config
+    from monitor.db import Database
+    from monitor.tagging import Tagger
+
+
+class RunFailed(click.ClickException):
+    """A run or send failed (exit code 1)."""
+
+    exit_code = 1
+
+
+class BadUsage(click.ClickException):
+    """A usage or config error (exit code 2)."""
+
+    exit_code = 2
+
+
+class JobtrendGroup(click.Group):
+    """Turns jobtrend's own errors into one clear line and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except JobtrendError as exc:
+            error = BadUsage if exc.exit_code == 2 else RunFailed
+            raise error(str(exc)) from None
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+
+
+class App:
+    """Lazily loaded pieces, so a command pays only for what it uses."""
+
+    def __init__(self, config_path: str | None) -> None:
+        self.config_path = config_path
+
+    @cached_property
+    def config(self) -> Config:
+        from monitor.config import load
+
+        return load(self.config_path)
+
+    @cached_property
+    def clock(self) -> Clock:
+        from monitor.clock import Clock
+
+        return Clock.from_env(self.config.zone)
+
+    @cached_property
+    def db(self) -> Database:
+        from monitor.db import Database
+
+        return Database(self.config.database_url)
+
+    @cached_property
+    def tagger(self) -> Tagger:
+        from monitor.tagging import Tagger
+
+        return Tagger(self.config.tags)
+
+
+def print_json(value: Any) -> None:
+    """JSON on stdout, Korean kept readable."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)

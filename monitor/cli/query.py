@@ -1,0 +1,203 @@
+"""``jobtrend query`` and ``jobtrend chart``: the numbers as a table, JSON, CSV or a chart."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from monitor.cli.app import App, console, print_json
+from monitor.tables import metric_value, print_table
+
+if TYPE_CHECKING:
+    from monitor.metrics import Row
+
+FIELDS = (
+    "period",
+    "term",
+    "tag",
+    "active",
+    "new",
+    "share",
+    "share_low",
+    "share_high",
+    "jobs_total",
+    "too_few",
+    "partial",
+)
+
+
+def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters shared by query and chart."""
+    options = [
+        click.argument("terms", nargs=-1, required=True),
+        click.option(
+            "--since", metavar="PERIOD", help="First period: YYYY-MM-DD, YYYY-Www or YYYY-MM."
+        ),
+        click.option("--until", metavar="PERIOD", help="Last period (inclusive), same forms."),
+        click.option(
+            "--by", type=click.Choice(["day", "week", "month"]), default="week", show_default=True
+        ),
+        click.option(
+            "--metric",
+            type=click.Choice(["share", "active", "new"]),
+            default="share",
+            show_default=True,
+            help="The number shown in the table and chart (JSON carries all).",
+        ),
+        click.option(
+            "--source",
+            "sources",
+            multiple=True,
+            metavar="NAME",
+            help="Only these sources (repeat).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def run_query(
+    app: App,
+    terms: Sequence[str],
+    since: str | None,
+    until: str | None,
+    by: str,
+    sources: Sequence[str],
+) -> list[Row]:
+    from monitor.metrics import TrendQuery, trend
+    from monitor.periods import default_window, parse_bound
+
+    today = app.clock.today()
+    default_start, default_end = default_window(today, by)  # type: ignore[arg-type]
+    start = parse_bound(since, "--since")[0] if since else default_start
+    end = parse_bound(until, "--until")[1] if until else default_end
+    if since and not until:
+        end = max(end, start)
+    if start > end:
+        from monitor.errors import UsageError
+
+        raise UsageError(f"--since {since} is after --until {until}.")
+    query = TrendQuery(terms=list(terms), start=start, end=end, by=by, sources=list(sources))  # type: ignore[arg-type]
+    with app.db.session() as session:
+        return trend(session, app.clock, app.config.tags, query)
+
+
+def print_csv(rows: Sequence[Row]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row.as_dict())
+
+
+@click.command()
+@query_options
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV rows.")
+@click.pass_obj
+def query(
+    app: App,
+    terms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    by: str,
+    metric: str,
+    sources: tuple[str, ...],
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """How many jobs mention each TERM, period by period.
+
+    A TERM naming a tag (its key, label or an alias: llm, "멀티모달 LLM") uses the tag;
+    anything else is searched in the stored text with the same matching rules. Default: the
+    last 26 weeks, weekly, as a share of all jobs.
+    """
+    if as_json and as_csv:
+        raise click.UsageError("Choose one of --json and --csv.")
+    rows = run_query(app, terms, since, until, by, sources)
+    if as_json:
+        print_json([row.as_dict() for row in rows])
+    elif as_csv:
+        print_csv(rows)
+    elif not rows:
+        console(stderr=True).print("No data yet for that range: run `jobtrend scrape` first.")
+    else:
+        print_table(rows, list(dict.fromkeys(terms)), metric)
+
+
+def default_chart_name(terms: Sequence[str]) -> str:
+    slug = "-".join(re.sub(r"[^\w]+", "_", term).strip("_") for term in terms) or "chart"
+    return f"jobtrend-{slug[:80]}.png"
+
+
+@click.command()
+@query_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="PNG or SVG file (default: jobtrend-<terms>.png).",
+)
+@click.pass_obj
+def chart(
+    app: App,
+    terms: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    by: str,
+    metric: str,
+    sources: tuple[str, ...],
+    output: str | None,
+) -> None:
+    """Draw a trend chart of TERMs (PNG or SVG)."""
+    from datetime import date
+
+    from reports.charts import Point, Series, render_chart
+
+    rows = run_query(app, terms, since, until, by, sources)
+    unique_terms = list(dict.fromkeys(terms))
+    series = []
+    for term in unique_terms:
+        points = []
+        for row in rows:
+            if row.term != term:
+                continue
+            start = _period_start(row.period, by)
+            value = metric_value(row, metric)
+            points.append(
+                Point(
+                    period=start,
+                    value=value,
+                    low=row.share_low if metric == "share" else None,
+                    high=row.share_high if metric == "share" else None,
+                    partial=row.partial,
+                    too_few=row.too_few,
+                )
+            )
+        series.append(Series(label=term, points=tuple(points)))
+    path = Path(output or default_chart_name(unique_terms))
+    subtitle_bits = [f"sources: {', '.join(sources)}" if sources else "all sources"]
+    subtitle_bits.append(f"as of {app.clock.today():%Y-%m-%d}")
+    title = " / ".join(unique_terms)
+    written = render_chart(
+        series, path, title=title, metric=metric, by=by, subtitle=" · ".join(subtitle_bits)
+    )
+    console(stderr=True).print(f"wrote {written}")
+    del date
+
+
+def _period_start(label: str, by: str) -> Any:
+    from monitor.periods import parse_bound
+
+    return parse_bound(label, "period")[0]
+
+
+def register(group: click.Group) -> None:
+    group.add_command(query)
+    group.add_command(chart)

@@ -1,0 +1,88 @@
+"""``jobtrend scrape``: one pass over the sources with a progress bar and a summary table."""
+
+from __future__ import annotations
+
+import click
+
+from monitor.cli.app import App, console, print_json
+
+STATUS_STYLE = {
+    "ok": "green",
+    "partial": "yellow",
+    "unchanged": "cyan",
+    "suspect": "yellow",
+    "failed": "bold red",
+}
+
+
+@click.command()
+@click.option("--source", "names", multiple=True, metavar="NAME", help="Only this source (repeat).")
+@click.option("--json", "as_json", is_flag=True, help="Print the run results as JSON.")
+@click.pass_obj
+def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
+    """Scrape the configured sources once (or only --source NAME ...).
+
+    Exits 1 when any source failed; the others are stored all the same.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+    from rich.text import Text
+
+    from monitor.pipeline import SourceResult
+    from monitor.pipeline import scrape as run_scrape
+
+    err = console(stderr=True)
+    progress = Progress(
+        TextColumn("[bold]scraping"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    )
+    task = progress.add_task("", total=None)
+
+    def started(total: int) -> None:
+        progress.update(task, total=total)
+
+    def done(result: SourceResult) -> None:
+        progress.update(task, advance=1, description=f"{result.name}: {result.status}")
+        if not err.is_terminal and not as_json:
+            err.print(f"{result.name}: {result.status}")
+
+    with progress:
+        results = run_scrape(
+            app.config, app.db, app.clock, app.tagger, names, on_start=started, on_done=done
+        )
+
+    if as_json:
+        print_json([result.__dict__ for result in results])
+    else:
+        table = Table(title=f"scrape at {app.clock.now():%Y-%m-%d %H:%M} UTC")
+        for column in ("source", "kind", "status"):
+            table.add_column(column)
+        for column in ("returned", "new", "closed", "skipped"):
+            table.add_column(column, justify="right")
+        table.add_column("error", overflow="fold")
+        for r in results:
+            style = STATUS_STYLE.get(r.status, "")
+            table.add_row(
+                Text(r.name),
+                r.kind,
+                Text(r.status, style=style),
+                str(r.returned),
+                str(r.new),
+                str(r.closed),
+                str(r.skipped),
+                Text(r.error or ""),
+            )
+        console().print(table)
+    failed = [r.name for r in results if r.status == "failed"]
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(scrape)

@@ -1,0 +1,148 @@
+"""``jobtrend tags``: the taxonomy, why a text matches, and re-tagging stored history."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from monitor.cli.app import App, console, print_json
+from monitor.errors import UsageError
+
+
+@click.group()
+def tags() -> None:
+    """The topic taxonomy."""
+
+
+@tags.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def list_tags(app: App, as_json: bool) -> None:
+    """List the tags with their aliases, groups, exclusions and implications."""
+    from rich.table import Table
+    from rich.text import Text
+
+    taxonomy = app.config.tags
+    rows: list[dict[str, Any]] = [
+        {
+            "tag": key,
+            "label": tag.label,
+            "any": list(tag.any),
+            "all": [list(group) for group in tag.all],
+            "exclude": list(tag.exclude),
+            "implies": list(tag.implies),
+        }
+        for key, tag in sorted(taxonomy.items())
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table(title="tags")
+    for column in ("tag", "label", "any", "all", "exclude", "implies"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            Text(str(row["tag"])),
+            Text(str(row["label"])),
+            Text(", ".join(row["any"])),
+            Text(" + ".join("(" + " | ".join(g) + ")" for g in row["all"])),
+            Text(", ".join(row["exclude"])),
+            Text(", ".join(row["implies"])),
+        )
+    console().print(table)
+
+
+def _explain(app: App, text: str) -> dict[str, Any]:
+    hits = app.tagger.explain(text)
+    found = {
+        key: [{"alias": m.alias, "start": m.start, "end": m.end} for m in hit.matches]
+        for key, hit in hits.items()
+    }
+    implied = {key: hit.implied_by for key, hit in hits.items() if hit.implied_by}
+    return {"tags": found, "implied_by": implied}
+
+
+def _line_text(line: str, number: int, source: str) -> str:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        raise UsageError(f"{source} line {number} is not JSON.") from None
+    if isinstance(record, dict) and isinstance(record.get("text"), str):
+        return record["text"]
+    if isinstance(record, dict) and isinstance(record.get("title"), str):
+        return f"{record['title']}\n{record.get('description') or ''}"
+    raise UsageError(
+        f"{source} line {number} has neither a 'text' field nor 'title' + 'description'."
+    )
+
+
+@tags.command("explain")
+@click.argument("text", required=False)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+    help='JSONL file: one {"text"} or {"title", "description"} per line (\'-\' for stdin).',
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON (one object per line with --file)."
+)
+@click.pass_obj
+def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None:
+    """Show which tags TEXT matches and which alias matched where (code-point offsets)."""
+    if (text is None) == (file is None):
+        raise UsageError("Give a TEXT or --file FILE, not both.")
+    if file is not None:
+        stream = sys.stdin if file == "-" else Path(file).open(encoding="utf-8")  # noqa: SIM115
+        with stream:
+            for number, line in enumerate(stream, start=1):
+                if not line.strip():
+                    continue
+                result = _explain(app, _line_text(line, number, file))
+                if as_json:
+                    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+                else:
+                    click.echo(f"{number}: {', '.join(result['tags']) or '(no tags)'}")
+        return
+    assert text is not None
+    result = _explain(app, text)
+    if as_json:
+        print_json(result)
+        return
+    from rich.text import Text
+
+    out = console()
+    if not result["tags"]:
+        out.print("no tags match")
+        return
+    for key, hits in result["tags"].items():
+        label = app.config.tags[key].label if key in app.config.tags else key
+        if key in result["implied_by"]:
+            out.print(Text(f"{key} ({label}): implied by {result['implied_by'][key]}"))
+            continue
+        where = "; ".join(
+            f"{h['alias']!r} at {h['start']}-{h['end']} {text[h['start'] : h['end']]!r}"
+            for h in hits
+        )
+        out.print(Text(f"{key} ({label}): {where}"))
+
+
+@tags.command("retag")
+@click.pass_obj
+def retag(app: App) -> None:
+    """Re-tag every stored posting with the current taxonomy and rebuild the counts."""
+    from monitor.retag import retag_all
+
+    with app.db.session() as session:
+        changed, total = retag_all(session, app.tagger, app.clock)
+    console(stderr=True).print(
+        f"re-tagged {total} postings; {changed} changed tags; counts rebuilt"
+    )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(tags)

@@ -1,0 +1,202 @@
+"""The numbers: active, new and share per term and period, with Wilson intervals.
+
+active(term, period) is the mean over the period's counted days of the distinct jobs active
+that day with the term; days before the first run of the selected sources are left out, and a
+period still running counts only its days up to today (``partial``). new is the sum of daily
+new; jobs_total is active(all jobs); share = active / jobs_total with a Wilson 95% interval;
+``too_few`` when active < 5.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from monitor.aggregate import Counts, compute_daily
+from monitor.clock import Clock
+from monitor.errors import UsageError
+from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
+from monitor.periods import By, Period, periods_between
+from monitor.tagging import resolve_term
+from monitor.taxonomy import TagDef
+
+TOO_FEW = 5
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Row:
+    period: str
+    term: str
+    tag: str | None
+    active: float
+    new: int
+    share: float | None
+    share_low: float | None
+    share_high: float | None
+    jobs_total: float
+    too_few: bool
+    partial: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class TrendQuery:
+    terms: Sequence[str]
+    start: date
+    end: date
+    by: By = "week"
+    sources: Sequence[str] = ()
+
+
+def wilson(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion; accepts the real (mean) counts."""
+    if total <= 0:
+        return (0.0, 0.0)
+    p = min(max(successes / total, 0.0), 1.0)
+    denom = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denom
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def source_ids(session: Session, names: Sequence[str]) -> list[int]:
+    rows = dict(
+        session.execute(select(Source.name, Source.id).where(Source.name.in_(list(names)))).all()
+    )
+    missing = [name for name in names if name not in rows]
+    if missing:
+        raise UsageError(
+            f"No source named {missing[0]!r} has been scraped yet; see `jobtrend status`."
+        )
+    return [rows[name] for name in names]
+
+
+def first_run_day(session: Session, clock: Clock, ids: Sequence[int] | None) -> date | None:
+    query = select(func.min(ScrapeRun.started_at)).where(ScrapeRun.status != "failed")
+    if ids is not None:
+        query = query.where(ScrapeRun.source_id.in_(list(ids)))
+    first = session.scalar(query)
+    return clock.local_day(first) if first is not None else None
+
+
+def _stored_counts(session: Session, start: date, end: date, tags: Sequence[str]) -> Counts:
+    span = (end - start).days + 1
+    counts = Counts(start, end, {}, {}, {})
+    query = select(DailyCount.day, DailyCount.tag, DailyCount.active, DailyCount.new).where(
+        DailyCount.source_id == ALL_SOURCES,
+        DailyCount.tag.in_([*tags, ALL_TAGS]),
+        DailyCount.day >= start,
+        DailyCount.day <= end,
+    )
+    for day, tag, active, new in session.execute(query):
+        key = (tag, ALL_SOURCES)
+        counts.active.setdefault(key, [0] * span)[(day - start).days] = active
+        counts.new.setdefault(key, [0] * span)[(day - start).days] = new
+    return counts
+
+
+def matching_postings(session: Session, term: str, ids: Sequence[int] | None) -> list[int]:
+    """Postings whose title or description contain ``term`` by the tagger's rules."""
+    from monitor.tagging import term_matches
+
+    needle = term.strip()
+    pattern = f"%{_escape_like(needle)}%"
+    query = select(Posting.id, Posting.title, Posting.description).where(
+        or_(
+            Posting.title.ilike(pattern, escape="\\"),
+            Posting.description.ilike(pattern, escape="\\"),
+        )
+    )
+    if ids is not None:
+        query = query.where(Posting.source_id.in_(list(ids)))
+    found = []
+    for posting_id, title, description in session.execute(query):
+        if term_matches(needle, f"{title}\n{description}"):
+            found.append(posting_id)
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def trend(
+    session: Session, clock: Clock, taxonomy: dict[str, TagDef], query: TrendQuery
+) -> list[Row]:
+    """One row per term and period, as DESIGN.md's "Meaning of the numbers" defines them."""
+    today = clock.today()
+    ids = source_ids(session, query.sources) if query.sources else None
+    first = first_run_day(session, clock, ids)
+    if first is None:
+        return []
+    start = max(query.start, first)
+    end = min(query.end, today)
+    if start > end:
+        return []
+    resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
+    tags = sorted({tag for tag in resolved.values() if tag is not None})
+
+    if ids is None:
+        counts = _stored_counts(session, start, end, tags)
+    else:
+        counts = compute_daily(
+            session, clock, start, end, source_ids=ids, tags=tags, per_source=False
+        )
+    adhoc: dict[str, Counts] = {}
+    for term, tag in resolved.items():
+        if tag is None and term not in adhoc:
+            matches = matching_postings(session, term, ids)
+            adhoc[term] = compute_daily(
+                session, clock, start, end, source_ids=ids, posting_ids=matches, per_source=False
+            )
+
+    rows: list[Row] = []
+    for period in periods_between(query.start, query.end, query.by):
+        days = [d for d in period.days() if start <= d <= end]
+        if not days:
+            continue
+        partial = period.end > today
+        total = _mean(counts, "active", (ALL_TAGS, ALL_SOURCES), days)
+        for term in query.terms:
+            tag = resolved[term]
+            source = counts if tag is not None else adhoc[term]
+            key = (tag if tag is not None else ALL_TAGS, ALL_SOURCES)
+            active = _mean(source, "active", key, days)
+            new = sum(source.value("new", key, day) for day in days)
+            rows.append(_row(period, term, tag, active, new, total, partial))
+    return rows
+
+
+def _mean(counts: Counts, metric: str, key: tuple[str, int], days: list[date]) -> float:
+    return sum(counts.value(metric, key, day) for day in days) / len(days)
+
+
+def _row(
+    period: Period, term: str, tag: str | None, active: float, new: int, total: float, partial: bool
+) -> Row:
+    if total > 0:
+        share: float | None = active / total
+        low, high = wilson(active, total)
+    else:
+        share, low, high = None, None, None
+    return Row(
+        period=period.label,
+        term=term,
+        tag=tag,
+        active=round(active, 4),
+        new=new,
+        share=None if share is None else round(share, 6),
+        share_low=None if low is None else round(low, 6),
+        share_high=None if high is None else round(high, 6),
+        jobs_total=round(total, 4),
+        too_few=active < TOO_FEW,
+        partial=partial,
+    )

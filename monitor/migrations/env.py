@@ -1,0 +1,20 @@
+"""Alembic environment: runs on the connection jobtrend hands it (see monitor.db.upgrade)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from monitor.models import Base
+
+connection = context.config.attributes.get("connection")
+if connection is None:  # pragma: no cover - jobtrend always passes its own connection
+    raise RuntimeError("run migrations through `jobtrend db upgrade`")
+
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

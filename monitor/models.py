@@ -1,0 +1,185 @@
+"""SQLAlchemy models: the tables of DESIGN.md's Storage section.
+
+Instants are stored as naive UTC (``UTCDateTime`` converts at the edge, because SQLite keeps
+no offsets); calendar days (``new_on``, ``daily_count.day``) are days in the configured zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The source_id of the all-sources rows in daily_count.
+ALL_SOURCES = 0
+# The tag of the all-jobs rows in daily_count (the denominator of shares).
+ALL_TAGS = "*"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Source(Base):
+    __tablename__ = "source"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    query_filtered: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set by `sources accept`: runs before it no longer define the expected level.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class ScrapeRun(Base):
+    __tablename__ = "scrape_run"
+    __table_args__ = (Index("ix_scrape_run_source_started", "source_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # ok | partial | failed | suspect | unchanged
+    status: Mapped[str] = mapped_column(String(20))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    returned: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class Posting(Base):
+    __tablename__ = "posting"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id", name="uq_posting_source_external"),
+        Index("ix_posting_source_open", "source_id", "closed_at"),
+        Index("ix_posting_job", "job_id"),
+        Index("ix_posting_dedup_key", "dedup_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(300))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    company: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text, nullable=True)
+    country: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    remote: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    employment_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    new_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    dedup_key: Mapped[str] = mapped_column(Text, default="")
+    job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class PostingTag(Base):
+    __tablename__ = "posting_tag"
+    __table_args__ = (Index("ix_posting_tag_tag", "tag", "posting_id"),)
+
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class DailyCount(Base):
+    """Per day, tag and source: distinct jobs active, new and closed.
+
+    ``source_id = 0`` rows are all sources together (jobs counted once across them);
+    ``tag = '*'`` rows are all jobs, the denominator of shares, without query-filtered sources.
+    """
+
+    __tablename__ = "daily_count"
+    __table_args__ = (Index("ix_daily_count_tag_source_day", "tag", "source_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    active: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HttpCache(Base):
+    __tablename__ = "http_cache"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportRun(Base):
+    __tablename__ = "report_run"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recipients: Mapped[str] = mapped_column(Text, default="")
+
+
+class JobClaim(Base):
+    """A scheduled job's slot, claimed once across daemons sharing a database."""
+
+    __tablename__ = "job_claim"
+    __table_args__ = (UniqueConstraint("job", "slot", name="uq_job_claim_job_slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(200))
+    slot: Mapped[datetime] = mapped_column(UTCDateTime)
+    owner: Mapped[str] = mapped_column(String(200))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,201 @@
+"""One scrape pass: fetch each source, normalise, then store, tag and aggregate.
+
+Steps, each a function with one job: ``fetch_source`` (network only, never touches the
+database) → ``normalise`` → ``store.write_run`` (one short transaction per source, with the
+tags and the daily counts it changed). A source that fails records a failed run and never
+stops the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy import select
+
+from monitor.aggregate import refresh_counts
+from monitor.clock import Clock
+from monitor.config import Config, SourceConfig
+from monitor.db import Database
+from monitor.errors import SourceError, UsageError
+from monitor.models import HttpCache
+from monitor.normalise import normalise
+from monitor.store import RunOutcome, ensure_source, write_run
+from monitor.tagging import Tagger
+from scrapers.base import source_class
+from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators
+
+log = logging.getLogger(__name__)
+
+MAX_PARALLEL_SOURCES = 4
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """One source's run, as the summary table shows it."""
+
+    name: str
+    kind: str
+    status: str
+    returned: int
+    new: int
+    closed: int
+    skipped: int
+    requests: int
+    seconds: float
+    error: str | None
+
+
+def http_policy(config: Config) -> HttpPolicy:
+    http = config.http
+    return HttpPolicy(
+        user_agent=http.user_agent,
+        timeout_s=http.timeout_s,
+        per_host_concurrency=http.per_host_concurrency,
+        min_interval_s=http.min_interval_s,
+        max_body_bytes=int(http.max_body_mb * 1024 * 1024),
+        max_retries=http.max_retries,
+        backoff_s=http.backoff_s,
+        retry_after_cap_s=http.retry_after_cap_s,
+        obey_robots=http.obey_robots,
+    )
+
+
+def select_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
+    if names:
+        return [config.source(name) for name in names]
+    chosen = [src for src in config.sources if src.enabled]
+    if not chosen:
+        where = config.path or "the built-in defaults"
+        raise UsageError(
+            f"No sources are configured in {where}; add [[sources]] tables "
+            "(see config.example.toml) or run `jobtrend init`."
+        )
+    return chosen
+
+
+def fetch_source(source_config: SourceConfig, client: HttpClient, clock: Clock) -> RunOutcome:
+    """Fetch and normalise one source's whole listing; never raises for a source failure."""
+    view = client.view()
+    started = clock.now()
+    source = source_config.build()
+    fallback_company = source_config.name
+    try:
+        postings = [
+            normalise(raw, company=source_config.company, fallback_company=fallback_company)
+            for raw in source.fetch(view)
+        ]
+    except NotModified:
+        return RunOutcome(
+            status="unchanged",
+            started_at=started,
+            ended_at=clock.now(),
+            requests=view.requests,
+            bytes=view.bytes_received,
+        )
+    except SourceError as exc:
+        log.warning("source %s failed: %s", source_config.name, exc)
+        return RunOutcome(
+            status="failed",
+            started_at=started,
+            ended_at=clock.now(),
+            requests=view.requests,
+            bytes=view.bytes_received,
+            error_kind=exc.kind,
+            error=str(exc),
+        )
+    except Exception as exc:  # a bug in a parser must not take the other sources down
+        log.exception("source %s crashed", source_config.name)
+        return RunOutcome(
+            status="failed",
+            started_at=started,
+            ended_at=clock.now(),
+            requests=view.requests,
+            bytes=view.bytes_received,
+            error_kind="bug",
+            error=f"{type(exc).__name__}: {exc}",
+        )
+    return RunOutcome(
+        status="partial" if source.skipped else "ok",
+        started_at=started,
+        ended_at=clock.now(),
+        postings=postings,
+        requests=view.requests,
+        bytes=view.bytes_received,
+        skipped=list(source.skipped),
+        validators={url: (v.etag, v.last_modified) for url, v in view.new_validators.items()},
+    )
+
+
+def load_validators(db: Database) -> dict[str, Validators]:
+    with db.session() as session:
+        return {
+            row.url: Validators(row.etag, row.last_modified)
+            for row in session.scalars(select(HttpCache))
+        }
+
+
+def store_outcome(
+    db: Database,
+    config: Config,
+    clock: Clock,
+    tagger: Tagger,
+    src: SourceConfig,
+    outcome: RunOutcome,
+) -> SourceResult:
+    """Write one source's outcome, its tags and the daily counts it changed."""
+    query_filtered = source_class(src.kind).query_filtered
+    with db.session() as session:
+        row = ensure_source(session, src.name, src.kind, query_filtered, outcome.started_at)
+        result = write_run(session, row, outcome, tagger=tagger, clock=clock)
+        refresh_counts(session, clock, result.first_changed_day)
+        run = result.run
+        return SourceResult(
+            name=src.name,
+            kind=src.kind,
+            status=run.status,
+            returned=run.returned,
+            new=run.new,
+            closed=run.closed,
+            skipped=run.skipped,
+            requests=run.requests,
+            seconds=(outcome.ended_at - outcome.started_at).total_seconds(),
+            error=run.error,
+        )
+
+
+def scrape(
+    config: Config,
+    db: Database,
+    clock: Clock,
+    tagger: Tagger,
+    names: Sequence[str] = (),
+    *,
+    transport: httpx.BaseTransport | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_done: Callable[[SourceResult], None] | None = None,
+) -> list[SourceResult]:
+    """One pass over the chosen sources; results in the order the sources were given."""
+    chosen = select_sources(config, names)
+    if on_start:
+        on_start(len(chosen))
+    results: dict[str, SourceResult] = {}
+    with HttpClient(
+        http_policy(config), transport=transport, validators=load_validators(db)
+    ) as client:
+        workers = max(1, min(MAX_PARALLEL_SOURCES, len(chosen)))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:
+            futures = {pool.submit(fetch_source, src, client, clock): src for src in chosen}
+            for future in as_completed(futures):
+                src = futures[future]
+                began = time.monotonic()
+                result = store_outcome(db, config, clock, tagger, src, future.result())
+                log.debug("stored %s in %.3fs", src.name, time.monotonic() - began)
+                results[src.name] = result
+                if on_done:
+                    on_done(result)
+    return [results[src.name] for src in chosen]

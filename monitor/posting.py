@@ -1,0 +1,38 @@
+"""The posting model shared by every source: what a parser returns for one job ad.
+
+A source fills in what its payload has; ``monitor.normalise`` turns it into stored form
+(plain text, UTC dates, tidy company names). Sources import this module and
+``monitor.errors`` and nothing else from ``monitor``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+TextFormat = Literal["html", "text"]
+
+
+@dataclass(slots=True)
+class RawPosting:
+    """One posting as a source saw it.
+
+    ``posted_at`` and ``deadline_at`` must be timezone-aware (the source knows its zone);
+    ``description`` is HTML or plain text as ``description_format`` says, and HTML is decoded
+    exactly once by the source (Greenhouse's escaped ``content`` is unescaped by its parser).
+    """
+
+    external_id: str
+    title: str
+    url: str
+    company: str | None = None
+    location: str | None = None
+    description: str = ""
+    description_format: TextFormat = "text"
+    posted_at: datetime | None = None
+    deadline_at: datetime | None = None
+    country: str | None = None
+    remote: bool | None = None
+    employment_type: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,375 @@
+"""Tagging: which tags a posting's text carries, and why.
+
+Text and aliases are folded the same way (:func:`fold_text`): NFKC, case-folded, every run of
+whitespace one space. One Aho-Corasick automaton holds every spelling of every alias and
+exclude phrase of every tag, so a text is scanned once whatever the taxonomy's size.
+
+Rules (DESIGN.md, "Tagging"):
+
+* An alias whose first (last) character is a Latin letter or a digit matches only where the
+  character before (after) it is not one; after it a plural ``s`` is allowed. ``LLM`` matches
+  "LLMs", "LLM-based", "LLM엔지니어" and "(LLM)", not "ALLMAN" or "LLMNR". An end of an alias that
+  is Hangul or punctuation ("C++") has no boundary rule, so Hangul aliases match inside words:
+  "자율주행을".
+* Spelling variants: a ``-`` between two characters of an alias also matches "‐", a space or
+  nothing ("self-driving" finds "self driving" and "selfdriving"); a space next to Hangul is
+  optional ("멀티모달 LLM" finds "멀티모달LLM"), because Korean spacing varies.
+* A tag matches when (one ``any`` alias matches, or it has none) and every ``all`` group has a
+  match. An ``exclude`` phrase cancels the tag's own alias occurrences that lie inside one of
+  its matches, nothing else. ``implies`` adds tags, transitively, with ``implied_by``.
+* Spans are code-point offsets into the original text, mapped back through normalisation.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
+
+from monitor.errors import ConfigError
+from monitor.taxonomy import TagDef, builtin_tags, tagdef_from_table
+
+__all__ = [
+    "Match",
+    "TagDef",
+    "TagHit",
+    "Tagger",
+    "builtin_tags",
+    "fold_text",
+    "resolve_term",
+    "tagdef_from_table",
+    "term_matches",
+]
+
+_WORD = frozenset(
+    c
+    for c in map(chr, itertools.chain(range(0x30, 0x7B), range(0xC0, 0x250), range(0x1E00, 0x1F00)))
+    if c.isalnum()
+)  # Latin letters and digits: the characters an alias must not touch
+_SPACE_OPTIONS = (" ", "\n")
+_DASH_OPTIONS = ("-", "\u2010", *_SPACE_OPTIONS, "")
+_MAX_VARIANTS = 512
+_ANY = 0  # entry kinds: 0 an `any` alias, g + 1 a member of `all` group g, -1 an exclude phrase
+_EXCLUDE = -1
+
+
+def fold_text(text: str) -> str:
+    """The form texts are matched in: NFKC, then case-folded (lengths may change)."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _fold_alias(alias: str) -> str:
+    """An alias or a typed term folded, its whitespace runs made single spaces."""
+    return " ".join(fold_text(alias).split())
+
+
+def _is_hangul(c: str) -> bool:
+    return "\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" or "\u3130" <= c <= "\u318f"
+
+
+def _variants(key: str) -> tuple[str, ...]:
+    """Every spelling a folded alias matches: the key first, then its dash and spacing variants.
+
+    A ``-`` between two characters may also be "‐", a space or nothing; a space next to Hangul
+    may be left out; every space may also be a line break (text is never re-spaced, so that
+    positions stay put and no match crosses a blank line).
+    """
+    parts: list[tuple[str, ...]] = []
+    start = 0
+    for i, c in enumerate(key):
+        prev, nxt = key[i - 1 : i], key[i + 1 : i + 2]
+        if c in "-\u2010" and prev.strip() and nxt.strip():
+            options: tuple[str, ...] = _DASH_OPTIONS
+        elif c == " " and (_is_hangul(prev) or _is_hangul(nxt)):
+            options = _SPACE_OPTIONS + ("",)
+        elif c == " ":
+            options = _SPACE_OPTIONS
+        else:
+            continue
+        parts += [(key[start:i],), options]
+        start = i + 1
+    parts.append((key[start:],))
+    if math.prod(len(p) for p in parts) > _MAX_VARIANTS:
+        return (key,)
+    return tuple(dict.fromkeys(["".join(p) for p in itertools.product(*parts)]))
+
+
+@dataclass(frozen=True)
+class Match:
+    """One alias occurrence: the alias as written in the TagDef, code points of the original."""
+
+    alias: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TagHit:
+    """A tag a text carries: the surviving matches, or the tag that implied it."""
+
+    tag: str
+    matches: tuple[Match, ...]
+    implied_by: str | None = None
+
+
+class _OffsetMap:
+    """Positions in a normalised string -> positions in its source, piece by piece.
+
+    ``segs`` are contiguous ``(norm_start, norm_end, src_start, src_end)``; a piece whose two
+    lengths agree maps linearly, any other maps to its whole source extent.
+    """
+
+    def __init__(self, segs: list[tuple[int, int, int, int]]) -> None:
+        self._segs = segs
+        self._starts = [s[0] for s in segs]
+
+    def start(self, p: int) -> int:
+        n0, n1, s0, s1 = self._segs[max(bisect_right(self._starts, p) - 1, 0)]
+        return s0 + (p - n0) if n1 - n0 == s1 - s0 else s0
+
+    def end(self, q: int) -> int:
+        i = bisect_left(self._starts, q) - 1
+        if i < 0:
+            return 0
+        n0, n1, s0, s1 = self._segs[i]
+        return s0 + (q - n0) if n1 - n0 == s1 - s0 else s1
+
+
+@functools.cache
+def _composing_seconds() -> frozenset[str]:
+    """Starters that can merge with the character before them under NFKC (Hangul V/T jamo...)."""
+    seconds = {chr(c) for c in itertools.chain(range(0x1161, 0x1176), range(0x11A8, 0x11C3))}
+    codepoints = [c for c in range(0x20000) if not 0xD800 <= c < 0xE000]
+    for cp in codepoints:
+        d = unicodedata.decomposition(chr(cp))
+        if d and not d.startswith("<") and len(parts := d.split()) == 2:
+            seconds.add(chr(int(parts[1], 16)))
+    for cp in codepoints:
+        c = chr(cp)
+        k = unicodedata.normalize("NFKD", c)
+        if k != c and k and (unicodedata.combining(k[0]) or k[0] in seconds):
+            seconds.add(c)
+    return frozenset(seconds)
+
+
+def _nfkc_map(text: str, folded: str) -> _OffsetMap | None:
+    """Map ``NFKC(text).casefold()`` back to ``text``; None when positions are unchanged."""
+    if len(folded) == len(text) and unicodedata.is_normalized("NFKC", text):
+        return None  # NFKC already and casefold kept every length: identity
+    seconds = _composing_seconds()
+    combining = unicodedata.combining
+    bounds = [i for i, c in enumerate(text) if i == 0 or not (combining(c) or c in seconds)]
+    bounds.append(len(text))
+    segs: list[tuple[int, int, int, int]] = []
+    pieces: list[str] = []
+    pos = 0
+    for a, b in itertools.pairwise(bounds):
+        piece = unicodedata.normalize("NFKC", text[a:b]).casefold()
+        pieces.append(piece)
+        if len(piece) == b - a and segs and segs[-1][1] - segs[-1][0] == segs[-1][3] - segs[-1][2]:
+            segs[-1] = (segs[-1][0], pos + len(piece), segs[-1][2], b)  # extend a linear run
+        else:
+            segs.append((pos, pos + len(piece), a, b))
+        pos += len(piece)
+    if "".join(pieces) != folded:  # a composition across our cut points: spans become coarse
+        return _OffsetMap([(0, len(folded), 0, len(text))])
+    return _OffsetMap(segs)
+
+
+_Hit = tuple[int, int, tuple[Any, ...]]  # (start, end, automaton value) in folded text
+
+
+class Tagger:
+    """Tags texts with a taxonomy: one automaton for every alias and exclude phrase."""
+
+    def __init__(self, tags: Mapping[str, TagDef]) -> None:
+        self._implies: dict[str, tuple[str, ...]] = {}
+        self._required: dict[str, frozenset[int]] = {}  # tags with `all` groups: kinds needed
+        table: dict[str, list[tuple[str, int, str]]] = {}
+        for key in sorted(tags):
+            tag = tags[key]
+            for implied in tag.implies:
+                if implied not in tags:
+                    raise ConfigError(f"tag {key!r} implies unknown tag {implied!r}", key="implies")
+            self._implies[key] = tag.implies
+            if tag.all:
+                need = {g + 1 for g in range(len(tag.all))} | ({_ANY} if tag.any else set())
+                self._required[key] = frozenset(need)
+            roles = [(_ANY, a) for a in tag.any] + [(_EXCLUDE, a) for a in tag.exclude]
+            roles += [(g + 1, a) for g, group in enumerate(tag.all) for a in group]
+            for kind, alias in roles:
+                folded = _fold_alias(alias)
+                if not folded:
+                    raise ConfigError(f"tag {key!r} has an empty alias {alias!r}", key="any")
+                for variant in _variants(folded):
+                    entries = table.setdefault(variant, [])
+                    if not any(e[0] == key and e[1] == kind for e in entries):
+                        entries.append((key, kind, alias))
+        self._closure = {key: self._reach(key) for key in self._implies}
+        self._auto: Any = None
+        if table:
+            self._auto = ahocorasick.Automaton()
+            for variant, entries in table.items():
+                marks = tuple((t, k) for t, k, _ in entries if k != _EXCLUDE)
+                excludes = tuple(t for t, k, _ in entries if k == _EXCLUDE)
+                self._auto.add_word(
+                    variant,
+                    (
+                        len(variant),
+                        variant[0] in _WORD,  # check the character before
+                        variant[-1] in _WORD,  # check the character after
+                        marks,
+                        excludes,
+                        tuple(entries),
+                    ),
+                )
+            self._auto.make_automaton()
+
+    def _reach(self, key: str) -> frozenset[str]:
+        seen, stack = {key}, [key]
+        while stack:
+            for nxt in self._implies[stack.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        return frozenset(seen)
+
+    def _scan(self, s: str) -> list[_Hit]:
+        """Every alias occurrence in folded text ``s`` that respects the boundary rules."""
+        if self._auto is None:
+            return []
+        hits: list[_Hit] = []
+        n, word = len(s), _WORD
+        for end, v in self._auto.iter(s):
+            start = end - v[0] + 1
+            if v[1] and start and s[start - 1] in word:
+                continue
+            if v[2] and end + 1 < n and s[end + 1] in word:
+                if s[end + 1] != "s" or (end + 2 < n and s[end + 2] in word):
+                    continue
+            hits.append((start, end + 1, v))
+        return hits
+
+    def _decide(
+        self, hits: list[_Hit], detail: bool = False
+    ) -> tuple[set[str], list[tuple[str, str, int, int]]]:
+        """Directly matched tags, and (with ``detail``) the surviving (tag, alias, start, end)."""
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for a, b, v in hits:
+            for t in v[4]:
+                spans.setdefault(t, []).append((a, b))
+        found: set[tuple[str, int]] = set()
+        kept: list[tuple[str, str, int, int]] = []
+        for a, b, v in hits:
+            if not spans and not detail:
+                found.update(v[3])
+                continue
+            for t, kind, alias in v[5]:
+                if kind == _EXCLUDE:
+                    continue
+                if any(x <= a and b <= y for x, y in spans.get(t, ())):
+                    continue
+                found.add((t, kind))
+                if detail:
+                    kept.append((t, alias, a, b))
+        matched: set[str] = set()
+        partial: dict[str, set[int]] = {}
+        for t, kind in found:
+            if t in self._required:
+                partial.setdefault(t, set()).add(kind)
+            else:
+                matched.add(t)
+        matched.update(t for t, kinds in partial.items() if kinds >= self._required[t])
+        return matched, kept
+
+    def _tags_folded(self, s: str) -> set[str]:
+        hits = self._scan(s)
+        if not hits:
+            return set()
+        out: set[str] = set()
+        for t in self._decide(hits)[0]:
+            out |= self._closure[t]
+        return out
+
+    def tags(self, text: str) -> set[str]:
+        """The tag keys ``text`` carries, implied ones included: ``set(self.explain(text))``."""
+        return self._tags_folded(fold_text(text))
+
+    def tags_for(self, title: str, description: str) -> set[str]:
+        """Tags of a posting's title and description; no match spans the two.
+
+        They are joined by a blank line: an alias's space matches one space or line break, so
+        no alias can cross two.
+        """
+        return self._tags_folded(fold_text(title) + "\n\n" + fold_text(description))
+
+    def explain(self, text: str) -> dict[str, TagHit]:
+        """Tag key -> why it matched (surviving matches, or ``implied_by``), by tag key."""
+        folded = fold_text(text)
+        direct, kept = self._decide(self._scan(folded), detail=True)
+        if not direct:
+            return {}
+        offsets = _nfkc_map(text, folded)
+        by_tag: dict[str, list[tuple[str, int, int]]] = {t: [] for t in direct}
+        for t, alias, a, b in kept:
+            if t in by_tag:
+                by_tag[t].append((alias, a, b))
+        out: dict[str, TagHit] = {}
+        for t, found in by_tag.items():
+            spans = {(a, b) for _, a, b in found}
+            matches: set[Match] = set()
+            for alias, a, b in found:
+                if any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans):
+                    continue  # inside a longer match of the same tag ("language model")
+                if offsets is not None:
+                    a, b = offsets.start(a), offsets.end(b)
+                matches.add(Match(alias, a, b))
+            out[t] = TagHit(t, tuple(sorted(matches, key=lambda m: (m.start, m.end, m.alias))))
+        queue = deque(sorted(direct))
+        while queue:
+            t = queue.popleft()
+            for implied in self._implies[t]:
+                if implied not in out:
+                    out[implied] = TagHit(implied, (), implied_by=t)
+                    queue.append(implied)
+        return dict(sorted(out.items()))
+
+
+@functools.lru_cache(maxsize=512)
+def _term_tagger(term: str) -> Tagger | None:
+    if not _fold_alias(term):
+        return None
+    return Tagger({"term": TagDef(key="term", label=term, any=(term,))})
+
+
+def term_matches(term: str, text: str) -> list[Match]:
+    """Occurrences of an ad-hoc term in ``text``, by the same rules as tag aliases."""
+    tagger = _term_tagger(term)
+    hit = tagger.explain(text).get("term") if tagger is not None else None
+    return list(hit.matches) if hit is not None else []
+
+
+def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:
+    """The tag a typed term names (its key, label or an ``any`` alias), else None."""
+    folded = _fold_alias(term)
+    if not folded:
+        return None
+    ordered = sorted(tags.items())
+    for key, _ in ordered:
+        if _fold_alias(key) == folded:
+            return key
+    for key, tag in ordered:
+        if _fold_alias(tag.label) == folded:
+            return key
+    for key, tag in ordered:
+        if any(folded in _variants(_fold_alias(alias)) for alias in tag.any):
+            return key
+    return None

@@ -1,0 +1,1 @@
+"""Charts, report assembly and e-mail; reads numbers from ``monitor.metrics``."""

@@ -1,0 +1,1 @@
+"""The fetch layer (HTTP policy) and one module per source kind."""

@@ -1,0 +1,193 @@
+"""The source contract and the registry of source kinds.
+
+A source kind is one module with one class: a ``kind`` name, an ``Options`` dataclass for the
+options its ``[[sources]]`` table may carry, a pure ``parse(body, url)`` for one response and
+``fetch(client)`` built on it (paging, detail requests). The HTTP client is passed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+from monitor.errors import ConfigError, ParseError
+from monitor.posting import RawPosting
+
+if typing.TYPE_CHECKING:
+    from scrapers.http import HttpClient
+
+# kind -> "module:Class"; modules are imported only when a kind is used, so `--help` stays fast.
+REGISTRY: dict[str, str] = {
+    "greenhouse": "scrapers.greenhouse:GreenhouseSource",
+    "lever": "scrapers.lever:LeverSource",
+}
+
+# Options every [[sources]] table may carry, handled by the config loader, not the kind.
+COMMON_OPTIONS = frozenset({"name", "kind", "schedule", "company", "enabled", "base_url"})
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """A kind without options of its own."""
+
+
+class Source:
+    """Base class of every source kind."""
+
+    kind: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    Options: ClassVar[type[Any]] = NoOptions
+    default_base_url: ClassVar[str] = ""
+    # True when the request itself filters by keyword: such postings never enter denominators.
+    query_filtered: ClassVar[bool] = False
+    # Hacker News threads close on their own schedule and are exempt from the suspect rule.
+    suspect_exempt: ClassVar[bool] = False
+    # Used when a [[sources]] table has no `schedule`; sources whose terms limit how often
+    # they may be asked set their own.
+    default_schedule: ClassVar[str] = "0 */6 * * *"
+
+    def __init__(
+        self,
+        name: str,
+        options: Any = None,
+        *,
+        base_url: str | None = None,
+        company: str | None = None,
+    ) -> None:
+        self.name = name
+        self.options = options if options is not None else self.Options()
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.company = company
+        # Things a complete listing could not include (a detail page, a bad block), per run.
+        self.skipped: list[str] = []
+
+    def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
+        """Parse one response into postings and the next page's URL (or None)."""
+        raise NotImplementedError
+
+    def fetch(self, client: HttpClient) -> Iterator[RawPosting]:
+        """Yield every posting of the listing, following pages; raise SourceError on failure."""
+        raise NotImplementedError
+
+    def rebase(self, url: str) -> str:
+        """Move an absolute URL found in a payload onto ``base_url`` (scheme, host, prefix)."""
+        if not self.default_base_url or self.base_url == self.default_base_url.rstrip("/"):
+            return url
+        found = urlsplit(url)
+        default = urlsplit(self.default_base_url)
+        base = urlsplit(self.base_url)
+        path = found.path
+        if default.path and path.startswith(default.path):
+            path = path[len(default.path.rstrip("/")) :]
+        return urlunsplit((base.scheme, base.netloc, base.path.rstrip("/") + path, found.query, ""))
+
+
+def load_json(body: bytes, url: str) -> Any:
+    """Decode a JSON body or raise ParseError naming the URL."""
+    import json
+
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ParseError(f"The response from {url} is not valid JSON ({exc}).") from exc
+
+
+def require(obj: Any, key: str, where: str) -> Any:
+    """Return ``obj[key]`` or raise ParseError naming the missing field."""
+    if not isinstance(obj, dict) or key not in obj:
+        raise ParseError(f"The {where} has no field {key!r}; the site's format may have changed.")
+    return obj[key]
+
+
+def source_class(kind: str) -> type[Source]:
+    """The class registered for ``kind``; KeyError if unknown."""
+    module_name, _, class_name = REGISTRY[kind].partition(":")
+    cls: type[Source] = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
+
+def kinds() -> list[str]:
+    return sorted(REGISTRY)
+
+
+def type_name(tp: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+    if tp in names:
+        return names[tp]
+    origin = typing.get_origin(tp)
+    if origin is list:
+        return "a list of " + type_name(typing.get_args(tp)[0]).removeprefix("a ") + "s"
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(type_name(a) for a in typing.get_args(tp) if a is not type(None))
+    if origin is typing.Literal:
+        return " or ".join(repr(a) for a in typing.get_args(tp))
+    return str(tp)
+
+
+def check_value(value: Any, tp: Any) -> bool:
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if tp is str:
+        return isinstance(value, str)
+    origin = typing.get_origin(tp)
+    if origin is list:
+        (item,) = typing.get_args(tp)
+        return isinstance(value, list) and all(check_value(v, item) for v in value)
+    if origin in (types.UnionType, typing.Union):
+        return any(check_value(value, a) for a in typing.get_args(tp))
+    if origin is typing.Literal:
+        return value in typing.get_args(tp)
+    return isinstance(value, tp)
+
+
+def build_options(cls: type[Source], raw: dict[str, Any]) -> Any:
+    """Validate a table's own options into ``cls.Options``.
+
+    Raises ConfigError with the bare ``key`` and a message naming what was expected; the
+    config loader adds the file and the table.
+    """
+    hints = typing.get_type_hints(cls.Options)
+    fields = {f.name: f for f in dataclasses.fields(cls.Options)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise ConfigError(
+                f"unknown option {key!r} for kind {cls.kind!r} (its options: {known})", key=key
+            )
+        tp = hints[key]
+        if not check_value(value, tp):
+            raise ConfigError(f"{key!r} must be {type_name(tp)}, not {value!r}", key=key)
+        values[key] = value
+    missing = [
+        name
+        for name, f in fields.items()
+        if name not in values
+        and f.default is dataclasses.MISSING
+        and f.default_factory is dataclasses.MISSING
+    ]
+    if missing:
+        raise ConfigError(f"kind {cls.kind!r} needs the option {missing[0]!r}", key=missing[0])
+    return cls.Options(**values)
+
+
+def describe_options(cls: type[Source]) -> list[tuple[str, str, Any]]:
+    """(name, type description, default or MISSING) for each own option, for `sources list`."""
+    hints = typing.get_type_hints(cls.Options)
+    out = []
+    for f in dataclasses.fields(cls.Options):
+        default: Any = f.default
+        if f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        out.append((f.name, type_name(hints[f.name]), default))
+    return out
