@@ -89,7 +89,7 @@ def _variants(key: str) -> tuple[str, ...]:
         if c in "-\u2010" and prev.strip() and nxt.strip():
             options: tuple[str, ...] = _DASH_OPTIONS
         elif c == " " and (_is_hangul(prev) or _is_hangul(nxt)):
-            options = _SPACE_OPTIONS + ("",)
+            options = (*_SPACE_OPTIONS, "")
         elif c == " ":
             options = _SPACE_OPTIONS
         else:
@@ -252,9 +252,13 @@ class Tagger:
             start = end - v[0] + 1
             if v[1] and start and s[start - 1] in word:
                 continue
-            if v[2] and end + 1 < n and s[end + 1] in word:
-                if s[end + 1] != "s" or (end + 2 < n and s[end + 2] in word):
-                    continue
+            if (
+                v[2]
+                and end + 1 < n
+                and s[end + 1] in word
+                and (s[end + 1] != "s" or (end + 2 < n and s[end + 2] in word))
+            ):
+                continue  # a letter or digit after, other than a plural "s"
             hits.append((start, end + 1, v))
         return hits
 

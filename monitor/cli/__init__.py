@@ -39,7 +39,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    ctx.obj = App(config_path)
+    app = App(config_path)
+    ctx.obj = app
+    ctx.call_on_close(app.close)
 
 
 def _register() -> None:

@@ -67,6 +67,11 @@ class App:
 
         return Database(self.config.database_url)
 
+    def close(self) -> None:
+        """Release the database's connections (called when the command ends)."""
+        if "db" in self.__dict__:
+            self.db.dispose()
+
     @cached_property
     def tagger(self) -> Tagger:
         from monitor.tagging import Tagger

@@ -1,0 +1,65 @@
+"""Helpers shared by tests: a config pointing at the local board server, and CLI calls."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from monitor.cli import cli
+
+
+def write_config(
+    path: Path, server_url: str, database_url: str, sources: str | None = None, extra: str = ""
+) -> Path:
+    """A config with fast, polite-enough HTTP settings for a local server."""
+    if sources is None:
+        sources = f"""
+[[sources]]
+name = "alpha"
+kind = "greenhouse"
+board = "alpha"
+base_url = "{server_url}"
+
+[[sources]]
+name = "beta"
+kind = "lever"
+site = "beta"
+base_url = "{server_url}"
+"""
+    path.write_text(
+        f"""timezone = "Asia/Seoul"
+
+[database]
+url = "{database_url}"
+
+[http]
+user_agent = "jobtrend-tests/0.1 (+mailto:tests@example.com)"
+min_interval_s = 0
+max_retries = 0
+backoff_s = 0
+timeout_s = 5
+{sources}
+{extra}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_cli(config: Path | None, *args: str, now: str | None = None, **env: str) -> Result:
+    """Invoke ``jobtrend`` in-process; ``now`` sets JOBTREND_NOW for this call only."""
+    runner = CliRunner()
+    environment = dict(env)
+    if now is not None:
+        environment["JOBTREND_NOW"] = now
+    argv = (["--config", str(config)] if config else []) + list(args)
+    return runner.invoke(cli, argv, env=environment, catch_exceptions=False)
+
+
+def cli_json(config: Path, *args: str, now: str | None = None) -> Any:
+    result = run_cli(config, *args, "--json", now=now)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
