@@ -183,3 +183,14 @@ class JobClaim(Base):
     slot: Mapped[datetime] = mapped_column(UTCDateTime)
     owner: Mapped[str] = mapped_column(String(200))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class DaemonState(Base):
+    """One row per running daemon, its heartbeat refreshed every 30 seconds."""
+
+    __tablename__ = "daemon_state"
+
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)

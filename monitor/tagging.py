@@ -1,8 +1,9 @@
 """Tagging: which tags a posting's text carries, and why.
 
-Text and aliases are folded the same way (:func:`fold_text`): NFKC, case-folded, every run of
-whitespace one space. One Aho-Corasick automaton holds every spelling of every alias and
-exclude phrase of every tag, so a text is scanned once whatever the taxonomy's size.
+Texts and aliases are folded the same way (:func:`fold_text`: NFKC, then case-folded). One
+Aho-Corasick automaton holds every spelling of every alias and exclude phrase of every tag, so
+a text is scanned once whatever the taxonomy's size; :meth:`Tagger.tags` is that scan plus a
+little work per hit, :meth:`Tagger.explain` also maps spans back to the original text.
 
 Rules (DESIGN.md, "Tagging"):
 
@@ -11,9 +12,11 @@ Rules (DESIGN.md, "Tagging"):
   "LLMs", "LLM-based", "LLM엔지니어" and "(LLM)", not "ALLMAN" or "LLMNR". An end of an alias that
   is Hangul or punctuation ("C++") has no boundary rule, so Hangul aliases match inside words:
   "자율주행을".
-* Spelling variants: a ``-`` between two characters of an alias also matches "‐", a space or
-  nothing ("self-driving" finds "self driving" and "selfdriving"); a space next to Hangul is
-  optional ("멀티모달 LLM" finds "멀티모달LLM"), because Korean spacing varies.
+* Spelling variants: a space in an alias matches one space or one line break (the text is not
+  re-spaced, so "large  language model" with two spaces does not match); a ``-`` between two
+  characters also matches "‐", a space or nothing ("self-driving" finds "self driving" and
+  "selfdriving"); a space next to Hangul is optional ("멀티모달 LLM" finds "멀티모달LLM"),
+  because Korean spacing varies.
 * A tag matches when (one ``any`` alias matches, or it has none) and every ``all`` group has a
   match. An ``exclude`` phrase cancels the tag's own alias occurrences that lie inside one of
   its matches, nothing else. ``implies`` adds tags, transitively, with ``implied_by``.
@@ -208,7 +211,8 @@ class Tagger:
             for kind, alias in roles:
                 folded = _fold_alias(alias)
                 if not folded:
-                    raise ConfigError(f"tag {key!r} has an empty alias {alias!r}", key="any")
+                    where = {_ANY: "any", _EXCLUDE: "exclude"}.get(kind, "all")
+                    raise ConfigError(f"tag {key!r} has an empty alias {alias!r}", key=where)
                 for variant in _variants(folded):
                     entries = table.setdefault(variant, [])
                     if not any(e[0] == key and e[1] == kind for e in entries):

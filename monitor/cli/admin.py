@@ -47,6 +47,7 @@ def init(app: App, path: Path | None, force: bool) -> None:
 @click.pass_obj
 def status(app: App, as_json: bool) -> None:
     """Last run per source, health, database, daemon and next runs."""
+    from monitor.daemon import live_daemon
     from monitor.db import redact
     from monitor.health import all_health
     from monitor.models import ReportRun
@@ -93,9 +94,14 @@ def status(app: App, as_json: bool) -> None:
             }
         )
     report_next = next_run(config.report.schedule, config.zone, now)
+    daemon = live_daemon(app.db, now)
     payload = {
         "database": {"url": redact(app.db.url), "size_bytes": app.db.size_bytes()},
-        "daemon": {"running": False, "pid": None, "heartbeat_at": None},
+        "daemon": {
+            "running": daemon is not None,
+            "pid": daemon.pid if daemon else None,
+            "heartbeat_at": _iso(daemon.heartbeat_at) if daemon else None,
+        },
         "sources": rows,
         "report": {"last_sent_period": last_report, "next_run_at": _iso(report_next)},
     }
@@ -113,7 +119,11 @@ def _print_status(payload: dict[str, Any]) -> None:
     db = payload["database"]
     size = f"{db['size_bytes'] / 1e6:.1f} MB" if db["size_bytes"] is not None else "?"
     out.print(f"database: {db['url']} ({size})")
-    out.print("daemon: not running")
+    daemon = payload["daemon"]
+    if daemon["running"]:
+        out.print(f"daemon: running (pid {daemon['pid']}, heartbeat {daemon['heartbeat_at']})")
+    else:
+        out.print("daemon: not running")
     table = Table(title="sources")
     for column in (
         "source",
@@ -200,6 +210,33 @@ def demo(app: App, weeks: int, out_dir: Path) -> None:
     run_demo(out_dir, days=weeks * 7, echo=click.echo)
 
 
+@click.command()
+@click.pass_obj
+def run(app: App) -> None:
+    """Run the daemon: scrape each source on its schedule until stopped (SIGTERM/Ctrl-C)."""
+    import logging
+
+    from monitor.daemon import Daemon
+
+    log_file = app.config.daemon.log_file
+    root = logging.getLogger()
+    if log_file:
+        handler: logging.Handler = logging.FileHandler(
+            Path(log_file).expanduser(), encoding="utf-8"
+        )
+    else:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.handlers = [handler]
+    root.setLevel(min(root.level, logging.INFO) if root.level else logging.INFO)
+    daemon = Daemon(app.config, app.db)
+    console(stderr=True).print(
+        f"jobtrend daemon: {len(daemon.sources)} sources scheduled in {app.config.timezone}; "
+        "Ctrl-C stops it."
+    )
+    daemon.run()
+
+
 def register(group: click.Group) -> None:
-    for command in (init, status, db, demo):
+    for command in (init, status, db, demo, run):
         group.add_command(command)

@@ -101,6 +101,7 @@ def test_every_match_covers_its_alias_in_the_original_text() -> None:
         ("ㄱㅏ LLM", "LLM"),  # compatibility jamo compose under NFKC
         ("½ and ㍿ then LLM", "LLM"),
         ("x\u0f73 LLM", "LLM"),  # a Tibetan vowel that decomposes into two marks
+        ("🙂🙂 𝐋𝐋𝐌", "𝐋𝐋𝐌"),  # outside the BMP: still code points
         (unicodedata.normalize("NFD", "의료영상 LLM"), "LLM"),
     ],
 )
@@ -257,6 +258,12 @@ def test_implies_transitively_with_cycles() -> None:
     both = t.explain("alpha and gamma")  # c matched directly: not reported as implied
     assert both["c"].implied_by is None
     assert both["b"].implied_by == "a"
+
+
+def test_tagger_rejects_an_alias_that_folds_to_nothing() -> None:
+    with pytest.raises(ConfigError) as info:
+        tagger(TagDef("a", "A", any=("alpha",), exclude=("\u3000",)))
+    assert info.value.key == "exclude"
 
 
 def test_implies_unknown_tag_is_a_config_error() -> None:

@@ -33,6 +33,14 @@ def upgrade() -> None:
             "ix_daily_count_tag_source_day", ["tag", "source_id", "day"], unique=False
         )
     op.create_table(
+        "daemon_state",
+        sa.Column("owner", sa.String(length=200), nullable=False),
+        sa.Column("pid", sa.Integer(), nullable=False),
+        sa.Column("started_at", sa.DateTime(), nullable=False),
+        sa.Column("heartbeat_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("owner", name=op.f("pk_daemon_state")),
+    )
+    op.create_table(
         "http_cache",
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("etag", sa.Text(), nullable=True),
@@ -170,6 +178,7 @@ def downgrade() -> None:
     op.drop_table("report_run")
     op.drop_table("job_claim")
     op.drop_table("http_cache")
+    op.drop_table("daemon_state")
     with op.batch_alter_table("daily_count", schema=None) as batch_op:
         batch_op.drop_index("ix_daily_count_tag_source_day")
 

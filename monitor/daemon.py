@@ -1,0 +1,164 @@
+"""``jobtrend run``: the cron-driven daemon.
+
+Each enabled source is scraped on its own crontab schedule (APScheduler 3, in the configured
+zone). A scheduled slot is claimed in ``job_claim`` first, so several daemons sharing one
+database run each slot once. A heartbeat row lets ``jobtrend status`` tell whether a daemon is
+alive. SIGTERM and SIGINT stop it after the running scrapes finish.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from datetime import datetime, timedelta
+from types import FrameType
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from monitor.clock import ENV_VAR as NOW_ENV
+from monitor.clock import Clock
+from monitor.config import Config
+from monitor.db import Database
+from monitor.errors import UsageError
+from monitor.models import DaemonState, JobClaim
+from monitor.pipeline import scrape
+from monitor.schedule import trigger
+from monitor.tagging import Tagger
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 30
+ALIVE_WITHIN = timedelta(seconds=HEARTBEAT_S * 3)
+CLAIMS_KEPT = timedelta(days=30)
+
+
+def owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim(db: Database, job: str, slot: datetime, now: datetime) -> bool:
+    """True if this process won ``job`` at ``slot`` (a unique row); False if another did."""
+    try:
+        with db.session() as session:
+            session.add(JobClaim(job=job, slot=slot, owner=owner_id(), claimed_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def heartbeat(db: Database, now: datetime, started_at: datetime) -> None:
+    with db.session() as session:
+        row = session.get(DaemonState, owner_id())
+        if row is None:
+            session.add(
+                DaemonState(
+                    owner=owner_id(), pid=os.getpid(), started_at=started_at, heartbeat_at=now
+                )
+            )
+        else:
+            row.heartbeat_at = now
+        session.execute(delete(JobClaim).where(JobClaim.claimed_at < now - CLAIMS_KEPT))
+
+
+def live_daemon(db: Database, now: datetime) -> DaemonState | None:
+    """The most recent daemon whose heartbeat is fresh, if any."""
+    with db.session() as session:
+        row = session.scalars(
+            select(DaemonState).order_by(DaemonState.heartbeat_at.desc()).limit(1)
+        ).first()
+    if row is None or now - row.heartbeat_at > ALIVE_WITHIN:
+        return None
+    return row
+
+
+class Daemon:
+    def __init__(self, config: Config, db: Database) -> None:
+        if os.environ.get(NOW_ENV):
+            raise UsageError(
+                f"`jobtrend run` keeps real time; unset {NOW_ENV} (it is for one-off commands)."
+            )
+        enabled = [src for src in config.sources if src.enabled]
+        if not enabled:
+            raise UsageError("No enabled sources to schedule; add [[sources]] to the config first.")
+        self.config = config
+        self.db = db
+        self.clock = Clock(config.zone)
+        self.tagger = Tagger(config.tags)
+        self.sources = enabled
+        self.started_at = self.clock.now()
+        self._stop = threading.Event()
+
+    def scrape_source(self, name: str) -> None:
+        now = self.clock.now()
+        slot = now.replace(second=0, microsecond=0)
+        if not claim(self.db, f"scrape:{name}", slot, now):
+            log.info("%s at %s already taken by another daemon", name, slot)
+            return
+        try:
+            (result,) = scrape(self.config, self.db, self.clock, self.tagger, [name])
+        except Exception:
+            log.exception("scrape of %s crashed", name)
+            return
+        log.info("%s: %s, %d returned, %d new", name, result.status, result.returned, result.new)
+        if result.status == "failed":
+            self._maybe_alert(name)
+
+    def _maybe_alert(self, name: str) -> None:
+        from monitor.health import all_health
+
+        with self.db.session() as session:
+            for health in all_health(session, self.clock.now(), self.config.http.stale_after_days):
+                if (
+                    health.name == name
+                    and health.consecutive_failures >= self.config.daemon.alert_after_failures
+                ):
+                    log.error(
+                        "%s has failed %d runs in a row since %s: %s",
+                        name,
+                        health.consecutive_failures,
+                        health.failing_since,
+                        health.last_run.error if health.last_run else "",
+                    )
+
+    def run(self) -> None:
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        scheduler = BackgroundScheduler(timezone=self.config.zone)
+        for src in self.sources:
+            scheduler.add_job(
+                self.scrape_source,
+                trigger(src.schedule, self.config.zone),
+                args=[src.name],
+                id=f"scrape:{src.name}",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=3600,
+            )
+        previous = {
+            sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        heartbeat(self.db, self.clock.now(), self.started_at)
+        scheduler.start()
+        for job in scheduler.get_jobs():
+            log.info("scheduled %s, next at %s", job.id, job.next_run_time)
+        try:
+            while not self._stop.wait(HEARTBEAT_S):
+                heartbeat(self.db, self.clock.now(), self.started_at)
+        finally:
+            log.info("stopping: waiting for running scrapes to finish")
+            scheduler.shutdown(wait=True)
+            with self.db.session() as session:
+                session.execute(delete(DaemonState).where(DaemonState.owner == owner_id()))
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("received signal %d", signum)
+        self._stop.set()
+
+    def stop(self) -> None:
+        self._stop.set()
