@@ -21,8 +21,15 @@ import platformdirs
 from monitor.errors import ConfigError
 from monitor.schedule import validate_cron
 from monitor.taxonomy import TagDef, builtin_tags, tagdef_from_table
-from scrapers.base import COMMON_OPTIONS, build_options, check_value, source_class, type_name
-from scrapers.base import REGISTRY as SOURCE_KINDS
+from scrapers.base import (
+    COMMON_OPTIONS,
+    build_options,
+    check_value,
+    is_kind,
+    kinds,
+    source_class,
+    type_name,
+)
 
 APP_NAME = "jobtrend"
 CONFIG_ENV = "JOBTREND_CONFIG"
@@ -286,9 +293,9 @@ def build_source(table: Any, zone: ZoneInfo) -> SourceConfig:
         if not isinstance(table.get(key), str) or not table[key].strip():
             raise ConfigError("is required and must be a non-empty string", key=key)
     kind = table["kind"]
-    if kind not in SOURCE_KINDS:
+    if not is_kind(kind):
         raise ConfigError(
-            f"unknown source kind {kind!r} (known kinds: {', '.join(sorted(SOURCE_KINDS))})",
+            f"unknown source kind {kind!r} (known kinds: {', '.join(kinds())})",
             key="kind",
         )
     cls = source_class(kind)

@@ -8,9 +8,11 @@ The tree::
     └── SourceError            one source's run failed; the others go on (exit code 1)
         ├── FetchError         the network or the server failed (after retries)
         │   └── BlockedError   robots.txt or the server refused us; retrying will not help
-        └── ParseError         a response did not have the shape its parser needs
+        ├── ParseError         a response did not have the shape its parser needs
+        └── MissingKeyError    the environment variable holding an API key is unset
 
-A source error carries ``kind`` (``fetch``, ``blocked``, ``parse``), stored on the failed run.
+A source error carries ``kind`` (``fetch``, ``blocked``, ``parse``, ``key``), stored on the
+failed run.
 """
 
 from __future__ import annotations
@@ -69,3 +71,10 @@ class ParseError(SourceError):
     """A response lacked a field or structure the parser needs; never an empty result."""
 
     kind = "parse"
+
+
+class MissingKeyError(SourceError):
+    """A source's ``key_env`` names an environment variable that is not set (checked at
+    scrape time, not at config load, so other commands work without the key)."""
+
+    kind = "key"

@@ -26,7 +26,6 @@ from monitor.models import HttpCache
 from monitor.normalise import normalise
 from monitor.store import RunOutcome, ensure_source, write_run
 from monitor.tagging import Tagger
-from scrapers.base import source_class
 from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators
 
 log = logging.getLogger(__name__)
@@ -148,7 +147,7 @@ def store_outcome(
     outcome: RunOutcome,
 ) -> SourceResult:
     """Write one source's outcome, its tags and the daily counts it changed."""
-    query_filtered = source_class(src.kind).query_filtered
+    query_filtered = src.build().is_query_filtered()
     with db.session() as session:
         row = ensure_source(session, src.name, src.kind, query_filtered, outcome.started_at)
         result = write_run(session, row, outcome, tagger=tagger, clock=clock)

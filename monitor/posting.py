@@ -35,4 +35,10 @@ class RawPosting:
     country: str | None = None
     remote: bool | None = None
     employment_type: str | None = None
+    # The listing carries no description and its detail page was not fetched this run (a
+    # detail budget): the stored description, hash and tags are kept as they are.
+    detail_missing: bool = False
+    # When the posting closes by itself whatever later runs return (a Hacker News comment
+    # closes at the end of its thread's month).
+    closes_at: datetime | None = None
     extra: dict[str, object] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import pkgutil
 import types
 import typing
 from collections.abc import Iterator
@@ -22,11 +23,10 @@ from monitor.posting import RawPosting
 if typing.TYPE_CHECKING:
     from scrapers.http import HttpClient
 
-# kind -> "module:Class"; modules are imported only when a kind is used, so `--help` stays fast.
-REGISTRY: dict[str, str] = {
-    "greenhouse": "scrapers.greenhouse:GreenhouseSource",
-    "lever": "scrapers.lever:LeverSource",
-}
+# A kind is a module of this package named after it that sets ``SOURCE = TheClass``; modules
+# are imported only when their kind is used, so `--help` stays fast and adding a kind touches
+# no shared file.
+NOT_KINDS = frozenset({"base", "http", "robots"})
 
 # Options every [[sources]] table may carry, handled by the config loader, not the kind.
 COMMON_OPTIONS = frozenset({"name", "kind", "schedule", "company", "enabled", "base_url"})
@@ -45,9 +45,13 @@ class Source:
     Options: ClassVar[type[Any]] = NoOptions
     default_base_url: ClassVar[str] = ""
     # True when the request itself filters by keyword: such postings never enter denominators.
+    # A kind whose filtering depends on its options overrides ``is_query_filtered``.
     query_filtered: ClassVar[bool] = False
     # Hacker News threads close on their own schedule and are exempt from the suspect rule.
     suspect_exempt: ClassVar[bool] = False
+    # A posting is first seen (and new) at its own ``posted_at``, back-fills included, instead
+    # of at the run that found it (Hacker News comments).
+    seen_at_posted: ClassVar[bool] = False
     # Used when a [[sources]] table has no `schedule`; sources whose terms limit how often
     # they may be asked set their own.
     default_schedule: ClassVar[str] = "0 */6 * * *"
@@ -66,6 +70,13 @@ class Source:
         self.company = company
         # Things a complete listing could not include (a detail page, a bad block), per run.
         self.skipped: list[str] = []
+        # External ids already stored with their details, set by the pipeline before fetch:
+        # kinds with a detail budget fetch details only for the others.
+        self.known_ids: frozenset[str] = frozenset()
+
+    def is_query_filtered(self) -> bool:
+        """Whether this source's requests filter by keyword (kept out of denominators)."""
+        return self.query_filtered
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
         """Parse one response into postings and the next page's URL (or None)."""
@@ -106,14 +117,35 @@ def require(obj: Any, key: str, where: str) -> Any:
 
 
 def source_class(kind: str) -> type[Source]:
-    """The class registered for ``kind``; KeyError if unknown."""
-    module_name, _, class_name = REGISTRY[kind].partition(":")
-    cls: type[Source] = getattr(importlib.import_module(module_name), class_name)
+    """The class of ``kind``; KeyError if there is no such kind."""
+    if not kind.isidentifier() or kind in NOT_KINDS or kind.startswith("_"):
+        raise KeyError(kind)
+    name = f"{__package__}.{kind}"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            raise KeyError(kind) from None
+        raise
+    cls = getattr(module, "SOURCE", None)
+    if not (isinstance(cls, type) and issubclass(cls, Source)):
+        raise KeyError(kind)
     return cls
 
 
+def is_kind(kind: str) -> bool:
+    try:
+        source_class(kind)
+    except KeyError:
+        return False
+    return True
+
+
 def kinds() -> list[str]:
-    return sorted(REGISTRY)
+    """Every kind in this package, sorted (imports each source module)."""
+    package = importlib.import_module(__package__ or "scrapers")
+    names = [m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg]
+    return sorted(name for name in names if is_kind(name))
 
 
 def type_name(tp: Any) -> str:

@@ -164,3 +164,6 @@ def _extra(job: dict[str, Any]) -> dict[str, object]:
     if isinstance(job.get("language"), str):
         extra["language"] = job["language"]
     return extra
+
+
+SOURCE = GreenhouseSource

@@ -189,3 +189,6 @@ def _next_page(url: str, returned: int) -> str | None:
         return None
     query["skip"] = str(skip + limit)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+SOURCE = LeverSource

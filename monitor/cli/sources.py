@@ -100,9 +100,9 @@ def _option_value(text: str) -> Any:
 
 
 def _kind_options(kind: str, pairs: tuple[str, ...]) -> Any:
-    from scrapers.base import REGISTRY, build_options, source_class
+    from scrapers.base import build_options, is_kind, source_class
 
-    if kind not in REGISTRY:
+    if not is_kind(kind):
         raise UsageError(f"Unknown kind {kind!r}; `jobtrend sources list` shows the kinds.")
     cls = source_class(kind)
     raw: dict[str, Any] = {}
