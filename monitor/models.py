@@ -124,6 +124,10 @@ class Posting(Base):
     job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Closes by itself at this instant (a Hacker News comment at the end of its month).
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # entry | experienced | None, read from the title (query --level).
+    level: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
 
 class PostingTag(Base):

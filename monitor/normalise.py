@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from monitor.geo import level_of, parse_location
 from monitor.posting import RawPosting
 
 _BLOCKS = (
@@ -39,6 +40,9 @@ class Posting:
     posted_at: datetime | None
     deadline_at: datetime | None
     content_hash: str
+    detail_missing: bool = False
+    closes_at: datetime | None = None
+    level: str | None = None
 
 
 def html_to_text(html: str) -> str:
@@ -100,17 +104,23 @@ def normalise(raw: RawPosting, *, company: str | None, fallback_company: str) ->
     title = one_line(raw.title) or ""
     company_name = company or one_line(raw.company) or fallback_company
     location = one_line(raw.location)
+    place = parse_location(location)
+    country = raw.country.strip().upper() if raw.country and raw.country.strip() else place.country
+    remote = raw.remote if raw.remote is not None else (True if place.remote else None)
     return Posting(
         external_id=raw.external_id.strip(),
         title=title,
         url=raw.url.strip(),
         company=company_name,
         location=location,
-        country=(raw.country or None) and raw.country.strip().upper(),
-        remote=raw.remote,
+        country=country,
+        remote=remote,
         employment_type=one_line(raw.employment_type),
         description=description,
         posted_at=to_utc(raw.posted_at),
         deadline_at=to_utc(raw.deadline_at),
         content_hash=content_hash(title, company_name, location, description, raw.url),
+        detail_missing=raw.detail_missing,
+        closes_at=to_utc(raw.closes_at),
+        level=level_of(title),
     )

@@ -23,8 +23,9 @@ from monitor.config import Config, SourceConfig
 from monitor.db import Database
 from monitor.errors import SourceError, UsageError
 from monitor.models import HttpCache
+from monitor.models import Source as SourceRow
 from monitor.normalise import normalise
-from monitor.store import RunOutcome, ensure_source, write_run
+from monitor.store import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
 from monitor.tagging import Tagger
 from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators
 
@@ -77,11 +78,17 @@ def select_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
     return chosen
 
 
-def fetch_source(source_config: SourceConfig, client: HttpClient, clock: Clock) -> RunOutcome:
+def fetch_source(
+    source_config: SourceConfig,
+    client: HttpClient,
+    clock: Clock,
+    known: frozenset[str] = frozenset(),
+) -> RunOutcome:
     """Fetch and normalise one source's whole listing; never raises for a source failure."""
     view = client.view()
     started = clock.now()
     source = source_config.build()
+    source.known_ids = known
     fallback_company = source_config.name
     try:
         postings = [
@@ -138,19 +145,38 @@ def load_validators(db: Database) -> dict[str, Validators]:
         }
 
 
+def load_known_ids(db: Database, chosen: Sequence[SourceConfig]) -> dict[str, frozenset[str]]:
+    """Per source name, the external ids already stored with their details."""
+    out: dict[str, frozenset[str]] = {}
+    with db.session() as session:
+        for src in chosen:
+            row = session.scalar(select(SourceRow.id).where(SourceRow.name == src.name))
+            if row is not None:
+                out[src.name] = known_ids(session, row)
+    return out
+
+
 def store_outcome(
     db: Database,
-    config: Config,
     clock: Clock,
     tagger: Tagger,
     src: SourceConfig,
     outcome: RunOutcome,
+    *,
+    close_missing: bool = True,
 ) -> SourceResult:
     """Write one source's outcome, its tags and the daily counts it changed."""
-    query_filtered = src.build().is_query_filtered()
+    source = src.build()
+    traits = SourceTraits(
+        suspect_exempt=source.suspect_exempt,
+        seen_at_posted=source.seen_at_posted,
+        close_missing=close_missing,
+    )
     with db.session() as session:
-        row = ensure_source(session, src.name, src.kind, query_filtered, outcome.started_at)
-        result = write_run(session, row, outcome, tagger=tagger, clock=clock)
+        row = ensure_source(
+            session, src.name, src.kind, source.is_query_filtered(), outcome.started_at
+        )
+        result = write_run(session, row, outcome, tagger=tagger, clock=clock, traits=traits)
         refresh_counts(session, clock, result.first_changed_day)
         run = result.run
         return SourceResult(
@@ -188,11 +214,15 @@ def scrape(
     ) as client:
         workers = max(1, min(MAX_PARALLEL_SOURCES, len(chosen)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:
-            futures = {pool.submit(fetch_source, src, client, clock): src for src in chosen}
+            known = load_known_ids(db, chosen)
+            futures = {
+                pool.submit(fetch_source, src, client, clock, known.get(src.name, frozenset())): src
+                for src in chosen
+            }
             for future in as_completed(futures):
                 src = futures[future]
                 began = time.monotonic()
-                result = store_outcome(db, config, clock, tagger, src, future.result())
+                result = store_outcome(db, clock, tagger, src, future.result())
                 log.debug("stored %s in %.3fs", src.name, time.monotonic() - began)
                 results[src.name] = result
                 if on_done:

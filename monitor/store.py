@@ -2,15 +2,18 @@
 
 Upserts keep ``first_seen_at``, move ``last_seen_at``, re-tag changed text and close what a
 healthy run no longer returns. A failed run only records itself: stored postings stay as they
-were. A 304 listing (``unchanged``) sees every open posting again and closes nothing.
+were. A 304 listing (``unchanged``) sees every open posting again and closes nothing. A run
+that returns far fewer postings than usual is ``suspect``: what it returned is stored, nothing
+closes (a broken scraper is not a hiring freeze), until the new level is accepted.
 """
 
 from __future__ import annotations
 
 import logging
+import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import delete, func, insert, select, update
@@ -27,6 +30,11 @@ T = TypeVar("T")
 HEALTHY = ("ok", "partial", "unchanged")
 # Statuses of runs that delivered a complete listing (a suspect run did, but is not trusted).
 COMPLETE = ("ok", "partial", "unchanged", "suspect")
+SUSPECT_WINDOW = timedelta(days=30)
+SUSPECT_RUNS = 10
+# Suspect runs in a row at a steady level after which that level is accepted.
+ACCEPT_AFTER = 3
+STEADY_TOLERANCE = 0.2
 
 
 @dataclass
@@ -45,10 +53,28 @@ class RunOutcome:
     validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SourceTraits:
+    """What the store must know of a source kind (from its class)."""
+
+    suspect_exempt: bool = False
+    seen_at_posted: bool = False
+    # False for back-fills: postings a back-fill does not return are not thereby gone.
+    close_missing: bool = True
+
+
 @dataclass
 class StoreResult:
     run: ScrapeRun
     first_changed_day: date | None  # the earliest day whose counts this run changed
+
+
+@dataclass
+class _Existing:
+    id: int
+    content_hash: str
+    closed_at: datetime | None
+    last_seen_at: datetime
 
 
 def ensure_source(
@@ -73,6 +99,51 @@ def had_complete_run(session: Session, source_id: int) -> bool:
         .where(ScrapeRun.source_id == source_id, ScrapeRun.status.in_(COMPLETE))
     )
     return bool(found)
+
+
+def known_ids(session: Session, source_id: int) -> frozenset[str]:
+    """External ids stored with a description (detail budgets skip these)."""
+    rows = session.scalars(
+        select(Posting.external_id).where(Posting.source_id == source_id, Posting.description != "")
+    )
+    return frozenset(rows)
+
+
+def is_suspect(session: Session, source: Source, returned: int, now: datetime) -> bool:
+    """Fewer than half the recent median, or nothing after something."""
+    query = (
+        select(ScrapeRun.returned, ScrapeRun.status)
+        .where(
+            ScrapeRun.source_id == source.id,
+            ScrapeRun.status != "failed",
+            ScrapeRun.started_at >= now - SUSPECT_WINDOW,
+        )
+        .order_by(ScrapeRun.started_at.desc(), ScrapeRun.id.desc())
+        .limit(SUSPECT_RUNS)
+    )
+    if source.accepted_at is not None:
+        query = query.where(ScrapeRun.started_at >= source.accepted_at)
+    recent = session.execute(query).all()
+    if not recent:
+        return False
+    if returned == 0 and recent[0].returned > 0:
+        return True
+    return returned < statistics.median(r.returned for r in recent) / 2
+
+
+def steady_suspects(session: Session, source: Source, returned: int) -> bool:
+    """True when this run would be the ACCEPT_AFTER-th suspect run in a row at one level."""
+    previous = session.execute(
+        select(ScrapeRun.returned, ScrapeRun.status)
+        .where(ScrapeRun.source_id == source.id, ScrapeRun.status != "failed")
+        .order_by(ScrapeRun.started_at.desc(), ScrapeRun.id.desc())
+        .limit(ACCEPT_AFTER - 1)
+    ).all()
+    if len(previous) < ACCEPT_AFTER - 1 or any(r.status != "suspect" for r in previous):
+        return False
+    levels = [returned, *(r.returned for r in previous)]
+    centre = statistics.median(levels)
+    return all(abs(level - centre) <= STEADY_TOLERANCE * max(centre, 1) for level in levels)
 
 
 def _run_row(source: Source, outcome: RunOutcome, status: str) -> ScrapeRun:
@@ -100,37 +171,34 @@ def write_run(
     *,
     tagger: Tagger,
     clock: Clock,
+    traits: SourceTraits = SourceTraits(),
 ) -> StoreResult:
     """Record ``outcome`` for ``source`` and apply it to the stored postings."""
     now = outcome.ended_at
-    today = clock.local_day(now)
     if outcome.status == "failed":
         run = _run_row(source, outcome, "failed")
         session.add(run)
         session.flush()
         return StoreResult(run, None)
-
     if outcome.status == "unchanged":
-        run = _run_row(source, outcome, "unchanged")
-        open_ids = list(
-            session.scalars(
-                select(Posting.id).where(
-                    Posting.source_id == source.id, Posting.closed_at.is_(None)
-                )
-            )
-        )
-        for chunk in _chunks(open_ids):
-            session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
-        run.returned = len(open_ids)
-        session.add(run)
-        session.flush()
-        _store_validators(session, outcome, now)
-        return StoreResult(run, today)
+        return _write_unchanged(session, source, outcome, clock)
 
+    status = outcome.status
+    if not traits.suspect_exempt and is_suspect(session, source, len(outcome.postings), now):
+        if steady_suspects(session, source, len(outcome.postings)):
+            log.warning(
+                "%s: accepting its new level of %d postings", source.name, len(outcome.postings)
+            )
+            source.accepted_at = outcome.started_at
+        else:
+            status = "suspect"
+    run = _run_row(source, outcome, status)
     first_run = not had_complete_run(session, source.id)
-    run = _run_row(source, outcome, outcome.status)
+    today = clock.local_day(now)
+    first_changed = today
+
     existing = {
-        row.external_id: row
+        row.external_id: _Existing(row.id, row.content_hash, row.closed_at, row.last_seen_at)
         for row in session.execute(
             select(
                 Posting.id,
@@ -141,81 +209,160 @@ def write_run(
             ).where(Posting.source_id == source.id)
         )
     }
-    first_changed = today
-    seen_ids: list[int] = []
-    reopened: list[int] = []
-    changed: list[tuple[int, NormalPosting]] = []
-    fresh: list[NormalPosting] = []
     unique: dict[str, NormalPosting] = {}
     for posting in outcome.postings:
         unique.setdefault(posting.external_id, posting)  # a listing may repeat an item
+
+    seen: list[int] = []
+    reopened: list[int] = []
+    changed: list[tuple[int, NormalPosting]] = []
+    fresh: list[NormalPosting] = []
     for posting in unique.values():
         row = existing.get(posting.external_id)
         if row is None:
             fresh.append(posting)
             continue
-        seen_ids.append(row.id)
+        if row.closed_at is not None and _self_closed(posting, now):
+            continue  # closed on its own schedule (a past month's comment in a back-fill)
+        seen.append(row.id)
         if row.closed_at is not None:
             reopened.append(row.id)
-            # Days after its last sighting were not active; now they are (until job-level
-            # repost handling splits the gap out).
+            # Days after its last sighting were not active; now they are.
             first_changed = min(first_changed, clock.local_day(row.last_seen_at))
-        if row.content_hash != posting.content_hash:
+        if not posting.detail_missing and row.content_hash != posting.content_hash:
             changed.append((row.id, posting))
 
-    if seen_ids:
-        for chunk in _chunks(seen_ids):
-            session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
-    if reopened:
-        for chunk in _chunks(reopened):
-            session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=None))
+    for chunk in _chunks(seen):
+        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
+    for chunk in _chunks(reopened):
+        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=None))
     for posting_id, posting in changed:
         session.execute(update(Posting).where(Posting.id == posting_id).values(**_fields(posting)))
-    _replace_tags(session, [(pid, p) for pid, p in changed], tagger)
+    _replace_tags(session, changed, tagger)
 
-    new_count = 0
-    if fresh:
-        values = []
-        for posting in fresh:
-            new_on = _new_on(posting, today, first_run, clock)
-            new_count += new_on is not None
-            values.append(
-                {
-                    **_fields(posting),
-                    "source_id": source.id,
-                    "external_id": posting.external_id,
-                    "first_seen_at": now,
-                    "last_seen_at": now,
-                    "new_on": new_on,
-                    "dedup_key": "",
-                }
-            )
-        ids = _insert_postings(session, values)
-        session.execute(
-            update(Posting)
-            .where(Posting.source_id == source.id, Posting.job_id.is_(None))
-            .values(job_id=Posting.id)
-        )
-        _replace_tags(session, list(zip(ids, fresh, strict=True)), tagger, fresh_rows=True)
+    new_count, earliest = _insert_fresh(
+        session, source, fresh, now, first_run, clock, traits, tagger
+    )
+    if earliest is not None:
+        first_changed = min(first_changed, earliest)
 
-    # Close what this complete listing no longer returns.
-    returned_ids = set(seen_ids)
-    to_close = [
-        row for row in existing.values() if row.closed_at is None and row.id not in returned_ids
-    ]
-    for chunk in _chunks([row.id for row in to_close]):
-        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=now))
-    if to_close:
-        # Open postings counted as active up to today; closed, they stop at their last sighting.
-        last_seen = min(row.last_seen_at for row in to_close)
-        first_changed = min(first_changed, clock.local_day(last_seen))
+    closed = 0
+    if status != "suspect" and traits.close_missing:
+        returned = set(seen)
+        gone = [r for r in existing.values() if r.closed_at is None and r.id not in returned]
+        for chunk in _chunks([r.id for r in gone]):
+            session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=now))
+        if gone:
+            # Open postings counted as active up to today; closed, they stop at their last
+            # sighting.
+            first_changed = min(first_changed, clock.local_day(min(r.last_seen_at for r in gone)))
+        closed = len(gone)
+    expired_from = _close_expired(session, source, now, clock)
+    if expired_from is not None:
+        first_changed = min(first_changed, expired_from)
 
     run.new = new_count
-    run.closed = len(to_close)
+    run.closed = closed
     session.add(run)
     session.flush()
     _store_validators(session, outcome, now)
     return StoreResult(run, first_changed)
+
+
+def _write_unchanged(
+    session: Session, source: Source, outcome: RunOutcome, clock: Clock
+) -> StoreResult:
+    now = outcome.ended_at
+    run = _run_row(source, outcome, "unchanged")
+    open_ids = list(
+        session.scalars(
+            select(Posting.id).where(Posting.source_id == source.id, Posting.closed_at.is_(None))
+        )
+    )
+    for chunk in _chunks(open_ids):
+        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
+    run.returned = len(open_ids)
+    session.add(run)
+    session.flush()
+    _store_validators(session, outcome, now)
+    return StoreResult(run, clock.local_day(now))
+
+
+def _self_closed(posting: NormalPosting, now: datetime) -> bool:
+    return posting.closes_at is not None and posting.closes_at <= now
+
+
+def _insert_fresh(
+    session: Session,
+    source: Source,
+    fresh: list[NormalPosting],
+    now: datetime,
+    first_run: bool,
+    clock: Clock,
+    traits: SourceTraits,
+    tagger: Tagger,
+) -> tuple[int, date | None]:
+    """Insert postings never seen before; returns (how many are new, earliest first-seen day)."""
+    if not fresh:
+        return 0, None
+    today = clock.local_day(now)
+    values = []
+    new_count = 0
+    earliest: date | None = None
+    for posting in fresh:
+        first_seen = now
+        if traits.seen_at_posted and posting.posted_at is not None and posting.posted_at < now:
+            first_seen = posting.posted_at
+        if traits.seen_at_posted:
+            # First seen and new at its own time, back-fills included.
+            new_on: date | None = clock.local_day(first_seen)
+        else:
+            new_on = _new_on(posting, today, first_run, clock)
+        new_count += new_on == today
+        day = clock.local_day(first_seen)
+        earliest = day if earliest is None else min(earliest, day)
+        values.append(
+            {
+                **_fields(posting),
+                "source_id": source.id,
+                "external_id": posting.external_id,
+                "first_seen_at": first_seen,
+                "last_seen_at": now,
+                "new_on": new_on,
+                "dedup_key": "",
+            }
+        )
+    ids = _insert_postings(session, values)
+    session.execute(
+        update(Posting)
+        .where(Posting.source_id == source.id, Posting.job_id.is_(None))
+        .values(job_id=Posting.id)
+    )
+    _replace_tags(session, list(zip(ids, fresh, strict=True)), tagger, fresh_rows=True)
+    return new_count, earliest
+
+
+def _close_expired(session: Session, source: Source, now: datetime, clock: Clock) -> date | None:
+    """Close open postings whose own closing time has passed; last seen just before it."""
+    expired = session.execute(
+        select(Posting.id, Posting.closes_at, Posting.last_seen_at).where(
+            Posting.source_id == source.id,
+            Posting.closed_at.is_(None),
+            Posting.closes_at.is_not(None),
+            Posting.closes_at <= now,
+        )
+    ).all()
+    earliest: date | None = None
+    for row in expired:
+        last_seen = row.closes_at - timedelta(seconds=1)
+        session.execute(
+            update(Posting)
+            .where(Posting.id == row.id)
+            .values(closed_at=row.closes_at, last_seen_at=last_seen)
+        )
+        day = clock.local_day(min(last_seen, row.last_seen_at))
+        earliest = day if earliest is None else min(earliest, day)
+    return earliest
 
 
 def _new_on(posting: NormalPosting, today: date, first_run: bool, clock: Clock) -> date | None:
@@ -240,6 +387,8 @@ def _fields(posting: NormalPosting) -> dict[str, object]:
         "description": posting.description,
         "posted_at": posting.posted_at,
         "deadline_at": posting.deadline_at,
+        "closes_at": posting.closes_at,
+        "level": posting.level,
         "content_hash": posting.content_hash,
     }
 
@@ -256,7 +405,7 @@ def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[
 
 def _replace_tags(
     session: Session,
-    rows: list[tuple[int, NormalPosting]],
+    rows: Sequence[tuple[int, NormalPosting]],
     tagger: Tagger,
     *,
     fresh_rows: bool = False,

@@ -100,6 +100,8 @@ def upgrade() -> None:
         sa.Column("job_id", sa.Integer(), nullable=True),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("deadline_at", sa.DateTime(), nullable=True),
+        sa.Column("closes_at", sa.DateTime(), nullable=True),
+        sa.Column("level", sa.String(length=20), nullable=True),
         sa.ForeignKeyConstraint(
             ["source_id"],
             ["source.id"],
