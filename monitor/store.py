@@ -63,6 +63,9 @@ class SourceTraits:
     close_missing: bool = True
 
 
+DEFAULT_TRAITS = SourceTraits()
+
+
 @dataclass
 class StoreResult:
     run: ScrapeRun
@@ -171,7 +174,7 @@ def write_run(
     *,
     tagger: Tagger,
     clock: Clock,
-    traits: SourceTraits = SourceTraits(),
+    traits: SourceTraits = DEFAULT_TRAITS,
 ) -> StoreResult:
     """Record ``outcome`` for ``source`` and apply it to the stored postings."""
     now = outcome.ended_at

@@ -21,6 +21,7 @@ from monitor.taxonomy import builtin_tags
 SEOUL = ZoneInfo("Asia/Seoul")
 DAY1 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
 TAGGER = Tagger(builtin_tags())
+PLAIN = SourceTraits()
 
 
 def raw(
@@ -42,7 +43,7 @@ def run(
     postings: list[RawPosting],
     *,
     status: str = "ok",
-    traits: SourceTraits = SourceTraits(),
+    traits: SourceTraits = PLAIN,
     source: str = "acme",
 ) -> ScrapeRun:
     when = DAY1 + timedelta(days=day - 1)
