@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
@@ -57,14 +57,16 @@ def compute_daily(
     end: date,
     *,
     source_ids: Collection[int] | None = None,
+    where: Sequence[ColumnElement[bool]] = (),
     posting_ids: Collection[int] | None = None,
     tags: Iterable[str] | None = None,
     per_source: bool = True,
 ) -> Counts:
     """Count jobs per day over ``start``..``end`` (inclusive) from the postings table.
 
-    ``source_ids`` restricts to those sources; ``posting_ids`` to those postings (an ad-hoc
-    term's matches, counted under the tag ``ALL_TAGS``); ``tags`` to those tags.
+    ``source_ids`` restricts to those sources, ``where`` to postings meeting those SQL
+    conditions, ``posting_ids`` to those postings (an ad-hoc term's matches, counted under the
+    tag ``ALL_TAGS``), ``tags`` to those tags.
     """
     today = clock.today()
     span = (end - start).days + 1
@@ -83,6 +85,7 @@ def compute_daily(
     ]
     if source_ids is not None:
         conditions.append(Posting.source_id.in_(list(source_ids)))
+    conditions.extend(where)
     rows = session.execute(
         select(
             Posting.id,

@@ -13,8 +13,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.aggregate import Counts, compute_daily
@@ -42,9 +43,13 @@ class Row:
     jobs_total: float
     too_few: bool
     partial: bool
+    group: str | None = None  # with --group-by only
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        if self.group is None:
+            del data["group"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,11 @@ class TrendQuery:
     end: date
     by: By = "week"
     sources: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    level: str | None = None
+    companies: Sequence[str] = ()
+    group_by: str | None = None  # country | company | source
+    top: int = 10
 
 
 def wilson(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
@@ -103,7 +113,9 @@ def _stored_counts(session: Session, start: date, end: date, tags: Sequence[str]
     return counts
 
 
-def matching_postings(session: Session, term: str, ids: Sequence[int] | None) -> list[int]:
+def matching_postings(
+    session: Session, term: str, conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[int]:
     """Postings whose title or description contain ``term`` by the tagger's rules."""
     from monitor.tagging import term_matches
 
@@ -115,8 +127,7 @@ def matching_postings(session: Session, term: str, ids: Sequence[int] | None) ->
             Posting.description.ilike(pattern, escape="\\"),
         )
     )
-    if ids is not None:
-        query = query.where(Posting.source_id.in_(list(ids)))
+    query = query.where(*conditions)
     found = []
     for posting_id, title, description in session.execute(query):
         if term_matches(needle, f"{title}\n{description}"):
@@ -128,11 +139,30 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElement[bool]]:
+    """SQL conditions on postings for the query's filters (none: use the stored counts)."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.sources:
+        conditions.append(Posting.source_id.in_(source_ids(session, query.sources)))
+    if query.countries:
+        codes = [c.upper() for c in query.countries if c.lower() != "remote"]
+        either = [Posting.country.in_(codes)] if codes else []
+        if len(codes) < len(query.countries):
+            either.append(Posting.remote.is_(True))
+        conditions.append(or_(*either))
+    if query.level:
+        conditions.append(Posting.level == query.level)
+    if query.companies:
+        conditions.append(func.lower(Posting.company).in_([c.lower() for c in query.companies]))
+    return conditions
+
+
 def trend(
     session: Session, clock: Clock, taxonomy: dict[str, TagDef], query: TrendQuery
 ) -> list[Row]:
-    """One row per term and period, as DESIGN.md's "Meaning of the numbers" defines them."""
+    """One row per term and period (and group), as DESIGN.md's "Meaning of the numbers" says."""
     today = clock.today()
+    conditions = posting_conditions(session, query)
     ids = source_ids(session, query.sources) if query.sources else None
     first = first_run_day(session, clock, ids)
     if first is None:
@@ -142,20 +172,75 @@ def trend(
     if start > end:
         return []
     resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
-    tags = sorted({tag for tag in resolved.values() if tag is not None})
+    if not query.group_by:
+        return _rows(session, clock, query, resolved, start, end, conditions, None)
+    rows: list[Row] = []
+    for label, condition in top_groups(session, clock, query, conditions, start, end):
+        rows += _rows(session, clock, query, resolved, start, end, [*conditions, condition], label)
+    return rows
 
-    if ids is None:
+
+def top_groups(
+    session: Session,
+    clock: Clock,
+    query: TrendQuery,
+    conditions: list[ColumnElement[bool]],
+    start: date,
+    end: date,
+) -> list[tuple[str, ColumnElement[bool]]]:
+    """The ``query.top`` largest groups by postings active in the range, with their filter."""
+    column: Any = {
+        "country": Posting.country,
+        "company": Posting.company,
+        "source": Posting.source_id,
+    }[query.group_by or ""]
+    active = [
+        Posting.first_seen_at < clock.day_end(end),
+        or_(Posting.closed_at.is_(None), Posting.last_seen_at >= clock.day_start(start)),
+    ]
+    counted = (
+        select(column, func.count())
+        .where(*conditions, *active)
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+        .limit(query.top)
+    )
+    names = dict(session.execute(select(Source.id, Source.name)).all())
+    groups: list[tuple[str, ColumnElement[bool]]] = []
+    for value, _count in session.execute(counted):
+        if value is None:
+            groups.append(("unknown", column.is_(None)))
+        elif query.group_by == "source":
+            groups.append((names.get(value, str(value)), column == value))
+        else:
+            groups.append((str(value), column == value))
+    return groups
+
+
+def _rows(
+    session: Session,
+    clock: Clock,
+    query: TrendQuery,
+    resolved: dict[str, str | None],
+    start: date,
+    end: date,
+    conditions: list[ColumnElement[bool]],
+    group: str | None,
+) -> list[Row]:
+    today = clock.today()
+    tags = sorted({tag for tag in resolved.values() if tag is not None})
+    if not conditions:
         counts = _stored_counts(session, start, end, tags)
     else:
         counts = compute_daily(
-            session, clock, start, end, source_ids=ids, tags=tags, per_source=False
+            session, clock, start, end, where=conditions, tags=tags, per_source=False
         )
     adhoc: dict[str, Counts] = {}
     for term, tag in resolved.items():
         if tag is None and term not in adhoc:
-            matches = matching_postings(session, term, ids)
+            matches = matching_postings(session, term, conditions)
             adhoc[term] = compute_daily(
-                session, clock, start, end, source_ids=ids, posting_ids=matches, per_source=False
+                session, clock, start, end, where=conditions, posting_ids=matches, per_source=False
             )
 
     rows: list[Row] = []
@@ -171,7 +256,7 @@ def trend(
             key = (tag if tag is not None else ALL_TAGS, ALL_SOURCES)
             active = _mean(source, "active", key, days)
             new = sum(source.value("new", key, day) for day in days)
-            rows.append(_row(period, term, tag, active, new, total, partial))
+            rows.append(_row(period, term, tag, active, new, total, partial, group))
     return rows
 
 
@@ -180,7 +265,14 @@ def _mean(counts: Counts, metric: str, key: tuple[str, int], days: list[date]) -
 
 
 def _row(
-    period: Period, term: str, tag: str | None, active: float, new: int, total: float, partial: bool
+    period: Period,
+    term: str,
+    tag: str | None,
+    active: float,
+    new: int,
+    total: float,
+    partial: bool,
+    group: str | None,
 ) -> Row:
     if total > 0:
         share: float | None = active / total
@@ -199,4 +291,5 @@ def _row(
         jobs_total=round(total, 4),
         too_few=active < TOO_FEW,
         partial=partial,
+        group=group,
     )

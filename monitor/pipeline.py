@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import date
 
 import httpx
 from sqlalchemy import select
@@ -25,8 +26,10 @@ from monitor.errors import SourceError, UsageError
 from monitor.models import HttpCache
 from monitor.models import Source as SourceRow
 from monitor.normalise import normalise
+from monitor.posting import RawPosting
 from monitor.store import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
 from monitor.tagging import Tagger
+from scrapers.base import Source
 from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators
 
 log = logging.getLogger(__name__)
@@ -83,6 +86,7 @@ def fetch_source(
     client: HttpClient,
     clock: Clock,
     known: frozenset[str] = frozenset(),
+    fetch: Callable[[Source, HttpClient], Iterable[RawPosting]] | None = None,
 ) -> RunOutcome:
     """Fetch and normalise one source's whole listing; never raises for a source failure."""
     view = client.view()
@@ -93,7 +97,7 @@ def fetch_source(
     try:
         postings = [
             normalise(raw, company=source_config.company, fallback_company=fallback_company)
-            for raw in source.fetch(view)
+            for raw in (fetch(source, view) if fetch else source.fetch(view))
         ]
     except NotModified:
         return RunOutcome(
@@ -228,3 +232,20 @@ def scrape(
                 if on_done:
                     on_done(result)
     return [results[src.name] for src in chosen]
+
+
+def backfill(
+    config: Config, db: Database, clock: Clock, tagger: Tagger, name: str, since: date
+) -> SourceResult:
+    """Load a source's history since ``since`` (sources with ``fetch_since``, e.g. hn)."""
+    src = config.source(name)
+    source = src.build()
+    fetch_since = getattr(source, "fetch_since", None)
+    if fetch_since is None:
+        raise UsageError(
+            f"Source {name!r} ({src.kind}) has no history to load; backfill works for kinds "
+            "with archives such as hn."
+        )
+    with HttpClient(http_policy(config)) as client:
+        outcome = fetch_source(src, client, clock, fetch=lambda s, c: fetch_since(c, since))
+    return store_outcome(db, clock, tagger, src, outcome, close_missing=False)

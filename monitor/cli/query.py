@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from monitor.cli.app import App, console, print_json
-from monitor.tables import metric_value, print_table
 
 if TYPE_CHECKING:
     from monitor.metrics import Row
@@ -69,7 +68,7 @@ def run_query(
     since: str | None,
     until: str | None,
     by: str,
-    sources: Sequence[str],
+    **filters: Any,
 ) -> list[Row]:
     from monitor.metrics import TrendQuery, trend
     from monitor.periods import default_window, parse_bound
@@ -84,7 +83,18 @@ def run_query(
         from monitor.errors import UsageError
 
         raise UsageError(f"--since {since} is after --until {until}.")
-    query = TrendQuery(terms=list(terms), start=start, end=end, by=by, sources=list(sources))  # type: ignore[arg-type]
+    query = TrendQuery(
+        terms=list(terms),
+        start=start,
+        end=end,
+        by=by,  # type: ignore[arg-type]
+        sources=list(filters.get("sources", ())),
+        countries=list(filters.get("countries", ())),
+        level=filters.get("level"),
+        companies=list(filters.get("companies", ())),
+        group_by=filters.get("group_by"),
+        top=filters.get("top", 10),
+    )
     with app.db.session() as session:
         return trend(session, app.clock, app.config.tags, query)
 
@@ -108,9 +118,9 @@ def query(
     until: str | None,
     by: str,
     metric: str,
-    sources: tuple[str, ...],
     as_json: bool,
     as_csv: bool,
+    **filters: Any,
 ) -> None:
     """How many jobs mention each TERM, period by period.
 
@@ -118,15 +128,23 @@ def query(
     anything else is searched in the stored text with the same matching rules. Default: the
     last 26 weeks, weekly, as a share of all jobs.
     """
+    from rich.text import Text
+
+    from monitor.tables import print_table
+
     if as_json and as_csv:
         raise click.UsageError("Choose one of --json and --csv.")
-    rows = run_query(app, terms, since, until, by, sources)
+    rows = run_query(app, terms, since, until, by, **filters)
     if as_json:
         print_json([row.as_dict() for row in rows])
     elif as_csv:
         print_csv(rows)
     elif not rows:
         console(stderr=True).print("No data yet for that range: run `jobtrend scrape` first.")
+    elif filters.get("group_by"):
+        for group in dict.fromkeys(row.group for row in rows):
+            console().print(Text(f"{filters['group_by']}: {group}", style="bold"))
+            print_table([r for r in rows if r.group == group], list(dict.fromkeys(terms)), metric)
     else:
         print_table(rows, list(dict.fromkeys(terms)), metric)
 
@@ -152,21 +170,21 @@ def chart(
     until: str | None,
     by: str,
     metric: str,
-    sources: tuple[str, ...],
     output: str | None,
+    **filters: Any,
 ) -> None:
     """Draw a trend chart of TERMs (PNG or SVG)."""
-    from datetime import date
-
+    from monitor.tables import metric_value
     from reports.charts import Point, Series, render_chart
 
-    rows = run_query(app, terms, since, until, by, sources)
+    rows = run_query(app, terms, since, until, by, **filters)
     unique_terms = list(dict.fromkeys(terms))
+    groups = list(dict.fromkeys(row.group for row in rows)) or [None]
     series = []
-    for term in unique_terms:
+    for term, group in ((t, g) for g in groups for t in unique_terms):
         points = []
         for row in rows:
-            if row.term != term:
+            if row.term != term or row.group != group:
                 continue
             start = _period_start(row.period, by)
             value = metric_value(row, metric)
@@ -180,16 +198,22 @@ def chart(
                     too_few=row.too_few,
                 )
             )
-        series.append(Series(label=term, points=tuple(points)))
+        label = term if group is None else f"{term} · {group}"
+        series.append(Series(label=label, points=tuple(points)))
     path = Path(output or default_chart_name(unique_terms))
+    sources = filters.get("sources") or ()
     subtitle_bits = [f"sources: {', '.join(sources)}" if sources else "all sources"]
+    for key, name in (("countries", "country"), ("companies", "company")):
+        if filters.get(key):
+            subtitle_bits.append(f"{name}: {', '.join(filters[key])}")
+    if filters.get("level"):
+        subtitle_bits.append(f"level: {filters['level']}")
     subtitle_bits.append(f"as of {app.clock.today():%Y-%m-%d}")
     title = " / ".join(unique_terms)
     written = render_chart(
         series, path, title=title, metric=metric, by=by, subtitle=" · ".join(subtitle_bits)
     )
     console(stderr=True).print(f"wrote {written}")
-    del date
 
 
 def _period_start(label: str, by: str) -> Any:

@@ -84,5 +84,25 @@ def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@click.command()
+@click.argument("source")
+@click.option("--since", required=True, metavar="YYYY-MM", help="First month to load.")
+@click.pass_obj
+def backfill(app: App, source: str, since: str) -> None:
+    """Load a source's history since a month (the monthly Hacker News threads)."""
+    from monitor.periods import parse_bound
+    from monitor.pipeline import backfill as run_backfill
+
+    start = parse_bound(since, "--since")[0]
+    result = run_backfill(app.config, app.db, app.clock, app.tagger, source, start)
+    console(stderr=True).print(
+        f"{result.name}: {result.status}, {result.returned} postings loaded since {start:%Y-%m}"
+        + (f" ({result.error})" if result.error else "")
+    )
+    if result.status == "failed":
+        raise click.exceptions.Exit(1)
+
+
 def register(group: click.Group) -> None:
     group.add_command(scrape)
+    group.add_command(backfill)

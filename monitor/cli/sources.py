@@ -213,3 +213,100 @@ def _iso(value: Any) -> str | None:
 
 def register(group: click.Group) -> None:
     group.add_command(sources)
+
+
+@sources.command("test")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the postings as JSON.")
+@click.pass_obj
+def test_source(app: App, name: str, as_json: bool) -> None:
+    """Fetch a configured source now and show what it returns, storing nothing."""
+    from monitor.pipeline import fetch_source, http_policy
+    from scrapers.http import HttpClient
+
+    src = app.config.source(name)
+    with HttpClient(http_policy(app.config)) as client:
+        outcome = fetch_source(src, client, app.clock)
+    rows = [
+        {
+            "external_id": p.external_id,
+            "title": p.title,
+            "company": p.company,
+            "location": p.location,
+            "url": p.url,
+            "posted_at": _iso(p.posted_at),
+            "tags": sorted(app.tagger.tags_for(p.title, p.description)),
+        }
+        for p in outcome.postings
+    ]
+    if as_json:
+        print_json(
+            {
+                "status": outcome.status,
+                "error": outcome.error,
+                "skipped": outcome.skipped,
+                "postings": rows,
+            }
+        )
+    else:
+        from rich.table import Table
+        from rich.text import Text
+
+        out = console()
+        table = Table(
+            title=f"{name}: {outcome.status}, {len(rows)} postings, {outcome.requests} requests"
+        )
+        for column in ("id", "title", "company", "location", "posted (UTC)", "tags"):
+            table.add_column(column, overflow="fold")
+        for row in rows[:50]:
+            table.add_row(
+                *(Text(str(row[k] or "")) for k in ("external_id", "title", "company", "location")),
+                str(row["posted_at"] or ""),
+                ", ".join(row["tags"]),  # type: ignore[arg-type]
+            )
+        out.print(table)
+        if len(rows) > 50:
+            out.print(f"... and {len(rows) - 50} more")
+        if outcome.skipped:
+            out.print(Text(f"skipped {len(outcome.skipped)}: " + "; ".join(outcome.skipped[:5])))
+    if outcome.status == "failed":
+        raise click.ClickException(outcome.error or "the fetch failed")
+
+
+@sources.command("accept")
+@click.argument("name")
+@click.pass_obj
+def accept(app: App, name: str) -> None:
+    """Accept a suspect source's new level: its next run closes what it no longer returns."""
+    from sqlalchemy import select
+
+    from monitor.models import Source
+
+    with app.db.session() as session:
+        row = session.scalars(select(Source).where(Source.name == name)).one_or_none()
+        if row is None:
+            raise UsageError(f"No source named {name!r} has been scraped yet.")
+        row.accepted_at = app.clock.now()
+    console(stderr=True).print(f"{name}: new level accepted; closing resumes with its next run")
+
+
+@sources.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.pass_obj
+def rename(app: App, old: str, new: str) -> None:
+    """Rename a source, keeping its history (then rename it in the config too)."""
+    from sqlalchemy import select
+
+    from monitor.models import Source
+
+    with app.db.session() as session:
+        row = session.scalars(select(Source).where(Source.name == old)).one_or_none()
+        if row is None:
+            raise UsageError(f"No source named {old!r} is stored.")
+        if session.scalars(select(Source).where(Source.name == new)).first() is not None:
+            raise UsageError(f"A source named {new!r} already exists; choose another name.")
+        row.name = new
+    console(stderr=True).print(
+        f'renamed {old!r} to {new!r}; now change `name = "{old}"` in your config to match'
+    )
