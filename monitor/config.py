@@ -66,6 +66,13 @@ class HttpConfig:
     obey_robots: bool = True
     stale_after_days: int = 14
 
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "per_host_concurrency", "stale_after_days")
+        _at_least(self, 0, "min_interval_s", "max_retries", "backoff_s", "retry_after_cap_s")
+        _above_zero(self, "timeout_s", "max_body_mb")
+        if not self.user_agent.strip():
+            raise ConfigError("must not be empty: say who you are", key="user_agent")
+
 
 @dataclass(frozen=True)
 class ReportConfig:
@@ -88,12 +95,32 @@ class SmtpConfig:
     from_: str = ""  # TOML key `from`
     ca_file: str = ""
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.port <= 65535:
+            raise ConfigError(f"must be a port number 1-65535, not {self.port}", key="port")
+
 
 @dataclass(frozen=True)
 class DaemonConfig:
     alert_after_failures: int = 3
     shutdown_grace_s: float = 30.0
     log_file: str = ""
+
+    def __post_init__(self) -> None:
+        _at_least(self, 1, "alert_after_failures")
+        _at_least(self, 0, "shutdown_grace_s")
+
+
+def _at_least(section: Any, low: float, *keys: str) -> None:
+    for key in keys:
+        if getattr(section, key) < low:
+            raise ConfigError(f"must be at least {low}, not {getattr(section, key)!r}", key=key)
+
+
+def _above_zero(section: Any, *keys: str) -> None:
+    for key in keys:
+        if getattr(section, key) <= 0:
+            raise ConfigError(f"must be more than 0, not {getattr(section, key)!r}", key=key)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
@@ -97,7 +97,10 @@ def first_run_day(session: Session, clock: Clock, ids: Sequence[int] | None) -> 
     return clock.local_day(first) if first is not None else None
 
 
-def _stored_counts(session: Session, start: date, end: date, tags: Sequence[str]) -> Counts:
+def _stored_counts(
+    session: Session, clock: Clock, start: date, end: date, tags: Sequence[str]
+) -> Counts:
+    """Counts from ``daily_count``; days it does not hold yet (no run since) are computed."""
     span = (end - start).days + 1
     counts = Counts(start, end, {}, {}, {})
     query = select(DailyCount.day, DailyCount.tag, DailyCount.active, DailyCount.new).where(
@@ -110,6 +113,15 @@ def _stored_counts(session: Session, start: date, end: date, tags: Sequence[str]
         key = (tag, ALL_SOURCES)
         counts.active.setdefault(key, [0] * span)[(day - start).days] = active
         counts.new.setdefault(key, [0] * span)[(day - start).days] = new
+    filled = session.scalar(select(func.max(DailyCount.day)))
+    tail_start = start if filled is None else max(start, filled + timedelta(days=1))
+    if tail_start <= end:
+        tail = compute_daily(session, clock, tail_start, end, tags=tags, per_source=False)
+        offset = (tail_start - start).days
+        for metric in ("active", "new"):
+            target = getattr(counts, metric)
+            for key, series in getattr(tail, metric).items():
+                target.setdefault(key, [0] * span)[offset:] = series
     return counts
 
 
@@ -230,7 +242,7 @@ def _rows(
     today = clock.today()
     tags = sorted({tag for tag in resolved.values() if tag is not None})
     if not conditions:
-        counts = _stored_counts(session, start, end, tags)
+        counts = _stored_counts(session, clock, start, end, tags)
     else:
         counts = compute_daily(
             session, clock, start, end, where=conditions, tags=tags, per_source=False

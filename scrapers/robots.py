@@ -72,9 +72,11 @@ class RobotsRules:
     def check(self, url: str) -> None:
         """Raise BlockedError unless robots.txt lets our user agent fetch ``url``."""
         if self.problem is not None:
-            raise BlockedError(
+            # RFC 9309: an unreachable robots.txt means "disallow everything for now". It is a
+            # fetch failure (the site may be down), not a block: the next run tries again.
+            raise FetchError(
                 f"{url} was not fetched because {self.robots} could not be read "
-                f"({self.problem}), and an unreadable robots.txt disallows everything.",
+                f"({self.problem}); until it can be, robots.txt rules forbid crawling.",
                 url=url,
             )
         if self._parser is not None and not self._parser.can_fetch(url, self.agent):

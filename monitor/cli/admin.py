@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,10 @@ from monitor.errors import UsageError
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+    """UTC ISO 8601 with a Z, as status --json promises."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 @click.command()
@@ -36,10 +39,9 @@ def init(app: App, path: Path | None, force: bool) -> None:
     config = load(target)
     db = Database(config.database_url)
     db.dispose()
-    out = console(stderr=True)
-    out.print(f"wrote {target}")
-    out.print(f"database ready at {redact(config.database_url)}")
-    out.print("next: edit the [[sources]] in it, then run `jobtrend scrape`.")
+    click.echo(f"wrote {target}", err=True)
+    click.echo(f"database ready at {redact(config.database_url)}", err=True)
+    click.echo("next: edit the [[sources]] in it, then run `jobtrend scrape`.", err=True)
 
 
 @click.command()

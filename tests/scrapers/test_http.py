@@ -170,25 +170,28 @@ def test_robots_404_allows_everything(clock: Clock) -> None:
     assert site.paths() == ["/robots.txt", "/jobs", "/jobs"]
 
 
-def test_robots_500_blocks_and_is_cached(clock: Clock) -> None:
+def test_robots_500_forbids_for_now_and_is_cached(clock: Clock) -> None:
     site = Site({"/robots.txt": httpx.Response(500), "/jobs": httpx.Response(200)})
     with client(site, clock, max_retries=1) as c:
         for _ in range(2):
-            with pytest.raises(BlockedError) as info:
+            with pytest.raises(FetchError) as info:
                 c.get(f"{BASE}/jobs")
+            # A server error is not a refusal: the run fails as a fetch, the next one retries.
+            assert not isinstance(info.value, BlockedError)
             assert str(info.value) == (
                 f"{BASE}/jobs was not fetched because {BASE}/robots.txt could not be read "
-                "(it answered 500 Internal Server Error), and an unreadable robots.txt "
-                "disallows everything."
+                "(it answered 500 Internal Server Error); until it can be, robots.txt rules "
+                "forbid crawling."
             )
     assert site.paths() == ["/robots.txt", "/robots.txt"]
     assert clock.sleeps == [1.0]
 
 
-def test_robots_network_failure_blocks(clock: Clock) -> None:
+def test_robots_network_failure_is_a_fetch_failure(clock: Clock) -> None:
     site = Site({"/robots.txt": httpx.ConnectError("refused"), "/jobs": httpx.Response(200)})
-    with client(site, clock, max_retries=0) as c, pytest.raises(BlockedError, match="robots"):
+    with client(site, clock, max_retries=0) as c, pytest.raises(FetchError, match="robots") as info:
         c.get(f"{BASE}/jobs")
+    assert not isinstance(info.value, BlockedError)
     assert site.paths() == ["/robots.txt"]
 
 
