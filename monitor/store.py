@@ -78,6 +78,7 @@ class _Existing:
     content_hash: str
     closed_at: datetime | None
     last_seen_at: datetime
+    closes_at: datetime | None
 
 
 def ensure_source(
@@ -201,7 +202,9 @@ def write_run(
     first_changed = today
 
     existing = {
-        row.external_id: _Existing(row.id, row.content_hash, row.closed_at, row.last_seen_at)
+        row.external_id: _Existing(
+            row.id, row.content_hash, row.closed_at, row.last_seen_at, row.closes_at
+        )
         for row in session.execute(
             select(
                 Posting.id,
@@ -209,6 +212,7 @@ def write_run(
                 Posting.content_hash,
                 Posting.closed_at,
                 Posting.last_seen_at,
+                Posting.closes_at,
             ).where(Posting.source_id == source.id)
         )
     }
@@ -252,7 +256,14 @@ def write_run(
     closed = 0
     if status != "suspect" and traits.close_missing:
         returned = set(seen)
-        gone = [r for r in existing.values() if r.closed_at is None and r.id not in returned]
+        # Postings past their own closing time close at it (below), not at this run.
+        gone = [
+            r
+            for r in existing.values()
+            if r.closed_at is None
+            and r.id not in returned
+            and (r.closes_at is None or r.closes_at > now)
+        ]
         for chunk in _chunks([r.id for r in gone]):
             session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=now))
         if gone:

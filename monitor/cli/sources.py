@@ -99,7 +99,7 @@ def _option_value(text: str) -> Any:
         return text
 
 
-def _kind_options(kind: str, pairs: tuple[str, ...]) -> Any:
+def _kind_options(kind: str, pairs: tuple[str, ...], page_url: str | None = None) -> Any:
     from scrapers.base import build_options, is_kind, source_class
 
     if not is_kind(kind):
@@ -111,8 +111,12 @@ def _kind_options(kind: str, pairs: tuple[str, ...]) -> Any:
         if not sep or not key.strip():
             raise UsageError(f"--option {pair!r} must look like key=value.")
         raw[key.strip()] = _option_value(value.strip())
-    # Parsing a saved file needs no board name: fill required text options with a blank.
+    # Parsing a saved file needs no board name: fill required text options with a blank, and
+    # give page kinds (rss, jsonld, html) the page's address when none was named.
     hints = typing.get_type_hints(cls.Options)
+    names = {f.name for f in dataclasses.fields(cls.Options)}
+    if "url" in names and not raw.keys() & {"url", "urls", "sitemap"}:
+        raw["url"] = page_url or "https://saved-page.invalid/"
     for field in dataclasses.fields(cls.Options):
         required = (
             field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
@@ -164,7 +168,7 @@ def parse_file(
         name = src_config.name
     else:
         assert kind is not None
-        cls, opts = _kind_options(kind, options)
+        cls, opts = _kind_options(kind, options, url)
         source = cls("parse", opts)
         company, name = None, kind
     body = file.read_bytes()

@@ -219,3 +219,24 @@ def test_suspect_exempt_sources_close_normally(db: Database, returned: int) -> N
     run(db, 1, [raw(str(i)) for i in range(10)], traits=traits)
     result = run(db, 2, [raw(str(i)) for i in range(returned)], traits=traits)
     assert result.status == "ok" and result.closed == 10 - returned
+
+
+def test_last_months_comments_close_at_month_end_when_the_thread_moves_on(db: Database) -> None:
+    hn = SourceTraits(suspect_exempt=True, seen_at_posted=True)
+    march = raw(
+        "m1",
+        "Acme | LLM Engineer",
+        posted_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+        closes_at=datetime(2026, 4, 1, tzinfo=UTC),
+    )
+    april = raw(
+        "a1",
+        "Beta | Engineer",
+        posted_at=datetime(2026, 4, 1, 15, tzinfo=UTC),
+        closes_at=datetime(2026, 5, 1, tzinfo=UTC),
+    )
+    run(db, 1, [march], traits=hn)  # 2026-03-02
+    run(db, 32, [april], traits=hn)  # 2026-04-02: the April thread only
+    stored = postings(db)["m1"]
+    assert stored.closed_at == datetime(2026, 4, 1, tzinfo=UTC)
+    assert stored.last_seen_at == datetime(2026, 3, 31, 23, 59, 59, tzinfo=UTC)
