@@ -52,6 +52,8 @@ class Source:
     # A posting is first seen (and new) at its own ``posted_at``, back-fills included, instead
     # of at the run that found it (Hacker News comments).
     seen_at_posted: ClassVar[bool] = False
+    # Who to credit where the site's terms ask for a link back and a name (reports show it).
+    attribution: ClassVar[str] = ""
     # Used when a [[sources]] table has no `schedule`; sources whose terms limit how often
     # they may be asked set their own.
     default_schedule: ClassVar[str] = "0 */6 * * *"

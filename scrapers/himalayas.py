@@ -1,0 +1,181 @@
+"""Himalayas (``himalayas.app/jobs/api``): remote jobs, newest first, paged by offset.
+
+``GET /jobs/api?limit=L&offset=O`` answers ``{"offset", "limit", "totalCount", "jobs": [...]}``
+(sometimes with ``comments`` and ``updatedAt``). A job has no id field: its ``guid`` (the job's
+URL) is the key. ``pubDate`` and ``expiryDate`` are documented as milliseconds but arrive as
+seconds; the unit is decided by magnitude. Descriptions are HTML.
+
+Himalayas lists about 100,000 jobs and serves at most 20 a page (it ignores a larger
+``limit``), so reading everything would take thousands of requests per run. The source reads
+the newest ``WINDOW_PAGES`` pages instead: a window of the newest jobs, which is what the
+trend needs (new postings and the share of topics among them). A job that drops out of the
+window counts as closed; DESIGN.md's closing rule assumes complete listings, so Himalayas'
+active counts are those of the window, not of the whole board.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from monitor.errors import ParseError
+from monitor.posting import RawPosting
+from scrapers.base import Source, load_json, require
+
+if TYPE_CHECKING:
+    from scrapers.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20  # the most Himalayas serves per request
+WINDOW_PAGES = 50  # the newest 1,000 jobs, about half a day of Himalayas' postings
+# Above this a timestamp is in milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
+MS_THRESHOLD = 100_000_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class HimalayasSource(Source):
+    kind = "himalayas"
+    description = "Himalayas (himalayas.app/jobs/api): the newest 1,000 remote jobs, 20 a page."
+    default_base_url = "https://himalayas.app"
+
+    def __init__(
+        self,
+        name: str,
+        options: Any = None,
+        *,
+        base_url: str | None = None,
+        company: str | None = None,
+    ) -> None:
+        super().__init__(name, options, base_url=base_url, company=company)
+        self.page_size = PAGE_SIZE
+        self.window_pages = WINDOW_PAGES
+
+    def listing_url(self, offset: int = 0) -> str:
+        return f"{self.base_url}/jobs/api?limit={self.page_size}&offset={offset}"
+
+    def fetch(self, client: HttpClient) -> Iterator[RawPosting]:
+        url: str | None = self.listing_url()
+        seen: set[str] = set()
+        pages = 0
+        while url is not None and pages < self.window_pages:
+            # Only the first page is conditional: a 304 there means nothing new was posted.
+            response = client.get(url, conditional=pages == 0)
+            postings, url = self.parse(response.content, str(response.url))
+            pages += 1
+            fresh = [p for p in postings if p.external_id not in seen]
+            if postings and not fresh:
+                raise ParseError(
+                    f"Himalayas repeated a page at {response.url}; the server ignores 'offset'."
+                )
+            # New jobs push the list down while we page: a job may show up twice.
+            seen.update(p.external_id for p in fresh)
+            yield from fresh
+        if url is not None:
+            logger.info("himalayas: read the newest %d pages of the listing", pages)
+
+    def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
+        data = load_json(body, url)
+        if not isinstance(data, dict):
+            raise ParseError(
+                f"The response from {url} is not a Himalayas listing (expected a JSON object)."
+            )
+        if "jobs" not in data:
+            message = data.get("error") or data.get("message")
+            if message:
+                raise ParseError(f"Himalayas answered {url} with an error: {message}")
+        jobs = require(data, "jobs", f"Himalayas listing at {url}")
+        if not isinstance(jobs, list):
+            raise ParseError(f"The field 'jobs' of the Himalayas listing at {url} is not a list.")
+        postings = [self._posting(job, index, url) for index, job in enumerate(jobs)]
+        return postings, _next_page(url, data, len(jobs))
+
+    def _posting(self, job: Any, index: int, url: str) -> RawPosting:
+        where = f"Himalayas job #{index + 1} at {url}"
+        guid = _text(require(job, "guid", where))
+        if guid is None:
+            raise ParseError(f"The {where} has an empty field 'guid' (its id).")
+        where = f"Himalayas job {guid}"
+        title = _text(require(job, "title", where))
+        if title is None:
+            raise ParseError(f"The {where} has an empty field 'title'.")
+        places = _strings(job.get("locationRestrictions"))
+        description = job.get("description")
+        extra: dict[str, object] = {}
+        for key, name in (("seniority", "seniority"), ("categories", "categories")):
+            if _strings(job.get(key)):
+                extra[name] = _strings(job.get(key))
+        if job.get("minSalary") is not None or job.get("maxSalary") is not None:
+            for key in ("minSalary", "maxSalary", "currency", "salaryPeriod"):
+                if job.get(key) not in (None, ""):
+                    extra[key] = job[key]
+        expires = _timestamp(job.get("expiryDate"), where, "expiryDate")
+        if expires is not None:
+            extra["expires_at"] = expires.isoformat()
+        return RawPosting(
+            external_id=guid,
+            title=title,
+            url=_text(job.get("applicationLink")) or guid,
+            company=self.company or _text(job.get("companyName")) or _text(job.get("companySlug")),
+            # No restriction means anywhere; a list of countries where candidates may live.
+            location=", ".join(places) if places else "Anywhere",
+            description=description if isinstance(description, str) else "",
+            description_format="html",
+            posted_at=_timestamp(job.get("pubDate"), where, "pubDate"),
+            remote=True,  # a board of remote jobs only
+            employment_type=_text(job.get("employmentType")),
+            extra=extra,
+        )
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _strings(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+
+
+def _timestamp(value: Any, where: str, field: str) -> datetime | None:
+    """Epoch seconds or milliseconds (decided by size) as an aware UTC time."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        logger.warning("%s: ignoring the unreadable %s %r", where, field, value)
+        return None
+    if value >= MS_THRESHOLD:
+        # Integer arithmetic keeps the milliseconds a float division would blur.
+        return _EPOCH + timedelta(milliseconds=value)
+    return _EPOCH + timedelta(seconds=value)
+
+
+def _next_page(url: str, data: dict[str, Any], returned: int) -> str | None:
+    """The URL of the page after ``url``, or None when this one was the last."""
+    if returned == 0:
+        return None
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    offset = data.get("offset")
+    if isinstance(offset, bool) or not isinstance(offset, int):
+        try:
+            offset = int(query.get("offset", "0"))
+        except ValueError:
+            offset = 0
+    # Advance by what came back: the server may serve fewer than the limit asked for.
+    following = offset + returned
+    total = data.get("totalCount")
+    if isinstance(total, int) and not isinstance(total, bool) and following >= total:
+        return None
+    query["offset"] = str(following)
+    query.setdefault("limit", str(PAGE_SIZE))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+SOURCE = HimalayasSource
