@@ -1,0 +1,266 @@
+"""Workable career pages (``apply.workable.com``): the public widget API, details on request.
+
+``GET /api/v1/widget/accounts/{account}`` answers ``{"name", "description", "jobs": [...]}``
+with every published job in one response, but without the job texts. With ``fetch_details``
+each new job's text comes from ``GET /api/v2/accounts/{account}/jobs/{shortcode}`` (HTML in
+``description``, ``requirements`` and ``benefits``), at most ``max_details_per_run`` a run.
+
+Without ``fetch_details`` a posting is stored with its title and no description, and
+``detail_missing`` stays False: the listing is the whole text this configuration asks for, so
+tagging reads the title only. (Turning ``fetch_details`` off later therefore clears texts
+stored earlier at the next run.) With it, a job already stored with its text is not asked
+again (``known_ids``), and a job over the budget or whose detail failed is yielded with
+``detail_missing=True`` and counted in ``skipped``, so the run is partial and the next run
+fetches the rest. Quirks:
+
+- ``published_on`` is a date without a zone (``2026-06-02``); Workable is not a Korean board,
+  so it is read as midnight UTC.
+- ``employment_type`` is often ``""``; ``telecommuting`` is the only remote flag.
+- ``locations[].countryCode`` is an ISO code; the top-level ``country`` is a name.
+- An unknown account is a 404.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.posting import RawPosting
+from scrapers.base import Source, load_json, require
+
+if TYPE_CHECKING:
+    from scrapers.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+# Sections of a job's detail, in page order; the first has no heading of its own.
+_SECTIONS = (("description", None), ("requirements", "Requirements"), ("benefits", "Benefits"))
+
+
+@dataclass(frozen=True)
+class WorkableOptions:
+    account: str
+    fetch_details: bool = False
+    max_details_per_run: int = 50
+
+    def __post_init__(self) -> None:
+        if self.max_details_per_run < 0:
+            raise ConfigError(
+                f"must be 0 or more, not {self.max_details_per_run}", key="max_details_per_run"
+            )
+
+
+class WorkableSource(Source):
+    kind = "workable"
+    description = (
+        "A Workable career page (apply.workable.com widget API); job texts with fetch_details."
+    )
+    Options = WorkableOptions
+    default_base_url = "https://apply.workable.com"
+
+    options: WorkableOptions
+
+    def listing_url(self) -> str:
+        return f"{self.base_url}/api/v1/widget/accounts/{quote(self.options.account, safe='')}"
+
+    def detail_url(self, shortcode: str) -> str:
+        account = quote(self.options.account, safe="")
+        return f"{self.base_url}/api/v2/accounts/{account}/jobs/{quote(shortcode, safe='')}"
+
+    def fetch(self, client: HttpClient) -> Iterator[RawPosting]:
+        # A 304 would also skip the details a partial run left for later, so the listing is
+        # only asked conditionally when there are no details to fetch.
+        response = client.get(self.listing_url(), conditional=not self.options.fetch_details)
+        postings, _ = self.parse(response.content, str(response.url))
+        if self.options.fetch_details:
+            yield from self._with_details(client, postings)
+        else:
+            yield from postings
+
+    def _with_details(
+        self, client: HttpClient, postings: Iterable[RawPosting]
+    ) -> Iterator[RawPosting]:
+        budget = self.options.max_details_per_run
+        stop: str | None = None  # why no further detail is asked this run
+        for posting in postings:
+            shortcode = posting.external_id
+            if shortcode in self.known_ids:
+                yield dataclasses.replace(posting, detail_missing=True)
+                continue
+            if stop is None and budget <= 0:
+                stop = f"over the budget of {self.options.max_details_per_run} details a run"
+            if stop is not None:
+                self.skipped.append(f"detail of job {shortcode}: {stop}")
+                yield dataclasses.replace(posting, detail_missing=True)
+                continue
+            budget -= 1
+            try:
+                response = client.get(self.detail_url(shortcode))
+                description, text_format = self.parse_detail(response.content, str(response.url))
+            except (FetchError, ParseError) as exc:
+                self.skipped.append(f"detail of job {shortcode}: {exc}")
+                if isinstance(exc, BlockedError) or getattr(exc, "status", None) == 429:
+                    # The server refused or throttled us: asking for more would be rude.
+                    stop = "not asked after Workable refused or throttled a detail request"
+                yield dataclasses.replace(posting, detail_missing=True)
+                continue
+            yield dataclasses.replace(
+                posting, description=description, description_format=text_format
+            )
+
+    def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
+        """A widget listing, or one job's detail (so `sources parse` reads either)."""
+        data = load_json(body, url)
+        if not isinstance(data, dict):
+            raise ParseError(
+                f"The response from {url} is not a Workable job list (expected a JSON object)."
+            )
+        if "jobs" not in data and "shortcode" in data:
+            return [self._detail_posting(data, url)], None
+        if "jobs" not in data and ("error" in data or "message" in data):
+            problem = data.get("error") or data.get("message")
+            raise ParseError(f"Workable answered {url} with an error: {problem}")
+        jobs = require(data, "jobs", f"Workable job list at {url}")
+        if not isinstance(jobs, list):
+            raise ParseError(f"The field 'jobs' of the Workable job list at {url} is not a list.")
+        company = self.company or _text(data.get("name")) or self.options.account
+        return [self._posting(job, index, url, company) for index, job in enumerate(jobs)], None
+
+    def parse_detail(self, body: bytes, url: str) -> tuple[str, Literal["html", "text"]]:
+        """The text of one job's detail response."""
+        data = load_json(body, url)
+        if not isinstance(data, dict):
+            raise ParseError(f"The response from {url} is not a Workable job (expected an object).")
+        require(data, "shortcode", f"Workable job at {url}")
+        return _description(data)
+
+    def _posting(self, job: Any, index: int, url: str, company: str) -> RawPosting:
+        where = f"Workable job #{index + 1} at {url}"
+        shortcode = _shortcode(job, where)
+        where = f"Workable job {shortcode} at {url}"
+        title = _title(job, where)
+        places = [
+            p for p in _list(job.get("locations")) if isinstance(p, dict) and not p.get("hidden")
+        ]
+        location = _join(job.get("city"), job.get("state"), job.get("country"))
+        names = [
+            name
+            for p in places
+            if (name := _join(p.get("city"), p.get("region"), p.get("country")))
+        ]
+        extra: dict[str, object] = {
+            key: _text(job.get(key))
+            for key in ("department", "experience", "function", "industry")
+            if _text(job.get(key))
+        }
+        if len(names) > 1:
+            extra["all_locations"] = names
+        telecommuting = job.get("telecommuting")
+        return RawPosting(
+            external_id=shortcode,
+            title=title,
+            url=_text(job.get("url")) or self._job_page(shortcode),
+            company=company,
+            location=location or (names[0] if names else None),
+            posted_at=_date(job.get("published_on"), "published_on", where)
+            or _date(job.get("created_at"), "created_at", where),
+            country=_country_code(places),
+            remote=telecommuting if isinstance(telecommuting, bool) else None,
+            employment_type=_text(job.get("employment_type")),
+            extra=extra,
+        )
+
+    def _detail_posting(self, data: dict[str, Any], url: str) -> RawPosting:
+        where = f"Workable job at {url}"
+        shortcode = _shortcode(data, where)
+        where = f"Workable job {shortcode} at {url}"
+        found = data.get("location")
+        location: dict[str, Any] = found if isinstance(found, dict) else {}
+        description, text_format = _description(data)
+        remote = data.get("remote")
+        return RawPosting(
+            external_id=shortcode,
+            title=_title(data, where),
+            url=self._job_page(shortcode),
+            company=self.company or self.options.account or None,
+            location=_join(location.get("city"), location.get("region"), location.get("country")),
+            description=description,
+            description_format=text_format,
+            posted_at=_date(data.get("published"), "published", where),
+            country=_country_code([location]),
+            remote=remote if isinstance(remote, bool) else None,
+        )
+
+    def _job_page(self, shortcode: str) -> str:
+        return f"https://apply.workable.com/{self.options.account}/j/{shortcode}/"
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _join(*parts: Any) -> str | None:
+    return ", ".join(text for part in parts if (text := _text(part))) or None
+
+
+def _shortcode(job: Any, where: str) -> str:
+    shortcode = require(job, "shortcode", where)
+    if not isinstance(shortcode, str) or not shortcode.strip():
+        raise ParseError(f"The {where} has an unusable field 'shortcode' ({shortcode!r}).")
+    return shortcode.strip()
+
+
+def _title(job: dict[str, Any], where: str) -> str:
+    title = require(job, "title", where)
+    if not isinstance(title, str) or not title.strip():
+        raise ParseError(f"The {where} has an empty field 'title'.")
+    return title.strip()
+
+
+def _country_code(places: list[Any]) -> str | None:
+    for place in places:
+        code = _text(place.get("countryCode")) if isinstance(place, dict) else None
+        if code and len(code) == 2:
+            return code.upper()
+    return None
+
+
+def _description(data: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
+    parts = []
+    for key, heading in _SECTIONS:
+        section = _text(data.get(key))
+        if section:
+            # Headings are our words, plain text; the sections are Workable's HTML as sent.
+            parts.append(f"<h3>{html.escape(heading)}</h3>{section}" if heading else section)
+    return ("".join(parts), "html") if parts else ("", "text")
+
+
+def _date(value: Any, field: str, where: str) -> datetime | None:
+    """A bare date is midnight UTC (Workable is not a Korean board); a time keeps its offset."""
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        logger.warning("%s: ignoring the unreadable %s %r", where, field, text)
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+SOURCE = WorkableSource
