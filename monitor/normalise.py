@@ -119,7 +119,7 @@ def normalise(raw: RawPosting, *, company: str | None, fallback_company: str) ->
         description=description,
         posted_at=to_utc(raw.posted_at),
         deadline_at=to_utc(raw.deadline_at),
-        content_hash=content_hash(title, company_name, location, description, raw.url),
+        content_hash=content_hash(title, company_name, location, description, raw.url.strip()),
         detail_missing=raw.detail_missing,
         closes_at=to_utc(raw.closes_at),
         level=level_of(title),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.models import HttpCache, Posting, PostingTag, ScrapeRun, Source
 from monitor.normalise import Posting as NormalPosting
+from monitor.normalise import content_hash
 from monitor.tagging import Tagger
 
 log = logging.getLogger(__name__)
@@ -220,6 +221,7 @@ def write_run(
     for posting in outcome.postings:
         unique.setdefault(posting.external_id, posting)  # a listing may repeat an item
 
+    _keep_stored_descriptions(session, existing, unique)
     seen: list[int] = []
     reopened: list[int] = []
     changed: list[tuple[int, NormalPosting]] = []
@@ -236,7 +238,7 @@ def write_run(
             reopened.append(row.id)
             # Days after its last sighting were not active; now they are.
             first_changed = min(first_changed, clock.local_day(row.last_seen_at))
-        if not posting.detail_missing and row.content_hash != posting.content_hash:
+        if row.content_hash != posting.content_hash:
             changed.append((row.id, posting))
 
     for chunk in _chunks(seen):
@@ -300,6 +302,31 @@ def _write_unchanged(
     session.flush()
     _store_validators(session, outcome, now)
     return StoreResult(run, clock.local_day(now))
+
+
+def _keep_stored_descriptions(
+    session: Session, existing: dict[str, _Existing], unique: dict[str, NormalPosting]
+) -> None:
+    """Give postings whose detail was not fetched this run their stored description back, so
+    listing fields (title, location, ...) still update and nothing is wiped."""
+    missing = {
+        existing[key].id: key
+        for key, posting in unique.items()
+        if posting.detail_missing and key in existing
+    }
+    for chunk in _chunks(list(missing)):
+        for posting_id, description in session.execute(
+            select(Posting.id, Posting.description).where(Posting.id.in_(chunk))
+        ):
+            key = missing[posting_id]
+            posting = unique[key]
+            unique[key] = replace(
+                posting,
+                description=description,
+                content_hash=content_hash(
+                    posting.title, posting.company, posting.location, description, posting.url
+                ),
+            )
 
 
 def _self_closed(posting: NormalPosting, now: datetime) -> bool:

@@ -191,7 +191,7 @@ class HttpClient:
             full = httpx.URL(url)
             if params:
                 full = full.copy_merge_params(dict(params))
-        except (httpx.InvalidURL, TypeError) as exc:
+        except (httpx.InvalidURL, TypeError, UnicodeError) as exc:
             raise FetchError(f"{url} is not a valid URL ({exc}).", url=url) from exc
         if full.scheme not in DEFAULT_PORTS:
             raise FetchError(f"{url} is not an http(s) URL.", url=url)
@@ -295,7 +295,7 @@ class HttpClient:
                         url=str(url),
                     ) from exc
                 delay = self.policy.backoff_s * 2**attempt
-            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError) as exc:
+            except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, UnicodeError) as exc:
                 raise FetchError(f"Fetching {url} failed ({exc}).", url=str(url)) from exc
             else:
                 status = response.status_code

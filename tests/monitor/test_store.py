@@ -240,3 +240,17 @@ def test_last_months_comments_close_at_month_end_when_the_thread_moves_on(db: Da
     stored = postings(db)["m1"]
     assert stored.closed_at == datetime(2026, 4, 1, tzinfo=UTC)
     assert stored.last_seen_at == datetime(2026, 3, 31, 23, 59, 59, tzinfo=UTC)
+
+
+def test_listing_fields_update_when_the_detail_was_not_fetched(db: Database) -> None:
+    run(db, 1, [raw("a", "연구원", "자율주행 인지 알고리즘 개발", location="서울")])
+    result = run(db, 2, [raw("a", "선임 연구원", "", location="판교", detail_missing=True)])
+    assert result.new == 0
+    stored = postings(db)["a"]
+    assert (stored.title, stored.location) == ("선임 연구원", "판교")
+    assert stored.description == "자율주행 인지 알고리즘 개발"
+    assert tags(db, "a") == {"autonomous_driving"}
+    # Unchanged listing fields and a missing detail change nothing (same hash as stored).
+    before = stored.content_hash
+    run(db, 3, [raw("a", "선임 연구원", "", location="판교", detail_missing=True)])
+    assert postings(db)["a"].content_hash == before
