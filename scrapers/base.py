@@ -156,7 +156,8 @@ def type_name(tp: Any) -> str:
         return names[tp]
     origin = typing.get_origin(tp)
     if origin is list:
-        return "a list of " + type_name(typing.get_args(tp)[0]).removeprefix("a ") + "s"
+        item = type_name(typing.get_args(tp)[0])
+        return "a list of " + item.removeprefix("an ").removeprefix("a ") + "s"
     if origin in (types.UnionType, typing.Union):
         return " or ".join(type_name(a) for a in typing.get_args(tp) if a is not type(None))
     if origin is typing.Literal:

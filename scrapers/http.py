@@ -17,6 +17,7 @@ import email.utils
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -43,6 +44,19 @@ PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # Where a redirect's Location is kept away from httpx (see HttpClient._take_location).
 LOCATION = "x-jobtrend-location"
+
+
+# Query parameters that carry API keys (Saramin's access-key, Work24's authKey, ...): masked in
+# every log line and error message, which end up in the database and in e-mails.
+_SECRETS = re.compile(
+    r"((?:access[-_]?key|auth[-_]?key|api[-_]?key|apikey|token|secret|password)=)[^&\s#]+",
+    re.IGNORECASE,
+)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with the values of key-like query parameters replaced by ***."""
+    return _SECRETS.sub(r"\1***", text)
 
 
 @dataclass(frozen=True)
@@ -203,11 +217,19 @@ class HttpClient:
                 sent["If-None-Match"] = known.etag
             if known.last_modified:
                 sent["If-Modified-Since"] = known.last_modified
-        final, response, body = self._follow(
-            full, sent, obey_robots=self.policy.obey_robots, limit=self.policy.max_body_bytes
-        )
+        try:
+            final, response, body = self._follow(
+                full, sent, obey_robots=self.policy.obey_robots, limit=self.policy.max_body_bytes
+            )
+        except FetchError as exc:
+            masked = mask_secrets(str(exc))
+            if masked == str(exc):
+                raise
+            raise type(exc)(
+                masked, url=mask_secrets(exc.url or ""), status=exc.status
+            ) from exc.__cause__
         status = response.status_code
-        where = str(final)
+        where = mask_secrets(str(final))
         if status == 304 and conditional:
             raise NotModified(key)
         if status in (401, 403):
@@ -230,7 +252,7 @@ class HttpClient:
             if etag or modified:
                 with self._lock:
                     self.new_validators[key] = Validators(etag, modified)
-        return Response(where, status, response.headers, body)
+        return Response(str(final), status, response.headers, body)
 
     def _follow(
         self,
@@ -266,7 +288,7 @@ class HttpClient:
                 raise FetchError(
                     f"{url} redirected to {location}, which is not an http(s) URL.", url=str(url)
                 )
-            log.debug("redirect %s -> %s", url, target)
+            log.debug("redirect %s -> %s", mask_secrets(str(url)), mask_secrets(str(target)))
             if self._host_key(target) != self._host_key(url) or target.scheme != url.scheme:
                 headers = {k: v for k, v in headers.items() if k.lower() not in PRIVATE_HEADERS}
             url = target
@@ -317,7 +339,12 @@ class HttpClient:
                     with host.lock:
                         host.not_before = max(host.not_before, self._monotonic() + delay)
             log.debug(
-                "%s %s; retry %d of %d in %.2f s", url, problem, attempt + 1, attempts - 1, delay
+                "%s %s; retry %d of %d in %.2f s",
+                mask_secrets(str(url)),
+                problem,
+                attempt + 1,
+                attempts - 1,
+                delay,
             )
             if delay > 0:
                 self._sleep(delay)
@@ -349,9 +376,9 @@ class HttpClient:
         with host.slots:
             wait = host.reserve(self._monotonic())
             if wait > 0:
-                log.debug("waiting %.2f s before %s", wait, url)
+                log.debug("waiting %.2f s before %s", wait, mask_secrets(str(url)))
                 self._sleep(wait)
-            log.debug("GET %s", url)
+            log.debug("GET %s", mask_secrets(str(url)))
             with self._lock:
                 self.requests += 1
             request = self._client.build_request(

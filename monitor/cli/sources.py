@@ -105,7 +105,8 @@ def _kind_options(kind: str, pairs: tuple[str, ...], page_url: str | None = None
     if not is_kind(kind):
         raise UsageError(f"Unknown kind {kind!r}; `jobtrend sources list` shows the kinds.")
     cls = source_class(kind)
-    raw: dict[str, Any] = {}
+    # A kind may name stand-in options that let a saved file parse (work24 needs a filter).
+    raw: dict[str, Any] = dict(getattr(cls.Options, "parse_placeholder", {}))
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():

@@ -643,3 +643,11 @@ def test_real_server_json_and_timeout(server: tuple[str, type[_Handler]]) -> Non
     assert 0.5 < elapsed < 1.9
     assert handler.agents[:2] == [UA, UA]  # robots.txt (404 here) and the JSON
     assert len(handler.agents) == 4
+
+
+def test_api_keys_are_masked_in_errors(clock: Clock) -> None:
+    site = Site({"/robots.txt": httpx.Response(404), "/search": httpx.Response(503)})
+    with client(site, clock, max_retries=0) as c, pytest.raises(FetchError) as info:
+        c.get(f"{BASE}/search", params={"access-key": "s3cr3t", "q": "llm"})
+    assert "s3cr3t" not in str(info.value) and "access-key=***" in str(info.value)
+    assert info.value.url is not None and "s3cr3t" not in info.value.url

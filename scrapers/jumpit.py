@@ -1,0 +1,278 @@
+"""Jumpit (점핏, jumpit.saramin.co.kr): Saramin's developer job board, through its web API.
+
+The public site is ``jumpit.saramin.co.kr``; its pages load their data from the API host
+``jumpit-api.saramin.co.kr``, which is therefore the default ``base_url``.
+
+``GET /api/positions?sort=reg_dt&page=N`` (1-based, 16 positions a page; plus ``keyword`` and
+``jobCategory`` when configured) answers ``{"message", "status", "code", "result":
+{"totalCount", "page", "positions": [...]}}``. A position carries ``id``, ``title``,
+``companyName``, ``techStacks`` (strings), ``locations``, ``alwaysOpen`` and ``closedAt`` - a
+Korean local time without zone (``2026-10-13T23:59:59``) - but no description and no date.
+
+``GET /api/position/{id}`` (singular) answers ``{"result": {...}}`` with ``responsibility``
+(주요업무), ``qualifications`` (자격요건), ``preferredRequirements`` (우대사항), plain text,
+``techStacks`` as objects (``{"stack": "PyTorch"}``) and ``publishedAt`` (Korean local time,
+``2026-08-01 10:00:00``), which is the posting date. ``welfares`` (benefits) stay out of the
+text: perks such as 의료비 지원 are not the job's domain. Details are fetched only for
+positions not stored yet, at most ``max_details_per_run`` per run; the rest are skipped and
+fetched later, and a closed position's detail (an error answer) is skipped the same way.
+
+``job_category`` is Jumpit's numeric category id, one or a list: the number N in
+``jumpit.saramin.co.kr/positions?jobCategory=N`` (e.g. 1 서버/백엔드, 12 인공지능/머신러닝).
+
+No recorded real response was available when this was written: the shapes above are best
+knowledge. A missing field is a ParseError naming it; save a page (``curl
+'https://jumpit-api.saramin.co.kr/api/positions?page=1' > page.json``) and check it with
+``jobtrend sources parse --kind jumpit page.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.posting import RawPosting
+from scrapers.base import Source, load_json, require
+
+if TYPE_CHECKING:
+    from scrapers.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
+KST = timezone(timedelta(hours=9), "KST")
+# More pages than this is a server ignoring `page`, not a real listing.
+MAX_PAGES = 500
+POSTING_URL = "https://jumpit.saramin.co.kr/position/{id}"
+DETAIL_SECTIONS = (
+    ("serviceInfo", "서비스 소개"),
+    ("responsibility", "주요업무"),
+    ("qualifications", "자격요건"),
+    ("preferredRequirements", "우대사항"),
+)
+
+
+@dataclass(frozen=True)
+class JumpitOptions:
+    keyword: str | None = None
+    job_category: int | list[int] | None = None
+    max_details_per_run: int = 30
+
+    def __post_init__(self) -> None:
+        if self.max_details_per_run < 0:
+            raise ConfigError("'max_details_per_run' must be 0 or more", key="max_details_per_run")
+
+
+class JumpitSource(Source):
+    kind = "jumpit"
+    description = "점핏 (jumpit.saramin.co.kr): developer positions, details within a budget."
+    Options = JumpitOptions
+    default_base_url = "https://jumpit-api.saramin.co.kr"
+
+    options: JumpitOptions
+
+    def is_query_filtered(self) -> bool:
+        return bool(self.options.keyword)
+
+    def listing_url(self, page: int = 1) -> str:
+        params: list[tuple[str, str | int]] = [("sort", "reg_dt")]
+        if self.options.keyword:
+            params.append(("keyword", self.options.keyword))
+        categories = self.options.job_category
+        if isinstance(categories, int):
+            categories = [categories]
+        params.extend(("jobCategory", c) for c in categories or [])
+        params.append(("page", page))
+        return f"{self.base_url}/api/positions?{urlencode(params)}"
+
+    def detail_url(self, position_id: str) -> str:
+        return f"{self.base_url}/api/position/{position_id}"
+
+    def fetch(self, client: HttpClient) -> Iterator[RawPosting]:
+        listing: list[RawPosting] = []
+        seen: set[str] = set()
+        url: str | None = self.listing_url()
+        pages = page_size = 0
+        while url is not None:
+            response = client.get(url)
+            postings, url = self.parse(response.content, str(response.url))
+            pages += 1
+            if postings and all(p.external_id in seen for p in postings):
+                raise ParseError(
+                    f"Jumpit repeated a page at {response.url}; the server seems to ignore 'page'."
+                )
+            if url is not None and pages >= MAX_PAGES:
+                raise ParseError(f"Jumpit's listing has over {MAX_PAGES} pages; stopping.")
+            # A posting added while paging pushes the others down: one may show up twice.
+            listing.extend(p for p in postings if p.external_id not in seen)
+            seen.update(p.external_id for p in postings)
+            if pages == 1:
+                page_size = len(postings)
+            elif len(postings) < page_size:
+                url = None  # a short page after full ones is the last: no probe past the end
+        # The whole listing first: a listing that fails half-way fails the run before any
+        # detail request is spent on it.
+        budget = self.options.max_details_per_run
+        blocked: str | None = None
+        for posting in listing:
+            if posting.external_id in self.known_ids:
+                posting.detail_missing = True
+            elif blocked is not None:
+                self._skip(posting, blocked)
+            elif budget <= 0:
+                self._skip(posting, "over the detail budget of this run")
+            else:
+                budget -= 1
+                try:
+                    response = client.get(self.detail_url(posting.external_id))
+                except BlockedError as exc:
+                    # Refused once, refused again: spare the site the remaining requests.
+                    blocked = f"detail requests refused ({exc})"
+                    self._skip(posting, blocked)
+                except FetchError as exc:
+                    self._skip(posting, str(exc))
+                else:
+                    self.apply_detail(posting, response.content, str(response.url))
+            yield posting
+
+    def _skip(self, posting: RawPosting, reason: str) -> None:
+        posting.detail_missing = True
+        self.skipped.append(f"jumpit detail {posting.external_id}: {reason}")
+
+    def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
+        result = _result(load_json(body, url), url)
+        if "positions" not in result and "responsibility" in result:
+            raise ParseError(
+                f"{url} is a Jumpit position detail, not a listing; parse an /api/positions page."
+            )
+        positions = require(result, "positions", f"Jumpit listing at {url}")
+        if not isinstance(positions, list):
+            raise ParseError(f"The field 'positions' of the Jumpit listing at {url} is not a list.")
+        postings = [self._posting(item, index, url) for index, item in enumerate(positions)]
+        return postings, _next_page(url, result, len(positions))
+
+    def apply_detail(self, posting: RawPosting, body: bytes, url: str) -> None:
+        """Fill in the description and posting date from one ``/api/position/{id}`` answer."""
+        result = _result(load_json(body, url), url)
+        where = f"Jumpit position detail at {url}"
+        parts = []
+        for key, heading in DETAIL_SECTIONS:
+            text = result.get(key)
+            if isinstance(text, str) and text.strip():
+                parts.append(f"{heading}\n{text.strip()}")
+        stacks = _stacks(result.get("techStacks")) or _stacks(posting.extra.get("tech_stacks"))
+        if stacks:
+            parts.append("기술스택\n" + ", ".join(stacks))
+        if not parts and not any(key in result for key, _ in DETAIL_SECTIONS):
+            raise ParseError(
+                f"The {where} has no field 'responsibility'; the site's format may have changed."
+            )
+        posting.description = "\n\n".join(parts)
+        posting.description_format = "text"
+        posting.posted_at = _kst(result.get("publishedAt"), where)
+
+    def _posting(self, item: Any, index: int, url: str) -> RawPosting:
+        where = f"Jumpit position #{index + 1} at {url}"
+        position_id = require(item, "id", where)
+        if isinstance(position_id, bool) or not isinstance(position_id, int | str):
+            raise ParseError(f"The {where} has an unusable field 'id' ({position_id!r}).")
+        if str(position_id).strip() == "":
+            raise ParseError(f"The {where} has an unusable field 'id' ({position_id!r}).")
+        where = f"Jumpit position {position_id} at {url}"
+        title = require(item, "title", where)
+        if not isinstance(title, str) or not title.strip():
+            raise ParseError(f"The {where} has an empty field 'title'.")
+        company = require(item, "companyName", where)
+        if not isinstance(company, str) or not company.strip():
+            raise ParseError(f"The {where} has an empty field 'companyName'.")
+        locations = [
+            place.strip()
+            for place in item.get("locations") or []
+            if isinstance(place, str) and place.strip()
+        ]
+        extra: dict[str, object] = {}
+        stacks = _stacks(item.get("techStacks"))
+        if stacks:
+            extra["tech_stacks"] = stacks
+        if isinstance(item.get("jobCategory"), str) and item["jobCategory"].strip():
+            extra["job_category"] = item["jobCategory"].strip()
+        if len(locations) > 1:
+            extra["locations"] = locations
+        # An always-open position carries a placeholder closedAt, or none.
+        deadline = None if item.get("alwaysOpen") is True else _kst(item.get("closedAt"), where)
+        return RawPosting(
+            external_id=str(position_id).strip(),
+            title=title.strip(),
+            url=POSTING_URL.format(id=str(position_id).strip()),
+            company=self.company or company.strip(),
+            location=locations[0] if locations else None,
+            country="KR",
+            deadline_at=deadline,
+            extra=extra,
+        )
+
+
+def _result(data: Any, url: str) -> dict[str, Any]:
+    """The ``result`` object of a Jumpit answer, or ParseError with the server's message."""
+    if not isinstance(data, dict):
+        raise ParseError(f"The response from {url} is not a Jumpit answer (expected an object).")
+    result = data.get("result")
+    if not isinstance(result, dict):
+        status, message = data.get("status"), data.get("message")
+        if "result" not in data and message is None:
+            raise ParseError(
+                f"The Jumpit answer at {url} has no field 'result'; the format may have changed."
+            )
+        code = f" {data.get('code')}" if data.get("code") else ""
+        raise ParseError(f"Jumpit answered {url} with an error (status {status}{code}): {message}")
+    return result
+
+
+def _stacks(value: Any) -> list[str]:
+    """Tech stack names: strings in a listing, ``{"stack": name}`` objects in a detail."""
+    names = []
+    for entry in value if isinstance(value, list) else []:
+        name = entry.get("stack") if isinstance(entry, dict) else entry
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
+def _kst(value: Any, where: str) -> datetime | None:
+    """A Jumpit time: Korean local time without zone (``T`` or a space between the parts)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        logger.warning("%s: ignoring the unreadable time %r", where, value)
+        return None
+    if parsed.year >= 9999:
+        return None  # a "never closes" placeholder
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
+
+
+def _next_page(url: str, result: dict[str, Any], returned: int) -> str | None:
+    """The next page while positions keep coming and ``totalCount`` is not reached."""
+    if returned == 0:
+        return None
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    try:
+        page = int(dict(query).get("page", "1"))
+    except ValueError:
+        page = 1
+    total = result.get("totalCount")
+    # Pages hold the same number of positions, so this page's size bounds what came before.
+    if isinstance(total, int) and not isinstance(total, bool) and page * returned >= total:
+        return None
+    rest = [(k, v) for k, v in query if k != "page"] + [("page", str(page + 1))]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
+
+
+SOURCE = JumpitSource

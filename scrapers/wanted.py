@@ -1,0 +1,248 @@
+"""Wanted (원티드, www.wanted.co.kr): the Korean job board's public web API, with detail requests.
+
+``GET /api/v4/jobs?country=kr&job_sort=job.latest_order&limit=100&offset=N`` (plus ``query``
+and repeated ``tag_type_ids`` when configured) answers ``{"data": [...], "links": {"next":
+...}}``; ``links.next`` is a path such as ``/api/v4/jobs?...&offset=100`` (an absolute URL is
+re-based onto ``base_url``) and null on the last page. A list item carries ``id``,
+``position`` (the title), ``company.name``, ``address`` (``location`` = 시/도, ``district``)
+and ``due_time`` (a KST date, null for 상시 채용) - but no description and no publish date.
+
+The description is at ``GET /api/v4/jobs/{id}`` under ``job.detail``: ``intro``,
+``main_tasks``, ``requirements``, ``preferred_points`` (plain text with "•" bullets). Benefits
+are left out on purpose: "의료비 지원" is a perk, not the job's domain, and would tag every
+posting medical. Details are fetched only for postings not stored yet, at most
+``max_details_per_run`` per run; the rest are counted as skipped and fetched on later runs.
+
+No recorded real response was available when this was written: the shapes above are best
+knowledge. A missing field is a ParseError naming it; if a run fails that way, save the
+listing (``curl 'https://www.wanted.co.kr/api/v4/jobs?country=kr&limit=5' > page.json``) and
+check it with ``jobtrend sources parse --kind wanted page.json``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urljoin
+
+from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.posting import RawPosting
+from scrapers.base import Source, load_json, require
+
+if TYPE_CHECKING:
+    from scrapers.http import HttpClient
+
+logger = logging.getLogger(__name__)
+
+# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
+KST = timezone(timedelta(hours=9), "KST")
+PAGE_SIZE = 100  # the largest `limit` the web client's API is known to accept
+# More pages than this is a server ignoring `offset`, not a real listing.
+MAX_PAGES = 500
+POSTING_URL = "https://www.wanted.co.kr/wd/{id}"
+# (field, heading) of the detail texts that describe the job itself.
+DETAIL_SECTIONS = (
+    ("intro", "회사 소개"),
+    ("main_tasks", "주요업무"),
+    ("requirements", "자격요건"),
+    ("preferred_points", "우대사항"),
+)
+
+
+@dataclass(frozen=True)
+class WantedOptions:
+    query: str | None = None
+    tag_type_ids: list[int] = field(default_factory=list)
+    max_details_per_run: int = 30
+
+    def __post_init__(self) -> None:
+        if self.max_details_per_run < 0:
+            raise ConfigError("'max_details_per_run' must be 0 or more", key="max_details_per_run")
+
+
+class WantedSource(Source):
+    kind = "wanted"
+    description = "원티드 (wanted.co.kr): Korean job listings, details fetched within a budget."
+    Options = WantedOptions
+    default_base_url = "https://www.wanted.co.kr"
+
+    options: WantedOptions
+
+    def is_query_filtered(self) -> bool:
+        # A keyword search makes its term look universal, so it stays out of denominators; a
+        # job category (tag_type_ids) restricts the population, as a region would, and counts.
+        return bool(self.options.query)
+
+    def listing_url(self, offset: int = 0) -> str:
+        params: list[tuple[str, str | int]] = [
+            ("country", "kr"),
+            ("job_sort", "job.latest_order"),
+            ("limit", PAGE_SIZE),
+            ("offset", offset),
+        ]
+        if self.options.query:
+            params.append(("query", self.options.query))
+        params.extend(("tag_type_ids", tag) for tag in self.options.tag_type_ids)
+        return f"{self.base_url}/api/v4/jobs?{urlencode(params)}"
+
+    def detail_url(self, job_id: str) -> str:
+        return f"{self.base_url}/api/v4/jobs/{job_id}"
+
+    def fetch(self, client: HttpClient) -> Iterator[RawPosting]:
+        listing: list[RawPosting] = []
+        seen: set[str] = set()
+        url: str | None = self.listing_url()
+        pages = 0
+        while url is not None:
+            response = client.get(url)
+            postings, url = self.parse(response.content, str(response.url))
+            pages += 1
+            if postings and all(p.external_id in seen for p in postings):
+                raise ParseError(
+                    f"Wanted repeated a page at {response.url}; the server seems to ignore "
+                    "'offset'."
+                )
+            if url is not None and pages >= MAX_PAGES:
+                raise ParseError(f"Wanted's listing has over {MAX_PAGES} pages; stopping.")
+            # A posting added while paging pushes the others down: one may show up twice.
+            listing.extend(p for p in postings if p.external_id not in seen)
+            seen.update(p.external_id for p in postings)
+        # The whole listing first: a listing that fails half-way fails the run before any
+        # detail request is spent on it.
+        budget = self.options.max_details_per_run
+        blocked: str | None = None
+        for posting in listing:
+            if posting.external_id in self.known_ids:
+                posting.detail_missing = True
+            elif blocked is not None:
+                self._skip(posting, blocked)
+            elif budget <= 0:
+                self._skip(posting, "over the detail budget of this run")
+            else:
+                budget -= 1
+                try:
+                    self._add_detail(client, posting)
+                except BlockedError as exc:
+                    # Refused once, refused again: spare the site the remaining requests.
+                    blocked = f"detail requests refused ({exc})"
+                    self._skip(posting, blocked)
+                except FetchError as exc:
+                    self._skip(posting, str(exc))
+            yield posting
+
+    def _skip(self, posting: RawPosting, reason: str) -> None:
+        posting.detail_missing = True
+        self.skipped.append(f"wanted detail {posting.external_id}: {reason}")
+
+    def _add_detail(self, client: HttpClient, posting: RawPosting) -> None:
+        response = client.get(self.detail_url(posting.external_id))
+        posting.description = self.parse_detail(response.content, str(response.url))
+        posting.description_format = "text"
+
+    def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
+        data = load_json(body, url)
+        if not isinstance(data, dict):
+            raise ParseError(
+                f"The response from {url} is not a Wanted listing (expected an object)."
+            )
+        if "data" not in data and ("message" in data or "error" in data):
+            message = data.get("message") or data.get("error")
+            raise ParseError(f"Wanted answered {url} with an error: {message}")
+        if "job" in data and "data" not in data:
+            raise ParseError(
+                f"{url} is a Wanted job detail, not a listing; parse a /api/v4/jobs page."
+            )
+        items = require(data, "data", f"Wanted listing at {url}")
+        if not isinstance(items, list):
+            raise ParseError(f"The field 'data' of the Wanted listing at {url} is not a list.")
+        postings = [self._posting(item, index, url) for index, item in enumerate(items)]
+        links = require(data, "links", f"Wanted listing at {url}")
+        next_link = links.get("next") if isinstance(links, dict) else None
+        next_url = None
+        if isinstance(next_link, str) and next_link.strip() and items:
+            # Wanted sends a path ("/api/v4/jobs?...&offset=100"); it and an absolute URL
+            # both land on base_url.
+            next_url = self.rebase(urljoin(self.default_base_url + "/", next_link.strip()))
+        return postings, next_url
+
+    def parse_detail(self, body: bytes, url: str) -> str:
+        """The plain-text description of one ``/api/v4/jobs/{id}`` answer."""
+        data = load_json(body, url)
+        job = require(data, "job", f"Wanted job detail at {url}")
+        detail = require(job, "detail", f"Wanted job detail at {url}")
+        if not isinstance(detail, dict):
+            raise ParseError(f"The field 'job.detail' of the Wanted job at {url} is not an object.")
+        parts = []
+        for key, heading in DETAIL_SECTIONS:
+            text = detail.get(key)
+            if isinstance(text, str) and text.strip():
+                parts.append(f"{heading}\n{text.strip()}")
+        return "\n\n".join(parts)
+
+    def _posting(self, item: Any, index: int, url: str) -> RawPosting:
+        where = f"Wanted job #{index + 1} at {url}"
+        job_id = require(item, "id", where)
+        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
+            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        where = f"Wanted job {job_id} at {url}"
+        title = require(item, "position", where)
+        if not isinstance(title, str) or not title.strip():
+            raise ParseError(f"The {where} has an empty field 'position' (its title).")
+        company = item.get("company")
+        name = company.get("name") if isinstance(company, dict) else None
+        if not isinstance(name, str) or not name.strip():
+            raise ParseError(
+                f"The {where} has no field 'company.name'; the format may have changed."
+            )
+        address = item.get("address")
+        location, country = _place(address)
+        extra: dict[str, object] = {}
+        if isinstance(address, dict) and isinstance(address.get("full_location"), str):
+            extra["full_location"] = address["full_location"]
+        return RawPosting(
+            external_id=str(job_id),
+            title=title.strip(),
+            url=POSTING_URL.format(id=job_id),
+            company=self.company or name.strip(),
+            location=location,
+            country=country,
+            # No publish date anywhere in Wanted's API: first sightings stand in for it.
+            posted_at=None,
+            deadline_at=_due(item.get("due_time"), where),
+            extra=extra,
+        )
+
+
+def _place(address: Any) -> tuple[str | None, str | None]:
+    """("서울 강남구", "KR") from an ``address`` object; the request asks for Korea only."""
+    if not isinstance(address, dict):
+        return None, "KR"
+    parts = [
+        address[key].strip()
+        for key in ("location", "district")
+        if isinstance(address.get(key), str) and address[key].strip()
+    ]
+    country = address.get("country_code")
+    code = country.strip().upper() if isinstance(country, str) and country.strip() else "KR"
+    if parts:
+        return " ".join(parts), code
+    full = address.get("full_location")
+    return (full.strip() if isinstance(full, str) and full.strip() else None), code
+
+
+def _due(value: Any, where: str) -> datetime | None:
+    """The end of a ``due_time`` day in Korea (applications close that evening)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        day = date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        logger.warning("%s: ignoring the unreadable due_time %r", where, value)
+        return None
+    return datetime.combine(day, time(23, 59, 59), KST)
+
+
+SOURCE = WantedSource
