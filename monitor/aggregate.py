@@ -3,10 +3,12 @@
 One function computes them from postings for a range of days (``compute_daily``); the
 ``daily_count`` table is that result stored, refreshed after every run for the days the run
 could change and filled for every day up to today, and ``rebuild_counts`` recomputes it all.
-Queries filtered to some sources call ``compute_daily`` directly.
+Queries with filters call ``compute_daily`` directly.
 
-A posting is active on day D when ``first_seen ≤ D ≤ last_seen`` once closed, and
-``first_seen ≤ D ≤ today`` while open (days in the configured zone).
+A posting is active on day D within each of its sighting spans: ``active_from ≤ D ≤ last_seen``
+once closed, ``active_from ≤ D ≤ today`` while open, and earlier spans from ``posting_span``
+(so the gap before a repost is not active). A job is active on a day when any of its postings
+is, and counts once. A stale source's open postings stop counting after its last healthy day.
 """
 
 from __future__ import annotations
@@ -15,17 +17,28 @@ import logging
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, PostingTag, Source
+from monitor.models import (
+    ALL_SOURCES,
+    ALL_TAGS,
+    DailyCount,
+    Posting,
+    PostingSpan,
+    PostingTag,
+    ScrapeRun,
+    Source,
+)
 
 log = logging.getLogger(__name__)
 
 Key = tuple[str, int]  # (tag, source_id)
+DEFAULT_STALE_DAYS = 14
+HEALTHY = ("ok", "partial", "unchanged")
 
 
 @dataclass
@@ -50,6 +63,133 @@ class Counts:
         return series[(day - self.start).days] if series else 0
 
 
+@dataclass
+class _Span:
+    """One sighting span of one posting, in local days."""
+
+    job: int
+    source: int
+    posting: int
+    first: date
+    last: date
+    closed: date | None  # the day it closed, if it did
+    new_on: date | None
+
+
+def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[int, date]:
+    """Per stale source, its last healthy day (its open postings count up to that day)."""
+    now = clock.now()
+    last_healthy = dict(
+        session.execute(
+            select(ScrapeRun.source_id, func.max(ScrapeRun.started_at))
+            .where(ScrapeRun.status.in_(HEALTHY))
+            .group_by(ScrapeRun.source_id)
+        ).all()
+    )
+    first_run = dict(
+        session.execute(
+            select(ScrapeRun.source_id, func.min(ScrapeRun.started_at)).group_by(
+                ScrapeRun.source_id
+            )
+        ).all()
+    )
+    cuts: dict[int, date] = {}
+    for source_id, first in first_run.items():
+        reference: datetime = last_healthy.get(source_id) or first
+        if now - reference > timedelta(days=stale_after_days):
+            # Before any healthy run, nothing of it counts after its first run's day.
+            cuts[source_id] = clock.local_day(reference)
+    return cuts
+
+
+def _spans(
+    session: Session,
+    clock: Clock,
+    start: date,
+    end: date,
+    conditions: list[ColumnElement[bool]],
+    cuts: dict[int, date],
+) -> list[_Span]:
+    today = clock.today()
+    out: list[_Span] = []
+    rows = session.execute(
+        select(
+            Posting.id,
+            Posting.job_id,
+            Posting.source_id,
+            Posting.active_from,
+            Posting.last_seen_at,
+            Posting.closed_at,
+            Posting.new_on,
+        ).where(
+            and_(
+                *conditions,
+                Posting.active_from < clock.day_end(end),
+                or_(
+                    Posting.closed_at.is_(None),
+                    Posting.last_seen_at >= clock.day_start(start),
+                    Posting.closed_at >= clock.day_start(start),
+                    Posting.new_on >= start,
+                ),
+            )
+        )
+    )
+    for row in rows:
+        if row.closed_at is not None:
+            last = clock.local_day(row.last_seen_at)
+            closed: date | None = clock.local_day(row.closed_at)
+        else:
+            last = cuts.get(row.source_id, today)
+            closed = None
+        first = clock.local_day(row.active_from)
+        out.append(
+            _Span(row.job_id or row.id, row.source_id, row.id, first, last, closed, row.new_on)
+        )
+    history = session.execute(
+        select(
+            PostingSpan.posting_id,
+            PostingSpan.job_id,
+            Posting.source_id,
+            PostingSpan.start_at,
+            PostingSpan.end_at,
+            PostingSpan.closed_at,
+            PostingSpan.new_on,
+        )
+        .join(Posting, Posting.id == PostingSpan.posting_id)
+        .where(
+            and_(
+                *conditions,
+                PostingSpan.start_at < clock.day_end(end),
+                PostingSpan.closed_at >= clock.day_start(start),
+            )
+        )
+    )
+    for row in history:
+        out.append(
+            _Span(
+                row.job_id,
+                row.source_id,
+                row.posting_id,
+                clock.local_day(row.start_at),
+                clock.local_day(row.end_at),
+                clock.local_day(row.closed_at),
+                row.new_on,
+            )
+        )
+    return out
+
+
+def _merge(intervals: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    merged: list[tuple[date, date]] = []
+    for lo, hi in sorted(intervals):
+        if merged and lo <= merged[-1][1] + timedelta(days=1):
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
 def compute_daily(
     session: Session,
     clock: Clock,
@@ -61,87 +201,76 @@ def compute_daily(
     posting_ids: Collection[int] | None = None,
     tags: Iterable[str] | None = None,
     per_source: bool = True,
+    stale_after_days: int = DEFAULT_STALE_DAYS,
 ) -> Counts:
-    """Count jobs per day over ``start``..``end`` (inclusive) from the postings table.
+    """Count distinct jobs per day over ``start``..``end`` (inclusive) from the postings.
 
     ``source_ids`` restricts to those sources, ``where`` to postings meeting those SQL
     conditions, ``posting_ids`` to those postings (an ad-hoc term's matches, counted under the
-    tag ``ALL_TAGS``), ``tags`` to those tags.
+    tag ``ALL_TAGS``), ``tags`` to those tags. ``ALL_SOURCES`` rows count each job once across
+    sources; the ``ALL_TAGS`` one leaves query-filtered sources out (they never enter share
+    denominators), except for an ad-hoc term's own count.
     """
-    today = clock.today()
     span = (end - start).days + 1
-    filtered = {
-        row.id for row in session.execute(select(Source.id).where(Source.query_filtered.is_(True)))
-    }
-    range_start = clock.day_start(start)
-    range_end = clock.day_end(end)
-    conditions = [
-        Posting.first_seen_at < range_end,
-        or_(
-            Posting.closed_at.is_(None),
-            Posting.last_seen_at >= range_start,
-            Posting.closed_at >= range_start,
-        ),
-    ]
+    filtered = set(session.scalars(select(Source.id).where(Source.query_filtered.is_(True))))
+    conditions: list[ColumnElement[bool]] = list(where)
     if source_ids is not None:
         conditions.append(Posting.source_id.in_(list(source_ids)))
-    conditions.extend(where)
-    rows = session.execute(
-        select(
-            Posting.id,
-            Posting.source_id,
-            Posting.first_seen_at,
-            Posting.last_seen_at,
-            Posting.closed_at,
-            Posting.new_on,
-        ).where(and_(*conditions))
-    ).all()
+    spans = _spans(
+        session, clock, start, end, conditions, stale_cuts(session, clock, stale_after_days)
+    )
     if posting_ids is not None:
         wanted = set(posting_ids)
-        rows = [row for row in rows if row.id in wanted]
+        spans = [s for s in spans if s.posting in wanted]
 
-    posting_tags: dict[int, list[str]] = defaultdict(list)
-    if posting_ids is None:
+    posting_tags: dict[int, set[str]] = defaultdict(set)
+    if posting_ids is None and spans:
         tag_query = select(PostingTag.posting_id, PostingTag.tag).join(
             Posting, Posting.id == PostingTag.posting_id
         )
-        tag_query = tag_query.where(and_(*conditions))
+        if conditions:
+            tag_query = tag_query.where(and_(*conditions))
         if tags is not None:
             tag_query = tag_query.where(PostingTag.tag.in_(list(tags)))
+        wanted_postings = {s.posting for s in spans}
         for posting_id, tag in session.execute(tag_query):
-            posting_tags[posting_id].append(tag)
+            if posting_id in wanted_postings:
+                posting_tags[posting_id].add(tag)
+
+    # Group spans: per (job, source) for the per-source rows, per job for the all-source ones.
+    groups: dict[tuple[int, int], list[_Span]] = defaultdict(list)
+    for s in spans:
+        if per_source:
+            groups[(s.job, s.source)].append(s)
+        groups[(s.job, ALL_SOURCES)].append(s)
 
     diff: dict[Key, list[int]] = defaultdict(lambda: [0] * (span + 1))
     new: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
     closed: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
-    for row in rows:
-        keys: list[Key] = []
-        row_tags = posting_tags.get(row.id, ())
-        sources = (row.source_id, ALL_SOURCES) if per_source else (ALL_SOURCES,)
-        for source_id in sources:
-            if not (posting_ids is None and source_id == ALL_SOURCES and row.source_id in filtered):
-                keys.append((ALL_TAGS, source_id))
-            keys.extend((tag, source_id) for tag in row_tags)
-        first = clock.local_day(row.first_seen_at)
-        last = clock.local_day(row.last_seen_at) if row.closed_at is not None else today
-        lo = max(first, start)
-        hi = min(last, end)
-        if lo <= hi:
-            a, b = (lo - start).days, (hi - start).days + 1
-            for key in keys:
-                series = diff[key]
-                series[a] += 1
-                series[b] -= 1
-        if row.new_on is not None and start <= row.new_on <= end:
-            index = (row.new_on - start).days
-            for key in keys:
-                new[key][index] += 1
-        if row.closed_at is not None:
-            closed_day = clock.local_day(row.closed_at)
-            if start <= closed_day <= end:
-                index = (closed_day - start).days
-                for key in keys:
-                    closed[key][index] += 1
+
+    def add(key: Key, members: list[_Span]) -> None:
+        for lo, hi in _merge([(s.first, s.last) for s in members]):
+            a, b = max(lo, start), min(hi, end)
+            if a <= b:
+                diff[key][(a - start).days] += 1
+                diff[key][(b - start).days + 1] -= 1
+        new_days = {s.new_on for s in members if s.new_on is not None and start <= s.new_on <= end}
+        if new_days:
+            new[key][(min(new_days) - start).days] += 1
+        if all(s.closed is not None for s in members):
+            last_close = max(s.closed for s in members if s.closed is not None)
+            if start <= last_close <= end:
+                closed[key][(last_close - start).days] += 1
+
+    for (_job, source), members in groups.items():
+        job_tags = set().union(*(posting_tags.get(s.posting, set()) for s in members))
+        for tag in job_tags:
+            add((tag, source), members)
+        counted = members
+        if source == ALL_SOURCES and posting_ids is None:
+            counted = [s for s in members if s.source not in filtered]
+        if counted:
+            add((ALL_TAGS, source), counted)
 
     active: dict[Key, list[int]] = {}
     for key, series in diff.items():
@@ -186,26 +315,41 @@ def first_day(session: Session, clock: Clock) -> date | None:
     return clock.local_day(earliest) if earliest is not None else None
 
 
-def refresh_counts(session: Session, clock: Clock, changed_from: date | None) -> None:
+def refresh_counts(
+    session: Session,
+    clock: Clock,
+    changed_from: date | None,
+    stale_after_days: int = DEFAULT_STALE_DAYS,
+) -> None:
     """Recompute ``daily_count`` from ``changed_from`` (and any unfilled day) up to today."""
     today = clock.today()
     last_filled = session.scalar(select(func.max(DailyCount.day)))
     start = changed_from
-    if last_filled is not None and last_filled < today:
-        next_day = last_filled + timedelta(days=1)
-        start = next_day if start is None else min(start, next_day)
     if last_filled is None:
         start = first_day(session, clock)
+    elif last_filled < today:
+        next_day = last_filled + timedelta(days=1)
+        start = next_day if start is None else min(start, next_day)
+    # A source that went stale since the last refresh changes the days after its last healthy
+    # one (once: later refreshes already stored them with the cut).
+    for cut in stale_cuts(session, clock, stale_after_days).values():
+        after = cut + timedelta(days=1)
+        went_stale = cut + timedelta(days=stale_after_days + 1)
+        if last_filled is not None and last_filled <= went_stale and after <= today:
+            start = after if start is None else min(start, after)
     if start is None or start > today:
         return
-    _store(session, compute_daily(session, clock, start, today))
+    _store(session, compute_daily(session, clock, start, today, stale_after_days=stale_after_days))
 
 
-def rebuild_counts(session: Session, clock: Clock) -> int:
+def rebuild_counts(
+    session: Session, clock: Clock, stale_after_days: int = DEFAULT_STALE_DAYS
+) -> int:
     """Recompute the whole ``daily_count`` table from postings; returns the rows written."""
     session.execute(delete(DailyCount))
     start = first_day(session, clock)
     if start is None:
         return 0
-    _store(session, compute_daily(session, clock, start, clock.today()))
+    counts = compute_daily(session, clock, start, clock.today(), stale_after_days=stale_after_days)
+    _store(session, counts)
     return int(session.scalar(select(func.count()).select_from(DailyCount)) or 0)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import Counts, compute_daily
+from monitor.aggregate import DEFAULT_STALE_DAYS, Counts, compute_daily
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
@@ -64,6 +64,7 @@ class TrendQuery:
     companies: Sequence[str] = ()
     group_by: str | None = None  # country | company | source
     top: int = 10
+    stale_after_days: int = DEFAULT_STALE_DAYS
 
 
 def wilson(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
@@ -98,7 +99,12 @@ def first_run_day(session: Session, clock: Clock, ids: Sequence[int] | None) -> 
 
 
 def _stored_counts(
-    session: Session, clock: Clock, start: date, end: date, tags: Sequence[str]
+    session: Session,
+    clock: Clock,
+    start: date,
+    end: date,
+    tags: Sequence[str],
+    stale_after_days: int = DEFAULT_STALE_DAYS,
 ) -> Counts:
     """Counts from ``daily_count``; days it does not hold yet (no run since) are computed."""
     span = (end - start).days + 1
@@ -116,7 +122,15 @@ def _stored_counts(
     filled = session.scalar(select(func.max(DailyCount.day)))
     tail_start = start if filled is None else max(start, filled + timedelta(days=1))
     if tail_start <= end:
-        tail = compute_daily(session, clock, tail_start, end, tags=tags, per_source=False)
+        tail = compute_daily(
+            session,
+            clock,
+            tail_start,
+            end,
+            tags=tags,
+            per_source=False,
+            stale_after_days=stale_after_days,
+        )
         offset = (tail_start - start).days
         for metric in ("active", "new"):
             target = getattr(counts, metric)
@@ -242,17 +256,31 @@ def _rows(
     today = clock.today()
     tags = sorted({tag for tag in resolved.values() if tag is not None})
     if not conditions:
-        counts = _stored_counts(session, clock, start, end, tags)
+        counts = _stored_counts(session, clock, start, end, tags, query.stale_after_days)
     else:
         counts = compute_daily(
-            session, clock, start, end, where=conditions, tags=tags, per_source=False
+            session,
+            clock,
+            start,
+            end,
+            where=conditions,
+            tags=tags,
+            per_source=False,
+            stale_after_days=query.stale_after_days,
         )
     adhoc: dict[str, Counts] = {}
     for term, tag in resolved.items():
         if tag is None and term not in adhoc:
             matches = matching_postings(session, term, conditions)
             adhoc[term] = compute_daily(
-                session, clock, start, end, where=conditions, posting_ids=matches, per_source=False
+                session,
+                clock,
+                start,
+                end,
+                where=conditions,
+                posting_ids=matches,
+                per_source=False,
+                stale_after_days=query.stale_after_days,
             )
 
     rows: list[Row] = []

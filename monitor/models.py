@@ -117,6 +117,9 @@ class Posting(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Start of the current sighting span: first_seen_at, or when it came back after closing
+    # (earlier spans are in posting_span, so the gap between them is not active).
+    active_from: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     new_on: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -128,6 +131,32 @@ class Posting(Base):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # entry | experienced | None, read from the title (query --level).
     level: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+class Job(Base):
+    """A de-duplicated job: postings of the same key that overlap or repost within 60 days."""
+
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PostingSpan(Base):
+    """An earlier sighting span of a posting that closed and came back."""
+
+    __tablename__ = "posting_span"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("posting.id", ondelete="CASCADE"), index=True
+    )
+    job_id: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)  # its last sighting
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    new_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class PostingTag(Base):

@@ -18,7 +18,7 @@ from datetime import date
 import httpx
 from sqlalchemy import select
 
-from monitor.aggregate import refresh_counts
+from monitor.aggregate import DEFAULT_STALE_DAYS, refresh_counts
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
 from monitor.db import Database
@@ -168,6 +168,7 @@ def store_outcome(
     outcome: RunOutcome,
     *,
     close_missing: bool = True,
+    stale_after_days: int = DEFAULT_STALE_DAYS,
 ) -> SourceResult:
     """Write one source's outcome, its tags and the daily counts it changed."""
     source = src.build()
@@ -181,7 +182,7 @@ def store_outcome(
             session, src.name, src.kind, source.is_query_filtered(), outcome.started_at
         )
         result = write_run(session, row, outcome, tagger=tagger, clock=clock, traits=traits)
-        refresh_counts(session, clock, result.first_changed_day)
+        refresh_counts(session, clock, result.first_changed_day, stale_after_days)
         run = result.run
         return SourceResult(
             name=src.name,
@@ -226,7 +227,14 @@ def scrape(
             for future in as_completed(futures):
                 src = futures[future]
                 began = time.monotonic()
-                result = store_outcome(db, clock, tagger, src, future.result())
+                result = store_outcome(
+                    db,
+                    clock,
+                    tagger,
+                    src,
+                    future.result(),
+                    stale_after_days=config.http.stale_after_days,
+                )
                 log.debug("stored %s in %.3fs", src.name, time.monotonic() - began)
                 results[src.name] = result
                 if on_done:
@@ -248,4 +256,12 @@ def backfill(
         )
     with HttpClient(http_policy(config)) as client:
         outcome = fetch_source(src, client, clock, fetch=lambda s, c: fetch_since(c, since))
-    return store_outcome(db, clock, tagger, src, outcome, close_missing=False)
+    return store_outcome(
+        db,
+        clock,
+        tagger,
+        src,
+        outcome,
+        close_missing=False,
+        stale_after_days=config.http.stale_after_days,
+    )

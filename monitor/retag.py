@@ -13,7 +13,9 @@ from monitor.tagging import Tagger
 BATCH = 2000
 
 
-def retag_all(session: Session, tagger: Tagger, clock: Clock) -> tuple[int, int]:
+def retag_all(
+    session: Session, tagger: Tagger, clock: Clock, stale_after_days: int
+) -> tuple[int, int]:
     """Re-tag every posting and rebuild the daily counts; returns (changed, total)."""
     changed = total = 0
     last_id = 0
@@ -44,5 +46,5 @@ def retag_all(session: Session, tagger: Tagger, clock: Clock) -> tuple[int, int]
                     insert(PostingTag), [{"posting_id": row.id, "tag": tag} for tag in sorted(new)]
                 )
         last_id = ids[-1]
-    rebuild_counts(session, clock)
+    rebuild_counts(session, clock, stale_after_days)
     return changed, total

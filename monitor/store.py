@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import statistics
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -20,7 +21,8 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.models import HttpCache, Posting, PostingTag, ScrapeRun, Source
+from monitor.identity import dedup_key
+from monitor.models import HttpCache, Job, Posting, PostingSpan, PostingTag, ScrapeRun, Source
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
 from monitor.tagging import Tagger
@@ -32,6 +34,8 @@ HEALTHY = ("ok", "partial", "unchanged")
 # Statuses of runs that delivered a complete listing (a suspect run did, but is not trusted).
 COMPLETE = ("ok", "partial", "unchanged", "suspect")
 SUSPECT_WINDOW = timedelta(days=30)
+# A posting of a key last seen this recently is a repost of that job: not new, gap not active.
+REPOST_WINDOW = timedelta(days=60)
 SUSPECT_RUNS = 10
 # Suspect runs in a row at a steady level after which that level is accepted.
 ACCEPT_AFTER = 3
@@ -80,6 +84,9 @@ class _Existing:
     closed_at: datetime | None
     last_seen_at: datetime
     closes_at: datetime | None
+    active_from: datetime
+    new_on: date | None
+    job_id: int | None
 
 
 def ensure_source(
@@ -204,7 +211,14 @@ def write_run(
 
     existing = {
         row.external_id: _Existing(
-            row.id, row.content_hash, row.closed_at, row.last_seen_at, row.closes_at
+            row.id,
+            row.content_hash,
+            row.closed_at,
+            row.last_seen_at,
+            row.closes_at,
+            row.active_from,
+            row.new_on,
+            row.job_id,
         )
         for row in session.execute(
             select(
@@ -214,6 +228,9 @@ def write_run(
                 Posting.closed_at,
                 Posting.last_seen_at,
                 Posting.closes_at,
+                Posting.active_from,
+                Posting.new_on,
+                Posting.job_id,
             ).where(Posting.source_id == source.id)
         )
     }
@@ -223,7 +240,7 @@ def write_run(
 
     _keep_stored_descriptions(session, existing, unique)
     seen: list[int] = []
-    reopened: list[int] = []
+    reopened: list[tuple[_Existing, NormalPosting]] = []
     changed: list[tuple[int, NormalPosting]] = []
     fresh: list[NormalPosting] = []
     for posting in unique.values():
@@ -234,24 +251,29 @@ def write_run(
         if row.closed_at is not None and _self_closed(posting, now):
             continue  # closed on its own schedule (a past month's comment in a back-fill)
         seen.append(row.id)
+        # Days since its previous sighting may change (a stale source back, a repost's gap).
+        first_changed = min(first_changed, clock.local_day(row.last_seen_at))
         if row.closed_at is not None:
-            reopened.append(row.id)
-            # Days after its last sighting were not active; now they are.
-            first_changed = min(first_changed, clock.local_day(row.last_seen_at))
+            reopened.append((row, posting))
         if row.content_hash != posting.content_hash:
             changed.append((row.id, posting))
 
+    # Reopen first: placing a returning posting must see its own previous last sighting.
+    new_count = _reopen(session, source, reopened, now, clock, traits)
     for chunk in _chunks(seen):
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
-    for chunk in _chunks(reopened):
-        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=None))
     for posting_id, posting in changed:
-        session.execute(update(Posting).where(Posting.id == posting_id).values(**_fields(posting)))
+        session.execute(
+            update(Posting)
+            .where(Posting.id == posting_id)
+            .values(**_fields_with_key(source, posting, traits))
+        )
     _replace_tags(session, changed, tagger)
 
-    new_count, earliest = _insert_fresh(
+    fresh_new, earliest = _insert_fresh(
         session, source, fresh, now, first_run, clock, traits, tagger
     )
+    new_count += fresh_new
     if earliest is not None:
         first_changed = min(first_changed, earliest)
 
@@ -333,6 +355,67 @@ def _self_closed(posting: NormalPosting, now: datetime) -> bool:
     return posting.closes_at is not None and posting.closes_at <= now
 
 
+def _key(source: Source, posting: NormalPosting, traits: SourceTraits) -> str:
+    key = dedup_key(posting.company, posting.title, posting.location)
+    # Hacker News comments never merge with other sources' postings.
+    return f"{source.id}:{key}" if traits.seen_at_posted else key
+
+
+class _JobFinder:
+    """Finds the job a posting belongs to: an open posting of the same key (the same job on
+    another board) or one last seen within REPOST_WINDOW (a repost); else a new job."""
+
+    def __init__(self, session: Session, keys: Iterable[str]) -> None:
+        self.session = session
+        self.candidates: dict[str, list[tuple[int, bool, datetime]]] = defaultdict(list)
+        wanted = sorted(set(keys))
+        for chunk in _chunks(wanted):
+            rows = session.execute(
+                select(
+                    Posting.dedup_key, Posting.job_id, Posting.closed_at, Posting.last_seen_at
+                ).where(Posting.dedup_key.in_(chunk), Posting.job_id.is_not(None))
+            )
+            for key, job_id, closed_at, last_seen in rows:
+                if job_id is not None:
+                    self.candidates[key].append((job_id, closed_at is None, last_seen))
+        self.pending: list[str] = []  # keys of jobs to create, by index
+
+    def find(self, key: str, seen_at: datetime) -> int | None:
+        """An existing job id, or None."""
+        options = self.candidates.get(key, [])
+        open_jobs = [job for job, is_open, _ in options if is_open]
+        if open_jobs:
+            return min(open_jobs)
+        recent = [
+            (last_seen, job)
+            for job, _, last_seen in options
+            if timedelta(0) <= seen_at - last_seen <= REPOST_WINDOW
+        ]
+        return max(recent)[1] if recent else None
+
+    def create(self, key: str, seen_at: datetime, closes_at: datetime | None) -> int:
+        """A placeholder (negative) id for a job created with ``flush``."""
+        self.pending.append(key)
+        placeholder = -len(self.pending)
+        # Later postings of this batch with the same key join it.
+        last_seen = min(seen_at, closes_at) if closes_at else seen_at
+        self.candidates[key].append((placeholder, closes_at is None, last_seen))
+        return placeholder
+
+    def flush(self, now: datetime) -> dict[int, int]:
+        """Insert the pending jobs; returns placeholder -> real id."""
+        if not self.pending:
+            return {}
+        ids: list[int] = []
+        for chunk in _chunks(self.pending, 500):
+            result = self.session.execute(
+                insert(Job).returning(Job.id, sort_by_parameter_order=True),
+                [{"dedup_key": key, "created_at": now} for key in chunk],
+            )
+            ids.extend(result.scalars().all())
+        return {-(index + 1): job_id for index, job_id in enumerate(ids)}
+
+
 def _insert_fresh(
     session: Session,
     source: Source,
@@ -347,40 +430,95 @@ def _insert_fresh(
     if not fresh:
         return 0, None
     today = clock.local_day(now)
-    values = []
-    new_count = 0
+    keys = [_key(source, posting, traits) for posting in fresh]
+    finder = _JobFinder(session, keys)
+    order = sorted(
+        range(len(fresh)),
+        key=lambda i: (fresh[i].posted_at or now) if traits.seen_at_posted else now,
+    )
+    values: list[dict[str, object]] = [{} for _ in fresh]
     earliest: date | None = None
-    for posting in fresh:
+    for index in order:
+        posting, key = fresh[index], keys[index]
         first_seen = now
         if traits.seen_at_posted and posting.posted_at is not None and posting.posted_at < now:
             first_seen = posting.posted_at
-        if traits.seen_at_posted:
-            # First seen and new at its own time, back-fills included.
-            new_on: date | None = clock.local_day(first_seen)
+        job = finder.find(key, first_seen)
+        if job is not None:
+            new_on: date | None = None  # the same job on another board, or a repost
         else:
-            new_on = _new_on(posting, today, first_run, clock)
-        new_count += new_on == today
+            job = finder.create(key, first_seen, posting.closes_at)
+            if traits.seen_at_posted:
+                # First seen and new at its own time, back-fills included.
+                new_on = clock.local_day(first_seen)
+            else:
+                new_on = _new_on(posting, today, first_run, clock)
         day = clock.local_day(first_seen)
         earliest = day if earliest is None else min(earliest, day)
-        values.append(
-            {
-                **_fields(posting),
-                "source_id": source.id,
-                "external_id": posting.external_id,
-                "first_seen_at": first_seen,
-                "last_seen_at": now,
-                "new_on": new_on,
-                "dedup_key": "",
-            }
-        )
+        values[index] = {
+            **_fields(posting),
+            "source_id": source.id,
+            "external_id": posting.external_id,
+            "first_seen_at": first_seen,
+            "active_from": first_seen,
+            "last_seen_at": now,
+            "new_on": new_on,
+            "dedup_key": key,
+            "job_id": job,
+        }
+    real = finder.flush(now)
+    for row in values:
+        job_id = row["job_id"]
+        assert isinstance(job_id, int)
+        row["job_id"] = real.get(job_id, job_id)
     ids = _insert_postings(session, values)
-    session.execute(
-        update(Posting)
-        .where(Posting.source_id == source.id, Posting.job_id.is_(None))
-        .values(job_id=Posting.id)
-    )
     _replace_tags(session, list(zip(ids, fresh, strict=True)), tagger, fresh_rows=True)
-    return new_count, earliest
+    return sum(1 for row in values if row["new_on"] == today), earliest
+
+
+def _reopen(
+    session: Session,
+    source: Source,
+    reopened: list[tuple[_Existing, NormalPosting]],
+    now: datetime,
+    clock: Clock,
+    traits: SourceTraits,
+) -> int:
+    """Postings that closed and came back: their earlier span is kept apart so the gap is not
+    active; back within REPOST_WINDOW they stay the same job (not new), later a new one."""
+    if not reopened:
+        return 0
+    today = clock.local_day(now)
+    finder = _JobFinder(session, [_key(source, posting, traits) for _, posting in reopened])
+    placements: list[tuple[_Existing, int, date | None]] = []
+    for row, posting in reopened:
+        session.add(
+            PostingSpan(
+                posting_id=row.id,
+                job_id=row.job_id or row.id,
+                start_at=row.active_from,
+                end_at=row.last_seen_at,
+                closed_at=row.closed_at,
+                new_on=row.new_on,
+            )
+        )
+        if now - row.last_seen_at <= REPOST_WINDOW:
+            placements.append((row, row.job_id or row.id, None))
+            continue
+        key = _key(source, posting, traits)
+        job = finder.find(key, now)
+        if job is None:
+            placements.append((row, finder.create(key, now, None), today))
+        else:
+            placements.append((row, job, None))
+    real = finder.flush(now)
+    for row, job, new_on in placements:
+        session.execute(
+            update(Posting)
+            .where(Posting.id == row.id)
+            .values(closed_at=None, active_from=now, new_on=new_on, job_id=real.get(job, job))
+        )
+    return sum(1 for _, _, new_on in placements if new_on == today)
 
 
 def _close_expired(session: Session, source: Source, now: datetime, clock: Clock) -> date | None:
@@ -432,6 +570,12 @@ def _fields(posting: NormalPosting) -> dict[str, object]:
         "level": posting.level,
         "content_hash": posting.content_hash,
     }
+
+
+def _fields_with_key(
+    source: Source, posting: NormalPosting, traits: SourceTraits
+) -> dict[str, object]:
+    return {**_fields(posting), "dedup_key": _key(source, posting, traits)}
 
 
 def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[int]:

@@ -188,7 +188,7 @@ def db_rebuild_counts(app: App) -> None:
     from monitor.aggregate import rebuild_counts
 
     with app.db.session() as session:
-        rows = rebuild_counts(session, app.clock)
+        rows = rebuild_counts(session, app.clock, app.config.http.stale_after_days)
     console(stderr=True).print(f"rebuilt daily counts: {rows} rows")
 
 

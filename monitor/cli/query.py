@@ -94,6 +94,7 @@ def run_query(
         companies=list(filters.get("companies", ())),
         group_by=filters.get("group_by"),
         top=filters.get("top", 10),
+        stale_after_days=app.config.http.stale_after_days,
     )
     with app.db.session() as session:
         return trend(session, app.clock, app.config.tags, query)

@@ -138,7 +138,7 @@ def retag(app: App) -> None:
     from monitor.retag import retag_all
 
     with app.db.session() as session:
-        changed, total = retag_all(session, app.tagger, app.clock)
+        changed, total = retag_all(session, app.tagger, app.clock, app.config.http.stale_after_days)
     console(stderr=True).print(
         f"re-tagged {total} postings; {changed} changed tags; counts rebuilt"
     )

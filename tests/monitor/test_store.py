@@ -4,67 +4,14 @@ and postings that close on their own schedule (Hacker News)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
+from runs import DAY1, SEOUL, postings, raw, run
 from sqlalchemy import select
 
-from monitor.clock import Clock
 from monitor.db import Database
-from monitor.models import Posting, PostingTag, ScrapeRun
-from monitor.normalise import normalise
-from monitor.posting import RawPosting
-from monitor.store import RunOutcome, SourceTraits, ensure_source, write_run
-from monitor.tagging import Tagger
-from monitor.taxonomy import builtin_tags
-
-SEOUL = ZoneInfo("Asia/Seoul")
-DAY1 = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
-TAGGER = Tagger(builtin_tags())
-PLAIN = SourceTraits()
-
-
-def raw(
-    external_id: str, title: str = "Engineer", description: str = "", **kw: object
-) -> RawPosting:
-    return RawPosting(
-        external_id=external_id,
-        title=title,
-        url=f"https://jobs.example.com/{external_id}",
-        company="Acme",
-        description=description,
-        **kw,  # type: ignore[arg-type]
-    )
-
-
-def run(
-    db: Database,
-    day: int,
-    postings: list[RawPosting],
-    *,
-    status: str = "ok",
-    traits: SourceTraits = PLAIN,
-    source: str = "acme",
-) -> ScrapeRun:
-    when = DAY1 + timedelta(days=day - 1)
-    clock = Clock(SEOUL, when)
-    outcome = RunOutcome(
-        status=status,
-        started_at=when,
-        ended_at=when,
-        postings=[normalise(p, company=None, fallback_company="acme") for p in postings],
-        error="boom" if status == "failed" else None,
-        error_kind="fetch" if status == "failed" else None,
-    )
-    with db.session() as session:
-        row = ensure_source(session, source, "greenhouse", False, when)
-        result = write_run(session, row, outcome, tagger=TAGGER, clock=clock, traits=traits)
-        return result.run
-
-
-def postings(db: Database) -> dict[str, Posting]:
-    with db.session() as session:
-        return {p.external_id: p for p in session.scalars(select(Posting))}
+from monitor.models import Posting, PostingTag
+from monitor.store import SourceTraits, ensure_source
 
 
 def tags(db: Database, external_id: str) -> set[str]:

@@ -41,6 +41,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("owner", name=op.f("pk_daemon_state")),
     )
     op.create_table(
+        "job",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dedup_key", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_job")),
+    )
+    op.create_table(
         "http_cache",
         sa.Column("url", sa.Text(), nullable=False),
         sa.Column("etag", sa.Text(), nullable=True),
@@ -93,6 +100,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("posted_at", sa.DateTime(), nullable=True),
         sa.Column("first_seen_at", sa.DateTime(), nullable=False),
+        sa.Column("active_from", sa.DateTime(), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(), nullable=False),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
         sa.Column("new_on", sa.Date(), nullable=True),
@@ -146,6 +154,28 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "posting_span",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("posting_id", sa.Integer(), nullable=False),
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("start_at", sa.DateTime(), nullable=False),
+        sa.Column("end_at", sa.DateTime(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(), nullable=False),
+        sa.Column("new_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["posting_id"],
+            ["posting.id"],
+            name=op.f("fk_posting_span_posting_id_posting"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_posting_span")),
+    )
+    with op.batch_alter_table("posting_span", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_posting_span_posting_id"), ["posting_id"], unique=False
+        )
+
+    op.create_table(
         "posting_tag",
         sa.Column("posting_id", sa.Integer(), nullable=False),
         sa.Column("tag", sa.String(length=100), nullable=False),
@@ -166,6 +196,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_posting_tag_tag")
 
     op.drop_table("posting_tag")
+    with op.batch_alter_table("posting_span", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_posting_span_posting_id"))
+
+    op.drop_table("posting_span")
     with op.batch_alter_table("scrape_run", schema=None) as batch_op:
         batch_op.drop_index("ix_scrape_run_source_started")
 
@@ -180,6 +214,7 @@ def downgrade() -> None:
     op.drop_table("report_run")
     op.drop_table("job_claim")
     op.drop_table("http_cache")
+    op.drop_table("job")
     op.drop_table("daemon_state")
     with op.batch_alter_table("daily_count", schema=None) as batch_op:
         batch_op.drop_index("ix_daily_count_tag_source_day")

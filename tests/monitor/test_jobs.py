@@ -1,0 +1,168 @@
+"""Jobs, not postings: duplicates across boards count once, reposts are not new and their gap
+is not active, stale sources stop counting, and the stored counts equal a rebuild."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from runs import DAY1, SEOUL, raw, run
+from sqlalchemy import select
+
+from monitor.aggregate import rebuild_counts
+from monitor.clock import Clock
+from monitor.db import Database
+from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, PostingSpan, Source
+from monitor.posting import RawPosting
+
+FILLERS = [raw(f"f{i}") for i in range(8)]  # keeps runs from looking suspect
+
+
+def day(n: int) -> date:
+    return date(2026, 3, 1) + timedelta(days=n)
+
+
+def series(
+    db: Database, metric: str, first: int, last: int, source: str | None = None
+) -> list[int]:
+    """Stored daily figures of all jobs for days first..last (missing rows are 0)."""
+    with db.session() as session:
+        source_id = ALL_SOURCES
+        if source is not None:
+            source_id = session.scalars(select(Source.id).where(Source.name == source)).one()
+        rows = {
+            row.day: getattr(row, metric)
+            for row in session.scalars(
+                select(DailyCount).where(
+                    DailyCount.tag == ALL_TAGS, DailyCount.source_id == source_id
+                )
+            )
+        }
+    return [rows.get(day(n), 0) for n in range(first, last + 1)]
+
+
+def with_fillers(*postings: RawPosting) -> list[RawPosting]:
+    return [*FILLERS, *postings]
+
+
+def test_the_same_job_on_two_boards_counts_once(db: Database) -> None:
+    run(db, 1, with_fillers(raw("x1", "LLM Engineer")), source="a")
+    run(db, 1, [raw("x2", "LLM Engineer"), raw("b1")], source="b")
+    run(db, 2, with_fillers(raw("x1", "LLM Engineer"), raw("y1", "Data Scientist")), source="a")
+    run(db, 2, [raw("x2", "LLM Engineer"), raw("b1"), raw("y2", "Data Scientist")], source="b")
+    # all: 8 fillers + LLM Engineer + b1 (+ Data Scientist on day 2), each job once
+    assert series(db, "active", 1, 2) == [10, 11]
+    assert series(db, "new", 1, 2) == [0, 1]  # first runs add nothing; the duplicate is not new
+    assert series(db, "active", 1, 2, source="a") == [9, 10]
+    assert series(db, "active", 1, 2, source="b") == [2, 3]
+    with db.session() as session:
+        jobs = dict(session.execute(select(Posting.external_id, Posting.job_id)).all())
+    assert jobs["x1"] == jobs["x2"] and jobs["y1"] == jobs["y2"] and jobs["x1"] != jobs["y1"]
+
+
+def test_a_repost_within_sixty_days_is_not_new_and_its_gap_not_active(db: Database) -> None:
+    run(db, 1, with_fillers(raw("p1", "Designer")))
+    run(db, 2, with_fillers())  # p1 gone: closed, last seen day 1
+    run(db, 3, with_fillers())
+    run(db, 5, with_fillers(raw("p2", "Designer")))  # the same job posted again
+    assert series(db, "active", 1, 5) == [9, 8, 8, 8, 9]
+    assert series(db, "new", 1, 5) == [0, 0, 0, 0, 0]
+
+
+def test_a_repost_after_sixty_days_is_a_new_job(db: Database) -> None:
+    run(db, 1, with_fillers(raw("q1", "Designer")))
+    run(db, 2, with_fillers())
+    run(db, 70, with_fillers(raw("q2", "Designer")))
+    assert series(db, "new", 70, 70) == [1]
+    with db.session() as session:
+        jobs = dict(session.execute(select(Posting.external_id, Posting.job_id)).all())
+    assert jobs["q1"] != jobs["q2"]
+
+
+def test_a_posting_that_comes_back_keeps_its_gap_inactive(db: Database) -> None:
+    run(db, 1, with_fillers(raw("r", "Designer")))
+    run(db, 2, with_fillers())
+    run(db, 4, with_fillers(raw("r", "Designer")))
+    assert series(db, "active", 1, 4) == [9, 8, 8, 9]
+    assert series(db, "new", 1, 4) == [0, 0, 0, 0]
+    with db.session() as session:
+        spans = session.scalars(select(PostingSpan)).all()
+        posting = session.scalars(select(Posting).where(Posting.external_id == "r")).one()
+    assert len(spans) == 1 and spans[0].end_at == DAY1
+    assert posting.closed_at is None and posting.active_from == DAY1 + timedelta(days=3)
+    assert posting.first_seen_at == DAY1
+
+
+def test_back_after_sixty_days_is_new_again(db: Database) -> None:
+    run(db, 1, with_fillers(raw("r", "Designer")))
+    run(db, 2, with_fillers())
+    run(db, 80, with_fillers(raw("r", "Designer")))
+    assert series(db, "new", 80, 80) == [1]
+    assert series(db, "active", 79, 80) == [8, 9]
+
+
+def test_a_stale_source_stops_counting_after_its_last_healthy_day(db: Database) -> None:
+    run(db, 1, [raw("s1"), raw("s2"), raw("s3")], source="dying")
+    run(db, 1, with_fillers(), source="alive")
+    for n in range(2, 21):
+        run(db, n, [], status="failed", source="dying")
+        run(db, n, with_fillers(), source="alive")
+    # On day 20 "dying" has had no healthy run for 19 days (> 14): stale since day 16, its
+    # open postings count on day 1 only.
+    assert series(db, "active", 1, 3) == [11, 8, 8]
+    assert series(db, "active", 19, 20) == [8, 8]
+    assert series(db, "active", 1, 2, source="dying") == [3, 0]
+
+
+def test_a_failing_source_still_counts_before_it_goes_stale(db: Database) -> None:
+    run(db, 1, [raw("s1"), raw("s2")], source="flaky")
+    run(db, 1, with_fillers(), source="alive")
+    for n in range(2, 6):
+        run(db, n, [], status="failed", source="flaky")
+        run(db, n, with_fillers(), source="alive")
+    assert series(db, "active", 1, 5) == [10, 10, 10, 10, 10]
+
+
+def test_query_filtered_sources_stay_out_of_the_denominator(db: Database) -> None:
+    run(db, 1, with_fillers(), source="general")
+    run(
+        db,
+        1,
+        [raw("k1", "LLM Engineer"), raw("k2", "LLM Researcher")],
+        source="search",
+        query_filtered=True,
+    )
+    assert series(db, "active", 1, 1) == [8]
+    assert series(db, "active", 1, 1, source="search") == [2]
+
+
+def test_stored_counts_equal_a_rebuild(db: Database) -> None:
+    run(
+        db,
+        1,
+        with_fillers(raw("x1", "LLM Engineer", "Build LLM apps"), raw("d1", "Designer")),
+        source="a",
+    )
+    run(db, 1, [raw("x2", "LLM Engineer", "Build LLM apps"), raw("b1")], source="b")
+    run(db, 2, with_fillers(raw("x1", "LLM Engineer", "Build LLM apps")), source="a")
+    run(db, 3, [], source="a")  # suspect: nothing after something, closes nothing
+    run(db, 4, with_fillers(raw("d2", "Designer")), source="a")  # a repost of d1
+    run(db, 5, [raw("x2", "LLM Engineer", "Build LLM apps")], source="b")  # b1 closes
+    for n in range(6, 24):
+        run(db, n, [], status="failed", source="b")  # b goes stale
+        run(db, n, with_fillers(raw("d2", "Designer")), source="a")
+
+    def snapshot() -> list[tuple[object, ...]]:
+        with db.session() as session:
+            return sorted(
+                (r.day, r.tag, r.source_id, r.active, r.new, r.closed)
+                for r in session.scalars(select(DailyCount))
+            )
+
+    stored = snapshot()
+    clock = Clock(SEOUL, DAY1 + timedelta(days=22))
+    with db.session() as session:
+        rebuild_counts(session, clock)
+    assert snapshot() == stored
+    assert {row[0] for row in stored} == {day(n) for n in range(1, 24)}
+    llm = {row[0]: row[3] for row in stored if row[1] == "llm" and row[2] == ALL_SOURCES}
+    assert llm[day(1)] == 1 and llm[day(5)] == 1
