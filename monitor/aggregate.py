@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 Key = tuple[str, int]  # (tag, source_id)
 DEFAULT_STALE_DAYS = 14
 HEALTHY = ("ok", "partial", "unchanged")
+ID_CHUNK = 20_000  # below SQLite's limit on bound parameters
 
 
 @dataclass
@@ -216,12 +217,16 @@ def compute_daily(
     conditions: list[ColumnElement[bool]] = list(where)
     if source_ids is not None:
         conditions.append(Posting.source_id.in_(list(source_ids)))
-    spans = _spans(
-        session, clock, start, end, conditions, stale_cuts(session, clock, stale_after_days)
-    )
-    if posting_ids is not None:
-        wanted = set(posting_ids)
-        spans = [s for s in spans if s.posting in wanted]
+    cuts = stale_cuts(session, clock, stale_after_days)
+    if posting_ids is None:
+        spans = _spans(session, clock, start, end, conditions, cuts)
+    else:
+        # An ad-hoc term's matches: ask for just those postings, in chunks the database takes.
+        ids = sorted(set(posting_ids))
+        spans = []
+        for index in range(0, len(ids), ID_CHUNK):
+            chunk = [*conditions, Posting.id.in_(ids[index : index + ID_CHUNK])]
+            spans.extend(_spans(session, clock, start, end, chunk, cuts))
 
     posting_tags: dict[int, set[str]] = defaultdict(set)
     if posting_ids is None and spans:

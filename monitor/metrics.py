@@ -23,6 +23,7 @@ from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.periods import By, Period, periods_between
+from monitor.search import matching_postings
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
@@ -137,32 +138,6 @@ def _stored_counts(
             for key, series in getattr(tail, metric).items():
                 target.setdefault(key, [0] * span)[offset:] = series
     return counts
-
-
-def matching_postings(
-    session: Session, term: str, conditions: Sequence[ColumnElement[bool]] = ()
-) -> list[int]:
-    """Postings whose title or description contain ``term`` by the tagger's rules."""
-    from monitor.tagging import term_matches
-
-    needle = term.strip()
-    pattern = f"%{_escape_like(needle)}%"
-    query = select(Posting.id, Posting.title, Posting.description).where(
-        or_(
-            Posting.title.ilike(pattern, escape="\\"),
-            Posting.description.ilike(pattern, escape="\\"),
-        )
-    )
-    query = query.where(*conditions)
-    found = []
-    for posting_id, title, description in session.execute(query):
-        if term_matches(needle, f"{title}\n{description}"):
-            found.append(posting_id)
-    return found
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElement[bool]]:

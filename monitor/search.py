@@ -1,0 +1,98 @@
+"""Ad-hoc terms: which postings mention a term that is not a tag.
+
+A text index finds candidates (SQLite FTS5 trigram, PostgreSQL pg_trgm), then the tagger's own
+matcher decides, so a term matches exactly as an alias would (case, NFKC, word boundaries for
+Latin, inside words for Hangul). Trigram indexes need 3 characters: the index is asked for the
+longest run of the term without spaces or hyphens (every spelling variant the matcher accepts
+contains it); a term with no such run of 3 (the common Korean two-syllable words 의료, 로봇)
+is found by a scan of the stored text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import ColumnElement, or_, select, text
+from sqlalchemy.orm import Session
+
+from monitor.models import Posting
+from monitor.tagging import fold_text, term_matches
+
+log = logging.getLogger(__name__)
+
+BATCH = 20_000
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/]+")
+
+
+def index_chunk(term: str) -> str:
+    """The longest part of the folded term between separators (what the index is asked)."""
+    parts = [p for p in _SEPARATORS.split(fold_text(term.strip())) if p]
+    return max(parts, key=len) if parts else ""
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_candidates(session: Session, chunk: str) -> list[int] | None:
+    """Posting ids from the FTS5 index, or None where the index is missing."""
+    phrase = '"' + chunk.replace('"', '""') + '"'
+    try:
+        rows = session.execute(
+            text("SELECT rowid FROM posting_fts WHERE posting_fts MATCH :phrase"),
+            {"phrase": phrase},
+        )
+        return [row[0] for row in rows]
+    except Exception as exc:  # an old database without the index: scan instead
+        log.warning("no text index (%s); scanning", exc)
+        return None
+
+
+def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | list[int]:
+    """Either candidate ids from an index or a SQL condition that scans."""
+    pattern = f"%{_escape_like(chunk)}%"
+    dialect = session.get_bind().dialect.name
+    if len(chunk) >= 3 and dialect == "sqlite":
+        ids = _fts_candidates(session, chunk)
+        if ids is not None:
+            return ids
+    if dialect == "postgresql":
+        # The same expression as the pg_trgm index, so ILIKE can use it.
+        combined = Posting.title + " " + Posting.description
+        return combined.ilike(pattern, escape="\\")
+    return or_(
+        Posting.title.ilike(pattern, escape="\\"), Posting.description.ilike(pattern, escape="\\")
+    )
+
+
+def _texts(
+    session: Session,
+    found: ColumnElement[bool] | list[int],
+    conditions: Sequence[ColumnElement[bool]],
+) -> Iterator[tuple[int, str, str]]:
+    columns = (Posting.id, Posting.title, Posting.description)
+    if isinstance(found, list):
+        for start in range(0, len(found), BATCH):
+            chunk = found[start : start + BATCH]
+            yield from session.execute(
+                select(*columns).where(Posting.id.in_(chunk), *conditions)
+            ).all()
+        return
+    yield from session.execute(select(*columns).where(found, *conditions)).all()
+
+
+def matching_postings(
+    session: Session, term: str, conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[int]:
+    """Ids of postings whose title or description contain ``term`` by the tagger's rules."""
+    chunk = index_chunk(term)
+    if not chunk:
+        return []
+    found = _candidate_filter(session, chunk)
+    return [
+        posting_id
+        for posting_id, title, description in _texts(session, found, conditions)
+        if term_matches(term.strip(), f"{title}\n\n{description}")
+    ]
