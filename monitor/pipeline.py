@@ -70,7 +70,7 @@ def http_policy(config: Config) -> HttpPolicy:
 
 def select_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
     if names:
-        return [config.source(name) for name in names]
+        return [config.source(name) for name in dict.fromkeys(names)]
     chosen = [src for src in config.sources if src.enabled]
     if not chosen:
         where = config.path or "the built-in defaults"

@@ -170,7 +170,7 @@ def _check_output(out: Path) -> str:
     """Return the format for ``out`` or raise UsageError naming what to fix."""
     fmt = FORMATS.get(out.suffix.lower())
     if fmt is None:
-        raise UsageError(f"chart file {out} must end in .png or .svg")
+        raise UsageError(f"chart file {out} must end in .png or .svg.")
     parent = out.parent
     if not parent.is_dir():
         # Not created on purpose: a typo in -o should not leave new directories behind.

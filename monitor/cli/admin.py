@@ -174,9 +174,12 @@ def db_upgrade(app: App) -> None:
     from monitor.db import Database, current_revision, redact, upgrade
 
     database = Database(app.config.database_url, auto_upgrade=False)
-    before = current_revision(database.engine)
-    upgrade(database.engine)
-    after = current_revision(database.engine)
+    try:
+        before = current_revision(database.engine)
+        upgrade(database.engine)
+        after = current_revision(database.engine)
+    finally:
+        database.dispose()
     state = "already up to date" if before == after else f"upgraded from {before or 'empty'}"
     console(stderr=True).print(f"{redact(database.url)}: {state} (revision {after})")
 

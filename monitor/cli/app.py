@@ -41,6 +41,15 @@ class JobtrendGroup(click.Group):
             raise error(str(exc)) from None
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
+        except Exception as exc:
+            # A database that is down, locked or damaged: one sentence, not a traceback.
+            if type(exc).__module__.startswith("sqlalchemy"):
+                reason = getattr(exc, "orig", None) or exc
+                raise RunFailed(
+                    f"The database failed: {str(reason).splitlines()[0]} "
+                    "(check [database] url, or run `jobtrend db upgrade`)."
+                ) from None
+            raise
 
 
 class App:
@@ -87,4 +96,4 @@ def print_json(value: Any) -> None:
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)

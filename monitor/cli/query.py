@@ -56,6 +56,33 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
             metavar="NAME",
             help="Only these sources (repeat).",
         ),
+        click.option(
+            "--country",
+            "countries",
+            multiple=True,
+            metavar="CC",
+            help="Only jobs in this country (ISO code such as KR, US) or 'remote' (repeat).",
+        ),
+        click.option(
+            "--level",
+            type=click.Choice(["entry", "experienced"]),
+            help="Only entry-level or experienced jobs (read from titles).",
+        ),
+        click.option(
+            "--company", "companies", multiple=True, metavar="C", help="Only this company (repeat)."
+        ),
+        click.option(
+            "--group-by",
+            type=click.Choice(["country", "company", "source"]),
+            help="One series per group; shares are within each group.",
+        ),
+        click.option(
+            "--top",
+            type=click.IntRange(min=1),
+            default=10,
+            show_default=True,
+            help="How many groups --group-by shows (the largest).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -70,8 +97,12 @@ def run_query(
     by: str,
     **filters: Any,
 ) -> list[Row]:
+    from monitor.errors import UsageError
     from monitor.metrics import TrendQuery, trend
     from monitor.periods import default_window, parse_bound
+
+    if any(not term.strip() for term in terms):
+        raise UsageError("A TERM is blank; give a tag (llm) or a word to search for.")
 
     today = app.clock.today()
     default_start, default_end = default_window(today, by)  # type: ignore[arg-type]
@@ -80,8 +111,6 @@ def run_query(
     if since and not until:
         end = max(end, start)
     if start > end:
-        from monitor.errors import UsageError
-
         raise UsageError(f"--since {since} is after --until {until}.")
     query = TrendQuery(
         terms=list(terms),
@@ -179,6 +208,9 @@ def chart(
     from reports.charts import Point, Series, render_chart
 
     rows = run_query(app, terms, since, until, by, **filters)
+    if not rows:
+        console(stderr=True).print("No data yet for that range: run `jobtrend scrape` first.")
+        raise click.exceptions.Exit(1)
     unique_terms = list(dict.fromkeys(terms))
     groups = list(dict.fromkeys(row.group for row in rows)) or [None]
     series = []

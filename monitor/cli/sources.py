@@ -55,6 +55,7 @@ def list_sources(app: App, as_json: bool) -> None:
             "kind": src.kind,
             "enabled": src.enabled,
             "schedule": src.schedule,
+            "query_filtered": src.build().is_query_filtered(),
             "options": dataclasses.asdict(src.options),
         }
         for src in app.config.sources
@@ -171,7 +172,8 @@ def parse_file(
         assert kind is not None
         cls, opts = _kind_options(kind, options, url)
         source = cls("parse", opts)
-        company, name = None, kind
+        # No configured name to fall back on: a posting without a company shows none.
+        company, name = None, ""
     body = file.read_bytes()
     postings, next_url = source.parse(body, url or file.resolve().as_uri())
     rows = []
@@ -181,7 +183,7 @@ def parse_file(
             {
                 "external_id": posting.external_id,
                 "title": posting.title,
-                "company": posting.company,
+                "company": posting.company or None,
                 "location": posting.location,
                 "url": posting.url,
                 "posted_at": _iso(posting.posted_at),

@@ -95,7 +95,7 @@ def _line_text(line: str, number: int, source: str) -> str:
 def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None:
     """Show which tags TEXT matches and which alias matched where (code-point offsets)."""
     if (text is None) == (file is None):
-        raise UsageError("Give a TEXT or --file FILE, not both.")
+        raise UsageError("Give either a TEXT or --file FILE (one of them).")
     if file is not None:
         stream = sys.stdin if file == "-" else Path(file).open(encoding="utf-8")  # noqa: SIM115
         with stream:

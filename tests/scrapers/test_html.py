@@ -349,5 +349,5 @@ def test_saved_page_parses_through_the_cli() -> None:
         ("멀티모달 LLM 연구원", "한빛로보틱스", "2026-03-02T01:00:00Z"),
         ("Autonomous Driving Planning Engineer", "Partner Mobility & Co.", "2026-02-27T00:00:00Z"),
         # "h3 a" finds no title in the row without a link: that row is left out.
-        ("Robot Learning Intern", "html", "2026-05-15T00:00:00Z"),  # the kind stands in
+        ("Robot Learning Intern", None, "2026-05-15T00:00:00Z"),  # no company on the page
     ]

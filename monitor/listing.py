@@ -1,0 +1,413 @@
+"""The jobs behind a number: one row per distinct job, streamed from the database.
+
+``jobs()`` answers "which jobs are those?" for ``jobtrend postings`` (one term, one period) and
+``jobtrend export`` (every job, optionally a range). It counts by the rules of
+:mod:`monitor.aggregate`, so a listed job is one that the numbers counted:
+
+* A posting is active over each of its sighting spans: the current one (``active_from`` to
+  ``last_seen_at`` once closed, to today while open) and earlier ones kept in ``posting_span``
+  (the gap before a repost is not active). A stale source's open postings stop at its last
+  healthy day. A job is in a range when one of its spans overlaps one day of it.
+* A job carries a term when one of its postings active in the range does: by ``posting_tag``
+  when the term names a tag, else by the tagger's matcher on title and description.
+* The query filters (source, country, level, company) choose which postings exist at all, as in
+  ``query``: a job seen on two boards shows only the filtered board's posting.
+
+A row describes the whole job as far as the filters let it be seen: every posting of it (all
+its links and sources, even those active outside the range), the union of their tags, the first
+and last sighting, and title, company and description of the posting seen most recently.
+
+Memory stays flat whatever the history's size. One query returns narrow "unit" rows (job,
+posting, span times; no text) ordered by job, so a job's units arrive together and a job is
+complete when the job changes; the database does the sorting, and the rows are streamed
+(``yield_per``: a server-side cursor on PostgreSQL, SQLite steps its cursor). Complete jobs are
+gathered up to ``BATCH_SIZE`` units, then their postings' text and tags are fetched with one
+query each and the rows yielded. Nothing is held beyond one batch, apart from an ad-hoc term's
+set of matching posting ids (which the text search returns as a list).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from monitor.aggregate import DEFAULT_STALE_DAYS, stale_cuts
+from monitor.clock import Clock
+from monitor.errors import UsageError
+from monitor.metrics import TrendQuery, matching_postings, posting_conditions
+from monitor.models import Posting, PostingSpan, PostingTag, Source
+from monitor.tagging import resolve_term
+from monitor.taxonomy import TagDef
+
+# Units per batch: how many are gathered before their text and tags are fetched. Tests set it
+# to 2 to prove the output does not depend on it.
+BATCH_SIZE = 1000
+# An ad-hoc term with at most this many matching postings narrows the SQL query by their ids;
+# more would make a statement with too many bound parameters, so those are filtered in Python.
+SQL_ID_LIMIT = 2000
+# Postings fetched per details query (below SQLite's limit on bound parameters).
+ID_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """One de-duplicated job. Instants are aware UTC; ``new_on`` is a day in the zone."""
+
+    job_id: int  # negative: a posting not yet placed in a job (minus its posting id)
+    title: str
+    company: str
+    location: str | None
+    country: str | None
+    remote: bool | None
+    level: str | None
+    first_seen: datetime
+    last_seen: datetime
+    closed_at: datetime | None  # None while any of its postings is open
+    posted_at: datetime | None
+    new_on: date | None
+    sources: tuple[str, ...]  # sorted source names
+    urls: tuple[str, ...]  # one per posting, in posting order
+    tags: tuple[str, ...]  # sorted
+    description: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready values: instants and days in ISO 8601, lists for the list fields."""
+        out: dict[str, Any] = {}
+        for name in FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, datetime | date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[name] = value
+        return out
+
+
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(JobRow))
+
+
+class FilterLike(Protocol):
+    """The query filters, as ``TrendQuery`` and ``Filters`` carry them."""
+
+    @property
+    def sources(self) -> Sequence[str]: ...
+    @property
+    def countries(self) -> Sequence[str]: ...
+    @property
+    def level(self) -> str | None: ...
+    @property
+    def companies(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The query filters of DESIGN.md ("Query filters"), none by default."""
+
+    sources: Sequence[str] = ()
+    countries: Sequence[str] = ()
+    level: str | None = None
+    companies: Sequence[str] = ()
+
+
+@dataclass
+class _Unit:
+    """One sighting span of one posting, as the stream returns it."""
+
+    job: int
+    posting: int
+    start: datetime
+    last: datetime
+    closed: datetime | None  # None: the posting's current span, still open
+    new_on: date | None
+    hit: bool  # in the range and carrying the term (SQL's part of it)
+
+
+def jobs(
+    session: Session,
+    clock: Clock,
+    *,
+    term: str | None = None,
+    taxonomy: Mapping[str, TagDef] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    filters: FilterLike | None = None,
+    stale_after_days: int = DEFAULT_STALE_DAYS,
+) -> Generator[JobRow, None, None]:
+    """The distinct jobs active on some day of ``start``..``end`` that carry ``term``.
+
+    Without ``start`` and ``end``: every job ever seen. With one of them the range is open on
+    that side (``end`` defaults to today, and days after today are never active). ``term``
+    resolves to a tag of ``taxonomy`` like ``query`` does, else is searched in the text.
+    Rows come newest first (``first_seen`` descending, then job id descending). Close the
+    generator (or exhaust it) before the session ends: it holds an open cursor.
+    """
+    conditions = posting_conditions(session, _as_query(filters)) if filters is not None else []
+    windowed = start is not None or end is not None
+    if windowed:
+        today = clock.today()
+        end = today if end is None else min(end, today)
+        if start is not None and start > end:
+            return
+
+    tag: str | None = None
+    matched: set[int] | None = None
+    if term is not None:
+        needle = term.strip()
+        if not needle:
+            raise UsageError("The search term is empty; give a tag or a word to look for.")
+        tag = resolve_term(needle, taxonomy or {})
+        if tag is None:
+            lifetime = [*conditions, *(_lifetime(clock, start, end) if windowed else [])]
+            matched = set(matching_postings(session, needle, lifetime))
+            if not matched:
+                return
+
+    current_hit: list[ColumnElement[bool]] = []
+    span_hit: list[ColumnElement[bool]] = []
+    if windowed:
+        assert end is not None
+        cuts = stale_cuts(session, clock, stale_after_days)
+        current_hit.append(_current_active(clock, start, end, cuts))
+        span_hit.append(_span_active(clock, start, end))
+    if tag is not None:
+        has_tag = (
+            select(PostingTag.posting_id)
+            .where(PostingTag.posting_id == Posting.id, PostingTag.tag == tag)
+            .exists()
+        )
+        current_hit.append(has_tag)
+        span_hit.append(has_tag)
+    if matched is not None and len(matched) <= SQL_ID_LIMIT:
+        ids = Posting.id.in_(sorted(matched))
+        current_hit.append(ids)
+        span_hit.append(ids)
+
+    statement = _stream_query(conditions, current_hit, span_hit)
+    names = dict(session.execute(select(Source.id, Source.name)).tuples().all())
+    result = session.execute(statement, execution_options={"yield_per": BATCH_SIZE})
+    try:
+        batch: list[list[_Unit]] = []
+        batch_units = 0
+        current: list[_Unit] = []
+        for row in result:
+            unit = _Unit(
+                row.job, row.posting_id, row.start, row.last, row.closed, row.new_on, bool(row.hit)
+            )
+            if current and unit.job != current[0].job:
+                if _wanted(current, matched):
+                    batch.append(current)
+                    batch_units += len(current)
+                current = []
+                if batch_units >= BATCH_SIZE:
+                    yield from _rows(session, batch, names)
+                    batch, batch_units = [], 0
+            current.append(unit)
+        if current and _wanted(current, matched):
+            batch.append(current)
+        if batch:
+            yield from _rows(session, batch, names)
+    finally:
+        # A consumer that stops early (--limit) must not leave a server-side cursor open.
+        result.close()
+
+
+def _as_query(filters: FilterLike) -> TrendQuery:
+    if isinstance(filters, TrendQuery):
+        return filters
+    # posting_conditions reads only the filters; the dates are placeholders.
+    return TrendQuery(
+        terms=(),
+        start=date.min,
+        end=date.min,
+        sources=list(filters.sources),
+        countries=list(filters.countries),
+        level=filters.level,
+        companies=list(filters.companies),
+    )
+
+
+def _lifetime(clock: Clock, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    """Postings whose whole life (all spans lie inside it) touches the range: a cheap superset
+    that keeps an ad-hoc term's matches to the range."""
+    assert end is not None
+    out: list[ColumnElement[bool]] = [Posting.first_seen_at < clock.day_end(end)]
+    if start is not None:
+        out.append(or_(Posting.closed_at.is_(None), Posting.last_seen_at >= clock.day_start(start)))
+    return out
+
+
+def _current_active(
+    clock: Clock, start: date | None, end: date, cuts: dict[int, date]
+) -> ColumnElement[bool]:
+    """The posting's current span overlaps start..end (aggregate's rule, in SQL)."""
+    closed: ColumnElement[bool] = Posting.closed_at.is_not(None)
+    if start is not None:
+        closed = and_(closed, Posting.last_seen_at >= clock.day_start(start))
+    still_open: list[ColumnElement[bool]] = [Posting.closed_at.is_(None)]
+    for source_id, cut in sorted(cuts.items()):
+        # A stale source's open postings count up to its last healthy day only.
+        if start is not None and cut < start:
+            still_open.append(Posting.source_id != source_id)
+        else:
+            last = clock.day_end(min(cut, end))
+            still_open.append(or_(Posting.source_id != source_id, Posting.active_from < last))
+    return and_(Posting.active_from < clock.day_end(end), or_(closed, and_(*still_open)))
+
+
+def _span_active(clock: Clock, start: date | None, end: date) -> ColumnElement[bool]:
+    """An earlier span overlaps start..end (it ends on its last sighting's day)."""
+    overlap: ColumnElement[bool] = PostingSpan.start_at < clock.day_end(end)
+    if start is not None:
+        overlap = and_(overlap, PostingSpan.end_at >= clock.day_start(start))
+    return overlap
+
+
+def _units(
+    conditions: Sequence[ColumnElement[bool]],
+    current_hit: Sequence[ColumnElement[bool]],
+    span_hit: Sequence[ColumnElement[bool]],
+    *,
+    only_hits: bool,
+) -> Select[Any]:
+    """Every sighting span of the filtered postings: current spans and earlier ones.
+
+    ``hit`` is 1 where the span is in the range and its posting carries the term. With
+    ``only_hits`` just those rows, with the conditions inside each branch so indexes apply.
+    """
+    current_flag = and_(*current_hit) if current_hit else true()
+    span_flag = and_(*span_hit) if span_hit else true()
+    # A posting without a job (none in practice) is a job of its own, keyed apart from ids.
+    job = func.coalesce(Posting.job_id, -Posting.id)
+    current = select(
+        job.label("job"),
+        Posting.id.label("posting_id"),
+        Posting.active_from.label("start"),
+        Posting.last_seen_at.label("last"),
+        Posting.closed_at.label("closed"),
+        Posting.new_on.label("new_on"),
+        (case((current_flag, 1), else_=0) if current_hit else literal(1)).label("hit"),
+    ).where(*conditions)
+    earlier = (
+        select(
+            PostingSpan.job_id,
+            PostingSpan.posting_id,
+            PostingSpan.start_at,
+            PostingSpan.end_at,
+            PostingSpan.closed_at,
+            PostingSpan.new_on,
+            case((span_flag, 1), else_=0) if span_hit else literal(1),
+        )
+        .join(Posting, Posting.id == PostingSpan.posting_id)
+        .where(*conditions)
+    )
+    if only_hits:
+        current = current.where(current_flag)
+        earlier = earlier.where(span_flag)
+    return union_all(current, earlier)  # type: ignore[return-value]
+
+
+def _stream_query(
+    conditions: Sequence[ColumnElement[bool]],
+    current_hit: Sequence[ColumnElement[bool]],
+    span_hit: Sequence[ColumnElement[bool]],
+) -> Select[Any]:
+    """All units of the selected jobs, a job's units together, jobs newest first."""
+    units = _units(conditions, current_hit, span_hit, only_hits=False).subquery("units")
+    first = func.min(units.c.start).over(partition_by=units.c.job).label("job_first")
+    query = select(units, first)
+    if current_hit:
+        hits = _units(conditions, current_hit, span_hit, only_hits=True).subquery("hits")
+        query = query.where(units.c.job.in_(select(hits.c.job)))
+    # The window's minimum is constant within a job, so ordering by it keeps each job's units
+    # contiguous while putting the newest jobs first.
+    return query.order_by(first.desc(), units.c.job.desc(), units.c.posting_id, units.c.start)
+
+
+def _wanted(units: list[_Unit], matched: set[int] | None) -> bool:
+    """Whether a job carries the term in the range: SQL decided, except for ad-hoc terms with
+    too many matches to name in SQL, whose matching postings are checked here."""
+    if matched is None:
+        return True
+    return any(u.hit and u.posting in matched for u in units)
+
+
+def _rows(session: Session, batch: list[list[_Unit]], names: dict[int, str]) -> Iterator[JobRow]:
+    """Rows for a batch of complete jobs: their postings' text and tags in one query each."""
+    ids = sorted({u.posting for units in batch for u in units})
+    postings: dict[int, Any] = {}
+    tags: dict[int, set[str]] = defaultdict(set)
+    for index in range(0, len(ids), ID_CHUNK):
+        chunk = ids[index : index + ID_CHUNK]
+        for row in session.execute(
+            select(
+                Posting.id,
+                Posting.source_id,
+                Posting.url,
+                Posting.title,
+                Posting.company,
+                Posting.location,
+                Posting.country,
+                Posting.remote,
+                Posting.level,
+                Posting.posted_at,
+                Posting.description,
+            ).where(Posting.id.in_(chunk))
+        ):
+            postings[row.id] = row
+        for posting_id, tag in session.execute(
+            select(PostingTag.posting_id, PostingTag.tag).where(PostingTag.posting_id.in_(chunk))
+        ):
+            tags[posting_id].add(tag)
+    for units in batch:
+        yield _job_row(units, postings, tags, names)
+
+
+def _job_row(
+    units: list[_Unit], postings: dict[int, Any], tags: dict[int, set[str]], names: dict[int, str]
+) -> JobRow:
+    # Each posting's last sighting within this job picks the most recently seen posting.
+    last_by_posting: dict[int, datetime] = {}
+    for u in units:
+        if u.posting not in last_by_posting or u.last > last_by_posting[u.posting]:
+            last_by_posting[u.posting] = u.last
+    order = sorted(last_by_posting)
+    latest = postings[max(order, key=lambda p: (last_by_posting[p], p))]
+    members = [postings[p] for p in order]
+    open_now = any(u.closed is None for u in units)
+    posted = [m.posted_at for m in members if m.posted_at is not None]
+    new_days = [u.new_on for u in units if u.new_on is not None]
+    return JobRow(
+        job_id=units[0].job,
+        title=latest.title,
+        company=latest.company,
+        location=latest.location,
+        country=latest.country,
+        remote=latest.remote,
+        level=latest.level,
+        first_seen=min(u.start for u in units),
+        last_seen=max(u.last for u in units),
+        closed_at=None if open_now else max(u.closed for u in units if u.closed is not None),
+        posted_at=min(posted) if posted else None,
+        new_on=min(new_days) if new_days else None,
+        sources=tuple(sorted({names.get(m.source_id, str(m.source_id)) for m in members})),
+        urls=tuple(m.url for m in members),
+        tags=tuple(sorted(set().union(*(tags.get(p, set()) for p in order)))),
+        description=latest.description,
+    )
