@@ -24,8 +24,6 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.models import (
-    ALL_SOURCES,
-    ALL_TAGS,
     DailyCount,
     Posting,
     PostingSpan,
@@ -33,35 +31,13 @@ from monitor.models import (
     ScrapeRun,
     Source,
 )
+from monitor.numbers import ALL_SOURCES, ALL_TAGS, Counts, Key
 
 log = logging.getLogger(__name__)
 
-Key = tuple[str, int]  # (tag, source_id)
 DEFAULT_STALE_DAYS = 14
 HEALTHY = ("ok", "partial", "unchanged")
 ID_CHUNK = 20_000  # below SQLite's limit on bound parameters
-
-
-@dataclass
-class Counts:
-    """Per key, per day arrays over ``start``..``end``."""
-
-    start: date
-    end: date
-    active: dict[Key, list[int]]
-    new: dict[Key, list[int]]
-    closed: dict[Key, list[int]]
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def keys(self) -> set[Key]:
-        return set(self.active) | set(self.new) | set(self.closed)
-
-    def value(self, metric: str, key: Key, day: date) -> int:
-        series = getattr(self, metric).get(key)
-        return series[(day - self.start).days] if series else 0
 
 
 @dataclass

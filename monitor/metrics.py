@@ -9,48 +9,23 @@ new; jobs_total is active(all jobs); share = active / jobs_total with a Wilson 9
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import DEFAULT_STALE_DAYS, Counts, compute_daily
+from monitor.aggregate import DEFAULT_STALE_DAYS, compute_daily
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
-from monitor.periods import By, Period, periods_between
+from monitor.numbers import Counts, Row, period_rows
+from monitor.periods import By
 from monitor.search import matching_postings
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
-
-TOO_FEW = 5
-Z95 = 1.959963984540054
-
-
-@dataclass(frozen=True)
-class Row:
-    period: str
-    term: str
-    tag: str | None
-    active: float
-    new: int
-    share: float | None
-    share_low: float | None
-    share_high: float | None
-    jobs_total: float
-    too_few: bool
-    partial: bool
-    group: str | None = None  # with --group-by only
-
-    def as_dict(self) -> dict[str, object]:
-        data = asdict(self)
-        if self.group is None:
-            del data["group"]
-        return data
 
 
 @dataclass(frozen=True)
@@ -66,17 +41,6 @@ class TrendQuery:
     group_by: str | None = None  # country | company | source
     top: int = 10
     stale_after_days: int = DEFAULT_STALE_DAYS
-
-
-def wilson(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a proportion; accepts the real (mean) counts."""
-    if total <= 0:
-        return (0.0, 0.0)
-    p = min(max(successes / total, 0.0), 1.0)
-    denom = 1 + z * z / total
-    centre = (p + z * z / (2 * total)) / denom
-    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def source_ids(session: Session, names: Sequence[str]) -> list[int]:
@@ -258,53 +222,16 @@ def _rows(
                 stale_after_days=query.stale_after_days,
             )
 
-    rows: list[Row] = []
-    for period in periods_between(query.start, query.end, query.by):
-        days = [d for d in period.days() if start <= d <= end]
-        if not days:
-            continue
-        partial = period.end > today
-        total = _mean(counts, "active", (ALL_TAGS, ALL_SOURCES), days)
-        for term in query.terms:
-            tag = resolved[term]
-            source = counts if tag is not None else adhoc[term]
-            key = (tag if tag is not None else ALL_TAGS, ALL_SOURCES)
-            active = _mean(source, "active", key, days)
-            new = sum(source.value("new", key, day) for day in days)
-            rows.append(_row(period, term, tag, active, new, total, partial, group))
-    return rows
-
-
-def _mean(counts: Counts, metric: str, key: tuple[str, int], days: list[date]) -> float:
-    return sum(counts.value(metric, key, day) for day in days) / len(days)
-
-
-def _row(
-    period: Period,
-    term: str,
-    tag: str | None,
-    active: float,
-    new: int,
-    total: float,
-    partial: bool,
-    group: str | None,
-) -> Row:
-    if total > 0:
-        share: float | None = active / total
-        low, high = wilson(active, total)
-    else:
-        share, low, high = None, None, None
-    return Row(
-        period=period.label,
-        term=term,
-        tag=tag,
-        active=round(active, 4),
-        new=new,
-        share=None if share is None else round(share, 6),
-        share_low=None if low is None else round(low, 6),
-        share_high=None if high is None else round(high, 6),
-        jobs_total=round(total, 4),
-        too_few=active < TOO_FEW,
-        partial=partial,
-        group=group,
+    return period_rows(
+        counts,
+        adhoc,
+        resolved,
+        query.terms,
+        query.start,
+        query.end,
+        query.by,
+        start,
+        end,
+        today,
+        group,
     )

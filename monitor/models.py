@@ -25,6 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+# The daily_count conventions, re-exported for the storage code.
+from monitor.numbers import ALL_SOURCES as ALL_SOURCES
+from monitor.numbers import ALL_TAGS as ALL_TAGS
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -32,11 +36,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-# The source_id of the all-sources rows in daily_count.
-ALL_SOURCES = 0
-# The tag of the all-jobs rows in daily_count (the denominator of shares).
-ALL_TAGS = "*"
 
 
 class UTCDateTime(TypeDecorator[datetime]):
