@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import ConfigError, JobtrendError
+from monitor.fastquery import SCHEMA_REVISION
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,15 @@ def head_revision() -> str:
     return head
 
 
+def _stored_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            value = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError):
+        return None  # no alembic_version table yet
+    return str(value) if value is not None else None
+
+
 class Database:
     """An engine plus a session factory, migrated on first use."""
 
@@ -131,6 +141,9 @@ class Database:
 
     def ensure_schema(self) -> None:
         try:
+            # The usual case, an up-to-date database, is one query and no Alembic import.
+            if _stored_revision(self.engine) == SCHEMA_REVISION:
+                return
             has_version = inspect(self.engine).has_table("alembic_version")
             if not has_version or current_revision(self.engine) != head_revision():
                 log.info("upgrading the database schema at %s", redact(self.url))
@@ -165,8 +178,6 @@ class Database:
                 for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
                 if p.exists()
             )
-        from sqlalchemy import text
-
         with self.engine.connect() as connection:
             size = connection.execute(text("SELECT pg_database_size(current_database())"))
             return int(size.scalar_one())

@@ -14,7 +14,7 @@ import click
 from monitor.cli.app import App, console, print_json
 
 if TYPE_CHECKING:
-    from monitor.metrics import Row
+    from monitor.numbers import Row
 
 FIELDS = (
     "period",
@@ -98,8 +98,9 @@ def run_query(
     **filters: Any,
 ) -> list[Row]:
     from monitor.errors import UsageError
-    from monitor.metrics import TrendQuery, trend
+    from monitor.fastquery import fast_trend
     from monitor.periods import default_window, parse_bound
+    from monitor.tagging import resolve_term
 
     if any(not term.strip() for term in terms):
         raise UsageError("A TERM is blank; give a tag (llm) or a word to search for.")
@@ -112,6 +113,24 @@ def run_query(
         end = max(end, start)
     if start > end:
         raise UsageError(f"--since {since} is after --until {until}.")
+    if not any(
+        filters.get(key) for key in ("sources", "countries", "level", "companies", "group_by")
+    ):
+        resolved = {term: resolve_term(term, app.config.tags) for term in terms}
+        rows = fast_trend(
+            app.config.database_url,
+            app.clock,
+            resolved,
+            list(terms),
+            start,
+            end,
+            by,  # type: ignore[arg-type]
+        )
+        if rows is not None:
+            return rows
+
+    from monitor.metrics import TrendQuery, trend
+
     query = TrendQuery(
         terms=list(terms),
         start=start,
@@ -158,18 +177,20 @@ def query(
     anything else is searched in the stored text with the same matching rules. Default: the
     last 26 weeks, weekly, as a share of all jobs.
     """
-    from rich.text import Text
-
-    from monitor.tables import print_table
-
     if as_json and as_csv:
         raise click.UsageError("Choose one of --json and --csv.")
     rows = run_query(app, terms, since, until, by, **filters)
     if as_json:
         print_json([row.as_dict() for row in rows])
-    elif as_csv:
+        return
+    if as_csv:
         print_csv(rows)
-    elif not rows:
+        return
+    from rich.text import Text
+
+    from monitor.tables import print_table
+
+    if not rows:
         console(stderr=True).print("No data yet for that range: run `jobtrend scrape` first.")
     elif filters.get("group_by"):
         for group in dict.fromkeys(row.group for row in rows):

@@ -210,3 +210,40 @@ def test_rebuild_counts_gives_identical_rows(history: Path, database_url: str) -
     assert result.exit_code == 0, result.output
     assert snapshot() == before
     assert {row[0].isoformat() for row in before} == {"2026-03-02", "2026-03-03", "2026-03-04"}
+
+
+def test_the_fast_path_gives_the_same_rows_as_the_full_one(
+    history: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ("query", "llm", "medical", "멀티모달 LLM", "--by", "day", "--since", "2026-03-02")
+    later = "2026-03-04T12:00"
+    full_calls: list[object] = []
+    import monitor.metrics
+
+    real_trend = monitor.metrics.trend
+
+    def counting_trend(*a: object, **k: object) -> object:
+        full_calls.append(a)
+        return real_trend(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor.metrics, "trend", counting_trend)
+    fast = cli_json(history, *args, now=later)
+    if database_url.startswith("sqlite"):
+        assert full_calls == []  # answered from daily_count by sqlite3 alone
+    monkeypatch.setattr("monitor.fastquery.fast_trend", lambda *a, **k: None)
+    full = cli_json(history, *args, now=later)
+    assert fast == full
+    # A day not aggregated yet (no run on day 4): the full path answers it.
+    full_calls.clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(monitor.metrics, "trend", counting_trend)
+    rows = cli_json(history, *args, "--until", "2026-03-05", now="2026-03-05T12:00")
+    assert len(full_calls) == 1
+    assert [r["active"] for r in rows if r["term"] == "llm"] == [2, 3, 3, 3]
+
+
+def test_schema_revision_is_alembics_head() -> None:
+    from monitor.db import head_revision
+    from monitor.fastquery import SCHEMA_REVISION
+
+    assert head_revision() == SCHEMA_REVISION
