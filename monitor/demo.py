@@ -57,6 +57,20 @@ TOPICS: dict[str, list[tuple[str, str]]] = {
 }
 
 
+TEAMS = (
+    "Search",
+    "Ads",
+    "Cloud",
+    "Mobile",
+    "Platform",
+    "Maps",
+    "Commerce",
+    "검색",
+    "광고",
+    "커머스",
+)
+
+
 @dataclass
 class DemoJob:
     id: int
@@ -87,6 +101,9 @@ def _market(days: int, start: date, seed: int = 7) -> dict[str, list[DemoJob]]:
                 ]
                 topic = rng.choices(topics, weights=w)[0]
                 title, description = rng.choice(TOPICS[topic])
+                # Distinct teams make distinct jobs (the same title, company and city twice
+                # is one job posted twice).
+                title = f"{title}, {rng.choice(TEAMS)} {rng.randint(1, 40)}"
                 next_id += 1
                 boards[board].append(
                     DemoJob(
