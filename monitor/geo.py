@@ -212,7 +212,11 @@ def parse_location(text: str | None) -> Place:
     remote = bool(_REMOTE.search(folded))
     parts = [p for p in (_fold(part) for part in _SPLIT.split(folded)) if p]
     city = country = None
-    for part in parts:
+    for index, part in enumerate(parts):
+        # After a city, two letters are a US state before a country code ("San Francisco,
+        # CA" is California, not Canada).
+        if index > 0 and len(part) == 2 and part in US_STATES:
+            continue
         if country is None and part in COUNTRIES:
             country = COUNTRIES[part]
     for index, part in enumerate(parts):

@@ -51,8 +51,9 @@ from sqlalchemy.orm import Session
 from monitor.aggregate import DEFAULT_STALE_DAYS, stale_cuts
 from monitor.clock import Clock
 from monitor.errors import UsageError
-from monitor.metrics import TrendQuery, matching_postings, posting_conditions
+from monitor.metrics import TrendQuery, posting_conditions
 from monitor.models import Posting, PostingSpan, PostingTag, Source
+from monitor.search import matching_postings
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
@@ -200,7 +201,7 @@ def jobs(
         span_hit.append(ids)
 
     statement = _stream_query(conditions, current_hit, span_hit)
-    names = dict(session.execute(select(Source.id, Source.name)).tuples().all())
+    names: dict[int, str] = dict(session.execute(select(Source.id, Source.name)).all())
     result = session.execute(statement, execution_options={"yield_per": BATCH_SIZE})
     try:
         batch: list[list[_Unit]] = []

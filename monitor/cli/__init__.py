@@ -45,9 +45,9 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from monitor.cli import admin, query, scrape, sources, tags
+    from monitor.cli import admin, export, query, scrape, sources, tags
 
-    for module in (admin, query, scrape, sources, tags):
+    for module in (admin, export, query, scrape, sources, tags):
         module.register(cli)
 
 

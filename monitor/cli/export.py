@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -39,7 +40,8 @@ DEFAULT_JOINER = "; "
 
 
 def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The query filters of DESIGN.md, as ``query`` names them (sources, countries, ...)."""
+    """The query filters of DESIGN.md, named and worded as in ``query`` (sources, countries,
+    level, companies), so ``**filters`` reads the same in every command."""
     options = [
         click.option(
             "--source",
@@ -53,19 +55,19 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "countries",
             multiple=True,
             metavar="CC",
-            help="Only these countries: ISO code (KR, US) or 'remote' (repeat).",
+            help="Only jobs in this country (ISO code such as KR, US) or 'remote' (repeat).",
         ),
         click.option(
             "--level",
             type=click.Choice(["entry", "experienced"]),
-            help="Only entry-level or experienced jobs (read from the title).",
+            help="Only entry-level or experienced jobs (read from titles).",
         ),
         click.option(
             "--company",
             "companies",
             multiple=True,
-            metavar="NAME",
-            help="Only these companies, case-insensitive (repeat).",
+            metavar="C",
+            help="Only this company, case-insensitive (repeat).",
         ),
     ]
     for option in reversed(options):
@@ -229,11 +231,7 @@ def export(
     show = sys.stderr.isatty() and (to_file or not sys.stdout.isatty())
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"  # the BOM is for Excel only
     writer = write_csv if fmt == "csv" else write_jsonl
-    with (
-        app.db.session() as session,
-        _output(output, encoding) as stream,
-        _progress(show) as tick,
-    ):
+    with app.db.session() as session:
         rows = jobs(
             session,
             app.clock,
@@ -242,7 +240,12 @@ def export(
             filters=_filters(filters),
             stale_after_days=app.config.http.stale_after_days,
         )
-        count = writer(stream, rows, tick)
+        # The first row before any output: a bad option (an unknown source) then fails with
+        # nothing written, not after a CSV header.
+        first = next(rows, None)
+        items = rows if first is None else chain([first], rows)
+        with _output(output, encoding) as stream, _progress(show) as tick:
+            count = writer(stream, items, tick)
     if to_file:
         console(stderr=True).print(f"wrote {count} jobs to {output}")
 
