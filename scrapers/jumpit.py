@@ -28,6 +28,7 @@ knowledge. A missing field is a ParseError naming it; save a page (``curl
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,9 +36,10 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.details import with_details
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -115,34 +117,23 @@ class JumpitSource(Source):
                 page_size = len(postings)
             elif len(postings) < page_size:
                 url = None  # a short page after full ones is the last: no probe past the end
+
         # The whole listing first: a listing that fails half-way fails the run before any
         # detail request is spent on it.
-        budget = self.options.max_details_per_run
-        blocked: str | None = None
-        for posting in listing:
-            if posting.external_id in self.known_ids:
-                posting.detail_missing = True
-            elif blocked is not None:
-                self._skip(posting, blocked)
-            elif budget <= 0:
-                self._skip(posting, "over the detail budget of this run")
-            else:
-                budget -= 1
-                try:
-                    response = client.get(self.detail_url(posting.external_id))
-                except BlockedError as exc:
-                    # Refused once, refused again: spare the site the remaining requests.
-                    blocked = f"detail requests refused ({exc})"
-                    self._skip(posting, blocked)
-                except FetchError as exc:
-                    self._skip(posting, str(exc))
-                else:
-                    self.apply_detail(posting, response.content, str(response.url))
-            yield posting
+        def fetch_detail(posting: RawPosting) -> RawPosting:
+            response = client.get(self.detail_url(posting.external_id))
+            completed = dataclasses.replace(posting)
+            self.apply_detail(completed, response.content, str(response.url))
+            return completed
 
-    def _skip(self, posting: RawPosting, reason: str) -> None:
-        posting.detail_missing = True
-        self.skipped.append(f"jumpit detail {posting.external_id}: {reason}")
+        yield from with_details(
+            self,
+            listing,
+            fetch_detail,
+            budget=self.options.max_details_per_run,
+            label="jumpit detail",
+            skip_parse_errors=False,  # a detail of another shape: the site changed
+        )
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
         result = _result(load_json(body, url), url)

@@ -32,9 +32,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.details import with_details
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -129,33 +130,20 @@ class SmartRecruitersSource(Source):
     def _with_details(
         self, client: HttpClient, postings: Iterable[RawPosting]
     ) -> Iterator[RawPosting]:
-        budget = self.options.max_details_per_run
-        stop: str | None = None  # why no further detail is asked this run
-        for posting in postings:
-            posting_id = posting.external_id
-            if posting_id in self.known_ids:
-                yield dataclasses.replace(posting, detail_missing=True)
-                continue
-            if stop is None and budget <= 0:
-                stop = f"over the budget of {self.options.max_details_per_run} details a run"
-            if stop is not None:
-                self.skipped.append(f"detail of posting {posting_id}: {stop}")
-                yield dataclasses.replace(posting, detail_missing=True)
-                continue
-            budget -= 1
-            try:
-                response = client.get(self.detail_url(posting))
-                description, text_format = self.parse_detail(response.content, str(response.url))
-            except (FetchError, ParseError) as exc:
-                self.skipped.append(f"detail of posting {posting_id}: {exc}")
-                if isinstance(exc, BlockedError) or getattr(exc, "status", None) == 429:
-                    # The server refused or throttled us: asking for more would be rude.
-                    stop = "not asked after SmartRecruiters refused or throttled a detail request"
-                yield dataclasses.replace(posting, detail_missing=True)
-                continue
-            yield dataclasses.replace(
+        def fetch_detail(posting: RawPosting) -> RawPosting:
+            response = client.get(self.detail_url(posting))
+            description, text_format = self.parse_detail(response.content, str(response.url))
+            return dataclasses.replace(
                 posting, description=description, description_format=text_format
             )
+
+        return with_details(
+            self,
+            postings,
+            fetch_detail,
+            budget=self.options.max_details_per_run,
+            label="detail of posting",
+        )
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
         """A page of the list, or one posting's detail (so `sources parse` reads either)."""

@@ -21,6 +21,7 @@ check it with ``jobtrend sources parse --kind wanted page.json``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,9 +29,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
-from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.details import with_details
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -112,35 +114,19 @@ class WantedSource(Source):
             seen.update(p.external_id for p in postings)
         # The whole listing first: a listing that fails half-way fails the run before any
         # detail request is spent on it.
-        budget = self.options.max_details_per_run
-        blocked: str | None = None
-        for posting in listing:
-            if posting.external_id in self.known_ids:
-                posting.detail_missing = True
-            elif blocked is not None:
-                self._skip(posting, blocked)
-            elif budget <= 0:
-                self._skip(posting, "over the detail budget of this run")
-            else:
-                budget -= 1
-                try:
-                    self._add_detail(client, posting)
-                except BlockedError as exc:
-                    # Refused once, refused again: spare the site the remaining requests.
-                    blocked = f"detail requests refused ({exc})"
-                    self._skip(posting, blocked)
-                except FetchError as exc:
-                    self._skip(posting, str(exc))
-            yield posting
+        yield from with_details(
+            self,
+            listing,
+            lambda posting: self._add_detail(client, posting),
+            budget=self.options.max_details_per_run,
+            label="wanted detail",
+            skip_parse_errors=False,  # a detail of another shape: the site changed
+        )
 
-    def _skip(self, posting: RawPosting, reason: str) -> None:
-        posting.detail_missing = True
-        self.skipped.append(f"wanted detail {posting.external_id}: {reason}")
-
-    def _add_detail(self, client: HttpClient, posting: RawPosting) -> None:
+    def _add_detail(self, client: HttpClient, posting: RawPosting) -> RawPosting:
         response = client.get(self.detail_url(posting.external_id))
-        posting.description = self.parse_detail(response.content, str(response.url))
-        posting.description_format = "text"
+        description = self.parse_detail(response.content, str(response.url))
+        return dataclasses.replace(posting, description=description, description_format="text")
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
         data = load_json(body, url)

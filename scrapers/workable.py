@@ -31,9 +31,10 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
-from monitor.errors import BlockedError, ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.details import with_details
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -87,33 +88,20 @@ class WorkableSource(Source):
     def _with_details(
         self, client: HttpClient, postings: Iterable[RawPosting]
     ) -> Iterator[RawPosting]:
-        budget = self.options.max_details_per_run
-        stop: str | None = None  # why no further detail is asked this run
-        for posting in postings:
-            shortcode = posting.external_id
-            if shortcode in self.known_ids:
-                yield dataclasses.replace(posting, detail_missing=True)
-                continue
-            if stop is None and budget <= 0:
-                stop = f"over the budget of {self.options.max_details_per_run} details a run"
-            if stop is not None:
-                self.skipped.append(f"detail of job {shortcode}: {stop}")
-                yield dataclasses.replace(posting, detail_missing=True)
-                continue
-            budget -= 1
-            try:
-                response = client.get(self.detail_url(shortcode))
-                description, text_format = self.parse_detail(response.content, str(response.url))
-            except (FetchError, ParseError) as exc:
-                self.skipped.append(f"detail of job {shortcode}: {exc}")
-                if isinstance(exc, BlockedError) or getattr(exc, "status", None) == 429:
-                    # The server refused or throttled us: asking for more would be rude.
-                    stop = "not asked after Workable refused or throttled a detail request"
-                yield dataclasses.replace(posting, detail_missing=True)
-                continue
-            yield dataclasses.replace(
+        def fetch_detail(posting: RawPosting) -> RawPosting:
+            response = client.get(self.detail_url(posting.external_id))
+            description, text_format = self.parse_detail(response.content, str(response.url))
+            return dataclasses.replace(
                 posting, description=description, description_format=text_format
             )
+
+        return with_details(
+            self,
+            postings,
+            fetch_detail,
+            budget=self.options.max_details_per_run,
+            label="detail of job",
+        )
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
         """A widget listing, or one job's detail (so `sources parse` reads either)."""

@@ -235,7 +235,7 @@ def test_detail_budget_known_ids_and_closed_positions(market: BoardServer) -> No
     assert postings[3].posted_at is None
     assert len(jumpit.skipped) == 2
     assert jumpit.skipped[0].startswith("jumpit detail 6999: ")
-    assert jumpit.skipped[1] == "jumpit detail 6997: over the detail budget of this run"
+    assert jumpit.skipped[1] == "jumpit detail 6997: over the detail budget of this run (2)"
 
 
 def test_keyword_and_category_filter_on_the_server(market: BoardServer) -> None:

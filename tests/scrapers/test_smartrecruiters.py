@@ -279,7 +279,7 @@ def test_details_within_the_budget_and_not_for_known_postings(board_server: Boar
         "/v1/companies/Hanbit/postings/744000100000002",
     ]
     assert smart.skipped == [
-        "detail of posting 744000100000003: over the budget of 2 details a run"
+        "detail of posting 744000100000003: over the detail budget of this run (2)"
     ]
 
 
@@ -306,7 +306,7 @@ def test_a_missing_detail_is_skipped_and_blocked_ones_stop(board_server: BoardSe
     assert "404 Not Found" in smart.skipped[0]
     assert "403 Forbidden" in smart.skipped[1]
     assert smart.skipped[2:] == [
-        f"detail of posting {744000100000000 + i}: not asked after SmartRecruiters refused "
+        f"detail of posting {744000100000000 + i}: not asked after the site refused "
         "or throttled a detail request"
         for i in (3, 4)
     ]

@@ -235,7 +235,7 @@ def test_detail_budget_and_known_ids(market: BoardServer) -> None:
         ("9001", True),  # over the budget: next run
     ]
     assert postings[1].description == "주요업무\n• 경로 계획"
-    assert wanted.skipped == ["wanted detail 9001: over the detail budget of this run"]
+    assert wanted.skipped == ["wanted detail 9001: over the detail budget of this run (1)"]
     details = [r for r in market.requests if r.startswith("/kr/api/v4/jobs/")]
     assert details == ["/kr/api/v4/jobs/9002"]
 

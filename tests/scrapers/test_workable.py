@@ -228,7 +228,7 @@ def test_details_within_the_budget_and_not_for_known_jobs(board_server: BoardSer
         "/api/v1/widget/accounts/sori",
         "/api/v2/accounts/sori/jobs/BBB222",
     ]
-    assert workable.skipped == ["detail of job CCC333: over the budget of 1 details a run"]
+    assert workable.skipped == ["detail of job CCC333: over the detail budget of this run (1)"]
 
 
 def test_a_failed_detail_is_skipped_and_the_rest_fetched(board_server: BoardServer) -> None:
@@ -260,7 +260,7 @@ def test_throttled_details_stop_further_detail_requests(board_server: BoardServe
     assert board_server.requests[-1] == "/api/v2/accounts/sori/jobs/AAA111"
     assert len(workable.skipped) == 3
     assert workable.skipped[1:] == [
-        f"detail of job {code}: not asked after Workable refused or throttled a detail request"
+        f"detail of job {code}: not asked after the site refused or throttled a detail request"
         for code in ("BBB222", "CCC333")
     ]
 
@@ -380,7 +380,7 @@ base_url = "{board_server.url}"
     finally:
         db.dispose()
     assert [tuple(run) for run in runs] == [
-        ("partial", 1, "detail of job BBB222: over the budget of 1 details a run"),
+        ("partial", 1, "detail of job BBB222: over the detail budget of this run (1)"),
         ("ok", 0, None),
     ]
 
