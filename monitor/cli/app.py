@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -97,3 +98,39 @@ def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The query filters of DESIGN.md, named and worded as in ``query`` (sources, countries,
+    level, companies), so ``**filters`` reads the same in every command."""
+    options = [
+        click.option(
+            "--source",
+            "sources",
+            multiple=True,
+            metavar="NAME",
+            help="Only these sources (repeat).",
+        ),
+        click.option(
+            "--country",
+            "countries",
+            multiple=True,
+            metavar="CC",
+            help="Only jobs in this country (ISO code such as KR, US) or 'remote' (repeat).",
+        ),
+        click.option(
+            "--level",
+            type=click.Choice(["entry", "experienced"]),
+            help="Only entry-level or experienced jobs (read from titles).",
+        ),
+        click.option(
+            "--company",
+            "companies",
+            multiple=True,
+            metavar="C",
+            help="Only this company, case-insensitive (repeat).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func

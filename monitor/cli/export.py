@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import App, console, print_json
+from monitor.cli.app import App, console, filter_options, print_json
 from monitor.errors import UsageError
 
 if TYPE_CHECKING:
@@ -37,42 +37,6 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Separators of list fields inside one CSV cell (URLs never contain a space).
 JOINERS = {"urls": " "}
 DEFAULT_JOINER = "; "
-
-
-def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The query filters of DESIGN.md, named and worded as in ``query`` (sources, countries,
-    level, companies), so ``**filters`` reads the same in every command."""
-    options = [
-        click.option(
-            "--source",
-            "sources",
-            multiple=True,
-            metavar="NAME",
-            help="Only these sources (repeat).",
-        ),
-        click.option(
-            "--country",
-            "countries",
-            multiple=True,
-            metavar="CC",
-            help="Only jobs in this country (ISO code such as KR, US) or 'remote' (repeat).",
-        ),
-        click.option(
-            "--level",
-            type=click.Choice(["entry", "experienced"]),
-            help="Only entry-level or experienced jobs (read from titles).",
-        ),
-        click.option(
-            "--company",
-            "companies",
-            multiple=True,
-            metavar="C",
-            help="Only this company, case-insensitive (repeat).",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def neutralise(cell: str) -> str:

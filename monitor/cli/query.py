@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import App, console, print_json
+from monitor.cli.app import App, console, filter_options, print_json
 
 if TYPE_CHECKING:
     from monitor.numbers import Row
@@ -50,28 +50,6 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
             help="The number shown in the table and chart (JSON carries all).",
         ),
         click.option(
-            "--source",
-            "sources",
-            multiple=True,
-            metavar="NAME",
-            help="Only these sources (repeat).",
-        ),
-        click.option(
-            "--country",
-            "countries",
-            multiple=True,
-            metavar="CC",
-            help="Only jobs in this country (ISO code such as KR, US) or 'remote' (repeat).",
-        ),
-        click.option(
-            "--level",
-            type=click.Choice(["entry", "experienced"]),
-            help="Only entry-level or experienced jobs (read from titles).",
-        ),
-        click.option(
-            "--company", "companies", multiple=True, metavar="C", help="Only this company (repeat)."
-        ),
-        click.option(
             "--group-by",
             type=click.Choice(["country", "company", "source"]),
             help="One series per group; shares are within each group.",
@@ -86,7 +64,7 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
     ]
     for option in reversed(options):
         func = option(func)
-    return func
+    return filter_options(func)
 
 
 def run_query(
