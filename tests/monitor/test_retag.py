@@ -1,0 +1,48 @@
+"""`jobtrend tags retag`: a taxonomy change re-tags all stored history and its counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import cli_json, run_cli
+from runs import raw, run
+
+from monitor.db import Database
+
+
+def _config(path: Path, database_url: str, tags: str = "") -> Path:
+    path.write_text(
+        f'timezone = "Asia/Seoul"\n[database]\nurl = "{database_url}"\n{tags}', encoding="utf-8"
+    )
+    return path
+
+
+def test_retag_applies_a_new_tag_to_history(
+    db: Database, database_url: str, tmp_path: Path
+) -> None:
+    run(db, 1, [raw("a", "Robotics Engineer", "휴머노이드 로봇 제어"), raw("b", "Designer")])
+    run(db, 2, [raw("a", "Robotics Engineer", "휴머노이드 로봇 제어"), raw("b", "Designer")])
+    args = ("query", "robotics", "--by", "day", "--since", "2026-03-02", "--until", "2026-03-03")
+    now = "2026-03-03T12:00"
+    before = _config(tmp_path / "before.toml", database_url)
+    # Not a tag yet: searched as a word, found in the stored text.
+    assert [r["tag"] for r in cli_json(before, *args, now=now)] == [None, None]
+
+    after = _config(
+        tmp_path / "after.toml",
+        database_url,
+        '[tags.robotics]\nlabel = "Robotics"\nany = ["robotics", "로봇"]\n',
+    )
+    result = run_cli(after, "tags", "retag", now=now)
+    assert result.exit_code == 0, result.output
+    assert "re-tagged 2 postings; 1 changed tags" in result.output
+    rows = cli_json(after, *args, now=now)
+    assert [(r["tag"], r["active"], r["jobs_total"]) for r in rows] == [
+        ("robotics", 1, 2),
+        ("robotics", 1, 2),
+    ]
+    # Removing the tag again takes it off history too.
+    result = run_cli(before, "tags", "retag", now=now)
+    assert "1 changed tags" in result.output
+    rows = cli_json(after, *args, now=now)
+    assert [r["active"] for r in rows] == [0, 0]
