@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, or_, select, text
 from sqlalchemy.orm import Session
 
 from monitor.models import Posting
-from monitor.tagging import fold_text, term_matches
+from monitor.tagging import fold_text, term_in
 
 log = logging.getLogger(__name__)
 
@@ -87,12 +87,13 @@ def matching_postings(
     session: Session, term: str, conditions: Sequence[ColumnElement[bool]] = ()
 ) -> list[int]:
     """Ids of postings whose title or description contain ``term`` by the tagger's rules."""
-    chunk = index_chunk(term)
+    needle = term.strip()
+    chunk = index_chunk(needle)
     if not chunk:
         return []
     found = _candidate_filter(session, chunk)
     return [
         posting_id
         for posting_id, title, description in _texts(session, found, conditions)
-        if term_matches(term.strip(), f"{title}\n\n{description}")
+        if term_in(needle, title, description)
     ]

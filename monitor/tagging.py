@@ -365,6 +365,13 @@ def term_matches(term: str, text: str) -> list[Match]:
     return list(hit.matches) if hit is not None else []
 
 
+def term_in(term: str, title: str, description: str) -> bool:
+    """Whether an ad-hoc term occurs in a posting: ``term_matches`` without the offsets, so
+    as fast as bulk tagging (ad-hoc queries test thousands of candidates)."""
+    tagger = _term_tagger(term)
+    return tagger is not None and bool(tagger.tags_for(title, description))
+
+
 def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:
     """The tag a typed term names (its key, label or an ``any`` alias), else None."""
     folded = _fold_alias(term)

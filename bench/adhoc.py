@@ -1,0 +1,154 @@
+"""Ad-hoc terms over the 1M-posting fixture: trend() for a term that is no tag, in-process.
+
+"diffusion" (English, 3+ characters: a text index can answer it) and 로봇 (a Korean
+two-syllable word: too short for a trigram index). Neither is a built-in tag alias. The bench
+calls the product's public ``trend()``, so it measures whatever the product does for them; the
+notes say how much of it finding the postings took (``matching_postings``) and, for the short
+term, what a bare sqlite3 scan of all texts costs.
+
+One more row, for information: the cost of keeping the text index, as raw inserts of 2000 more
+postings into the big database with and without the FTS5 triggers (rolled back).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+import time
+from typing import Any
+
+from bench import fixture
+from bench.common import QUERY_TAGS, Result, best_of, goal_row, human, log, sizes
+from bench.fixture import fts_only_triggers, fts_tables
+from bench.ingest import connect
+from bench.query import clock, trend_query
+
+GROUP = "adhoc"
+TERMS = (("diffusion", 200.0), ("로봇", 1000.0))
+REPEAT = 3
+
+
+def _matching(session: Any, term: str) -> tuple[int, float]:
+    """How many postings match (the product's own search), and its seconds."""
+    try:
+        module = importlib.import_module("monitor.search")
+    except ImportError:  # before monitor.search existed
+        module = importlib.import_module("monitor.metrics")
+    matching_postings = module.matching_postings
+    start = time.perf_counter()
+    found = matching_postings(session, term)
+    return len(found), time.perf_counter() - start
+
+
+def scan_floor(fx: fixture.Fixture, term: str) -> float:
+    """Seconds of a bare sqlite3 ``LIKE`` scan of every posting's title and description."""
+    conn = sqlite3.connect(f"file:{fx.path}?mode=ro", uri=True)
+    try:
+        pattern = f"%{term}%"
+        sql = "SELECT count(*) FROM posting WHERE title LIKE ? OR description LIKE ?"
+        best, _, _ = best_of(lambda: conn.execute(sql, (pattern, pattern)).fetchone(), 2)
+        return best
+    finally:
+        conn.close()
+
+
+def index_upkeep(fx: fixture.Fixture, count: int = 2000) -> Result:
+    """Inserting ``count`` more postings into the big database, with and without the FTS5
+    triggers (each in a transaction that is rolled back, so the fixture is unchanged)."""
+    conn = connect(fx.path)
+    try:
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(posting)")]
+        id_at, ext_at = columns.index("id"), columns.index("external_id")
+        rows = []
+        for row in conn.execute("SELECT * FROM posting WHERE id <= ? ORDER BY id", (count,)):
+            values = list(row)
+            values[id_at] += 10_000_000
+            values[ext_at] = f"{values[ext_at]}-again"
+            rows.append(tuple(values))
+        sql = f"INSERT INTO posting ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        seconds = {}
+        for with_index in (False, True):
+            conn.execute("BEGIN")
+            try:
+                if not with_index:
+                    for name, _ in fts_only_triggers(conn, fts_tables(conn)):
+                        conn.execute(f'DROP TRIGGER "{name}"')
+                start = time.perf_counter()
+                conn.executemany(sql, rows)
+                seconds[with_index] = time.perf_counter() - start
+            finally:
+                conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    per_posting = seconds[True] / count * 1000
+    bare = seconds[False] / count * 1000
+    return Result(
+        GROUP,
+        f"text index upkeep: +{count} postings into {human(fx.info['postings'])}",
+        per_posting,
+        "ms",
+        peer=bare,
+        peer_label=f"without FTS5 triggers {bare:.3f} ms",
+        ratio=per_posting / bare if bare else None,
+        note=f"raw sqlite3 inserts, ms per posting, rolled back; {seconds[True]:.1f} s for "
+        f"{count} postings with the text index, {seconds[False]:.2f} s without (information)",
+    )
+
+
+def run(quick: bool) -> list[Result]:
+    from monitor.db import Database
+    from monitor.metrics import trend
+    from monitor.tagging import resolve_term
+    from monitor.taxonomy import builtin_tags
+
+    n = sizes(quick).query
+    fx = fixture.build(n)
+    taxonomy = builtin_tags()
+    db = Database(fx.url)
+    results: list[Result] = []
+    try:
+        with db.session() as session:
+            # The stored counts are warm after this; each term's first run is its own.
+            trend(session, clock(), taxonomy, trend_query(QUERY_TAGS))
+            for term, goal in TERMS:
+                assert resolve_term(term, taxonomy) is None, f"{term} is a tag alias"
+                log(f"adhoc: {term}")
+                query = trend_query([term])
+                times = []
+                rows: list[Any] = []
+                for _ in range(REPEAT):
+                    start = time.perf_counter()
+                    rows = trend(session, clock(), taxonomy, query)
+                    times.append(time.perf_counter() - start)
+                matches, search_s = _matching(session, term)
+                peak = max((r.active for r in rows), default=0.0)
+                floor = ""
+                if len(term) < 3:
+                    floor = (
+                        f"; a bare sqlite3 LIKE scan of all titles and descriptions takes "
+                        f"{scan_floor(fx, term) * 1000:.0f} ms"
+                    )
+                note = (
+                    f"{matches} matching postings ({matches / n:.1%}); finding them "
+                    f"(matching_postings) {search_s * 1000:.0f} ms of it; peak weekly active "
+                    f"{peak:.0f}; runs "
+                    + ", ".join(f"{t * 1000:.0f}" for t in times)
+                    + " ms"
+                    + floor
+                )
+                results.append(
+                    goal_row(
+                        GROUP,
+                        f"ad-hoc {term!r} weekly, {human(n)}",
+                        min(times) * 1000,
+                        "ms",
+                        goal,
+                        note=note,
+                        extra={"seconds": times, "matches": matches, "search_seconds": search_s},
+                    )
+                )
+    finally:
+        db.dispose()
+    log("adhoc: text index upkeep")
+    results.append(index_upkeep(fx))
+    return results
