@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from monitor.cli import cli
+from scrapers.http import HttpPolicy
 
 
 def write_config(
@@ -63,3 +65,19 @@ def cli_json(config: Path, *args: str, now: str | None = None) -> Any:
     result = run_cli(config, *args, "--json", now=now)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
+
+
+def local_policy(**changes: Any) -> HttpPolicy:
+    """An HTTP policy for local servers: no waiting between requests, no retries."""
+    policy = HttpPolicy(
+        user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
+        timeout_s=5.0,
+        per_host_concurrency=2,
+        min_interval_s=0.0,
+        max_body_bytes=1024 * 1024,
+        max_retries=0,
+        backoff_s=0.0,
+        retry_after_cap_s=30.0,
+        obey_robots=True,
+    )
+    return dataclasses.replace(policy, **changes)

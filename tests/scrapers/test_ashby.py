@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -18,23 +18,13 @@ from monitor.market.ashby import ashby_job, install, set_ashby
 from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
 from scrapers.ashby import AshbyOptions, AshbySource
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ashby"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://api.ashbyhq.com/posting-api/job-board/dalbit-ai?includeCompensation=true"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(board: str = "dalbit-ai", **kwargs: str) -> AshbySource:

@@ -10,27 +10,18 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import local_policy
 
 from monitor.boardserver import BoardServer, greenhouse_job
 from monitor.errors import BlockedError, FetchError, ParseError
 from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "greenhouse"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://boards-api.greenhouse.io/v1/boards/hanbitrobotics/jobs?content=true"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=2,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy(max_retries=2)
 
 
 def source(board: str = "hanbitrobotics", **kwargs: str) -> GreenhouseSource:

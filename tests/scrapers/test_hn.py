@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 import scrapers.hn as hn_module
@@ -20,7 +20,7 @@ from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
 from scrapers.base import build_options
 from scrapers.hn import HnOptions, HnSource, first_line, heading_fields
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hn"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
@@ -30,17 +30,7 @@ SEARCH_URL = (
     "&hitsPerPage=4"
 )
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(**kwargs: str) -> HnSource:

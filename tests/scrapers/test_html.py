@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -18,7 +18,7 @@ from monitor.market.html import ListedJob, install, listing_page, page_url, set_
 from monitor.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.html import HtmlOptions, HtmlSource, decode_page, parse_date
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 PAGE = "https://www.hanbit-robotics.example/careers/"
@@ -32,17 +32,7 @@ SELECTORS: dict[str, Any] = {
     "next": "a.next",
 }
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(url: str = PAGE, company: str | None = None, **options: Any) -> HtmlSource:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -28,24 +28,14 @@ from monitor.market.jsonld import (
 from monitor.models import Posting, PostingTag, ScrapeRun
 from monitor.normalise import normalise
 from scrapers.base import build_options
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.jsonld import JsonLdOptions, JsonLdSource, NoJobPostingError, parse_sitemap
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jsonld"
 PAGE = "https://careers.hanbit-robotics.example/"
 KST = timezone(timedelta(hours=9))
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(company: str | None = None, **options: object) -> JsonLdSource:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -19,23 +19,13 @@ from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
 from scrapers.base import build_options
-from scrapers.http import HttpClient, HttpPolicy
+from scrapers.http import HttpClient
 from scrapers.jumpit import JumpitOptions, JumpitSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jumpit"
 URL = "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=1"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(**options: Any) -> JumpitSource:

@@ -9,27 +9,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from helpers import local_policy
 
 from monitor.boardserver import BoardServer, lever_posting
 from monitor.errors import BlockedError, FetchError, ParseError
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.lever import EU_BASE_URL, LeverOptions, LeverSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lever"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://api.lever.co/v0/postings/nuri-ai?mode=json&skip=0&limit=100"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=2,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy(max_retries=2)
 
 
 def source(site: str = "nuri-ai", page_size: int = 100, **kwargs: str) -> LeverSource:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -18,24 +18,14 @@ from monitor.market.personio import install, personio_position, render_feed, set
 from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
 from scrapers.base import build_options
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.personio import PersonioOptions, PersonioSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "personio"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://bomhealth.jobs.personio.de/xml?language=en"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(subdomain: str = "bomhealth", language: str = "en", **kwargs: str) -> PersonioSource:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -25,7 +25,7 @@ from monitor.market.remoteok import (
 )
 from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remoteok"
@@ -33,17 +33,7 @@ REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://remoteok.com/api"
 FIXTURE_IP = "203.0.113.7"  # TEST-NET-3: the "requester" baked into the fixture
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=4 * 1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**kwargs: str) -> RemoteOkSource:

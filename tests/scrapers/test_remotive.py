@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -19,24 +19,14 @@ from monitor.market.remotive import install, remotive_job, set_remotive
 from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
 from monitor.schedule import validate_cron
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.remotive import RemotiveSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remotive"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://remotive.com/api/remote-jobs"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(**kwargs: str) -> RemotiveSource:

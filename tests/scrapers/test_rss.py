@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -20,7 +20,7 @@ from monitor.market.rss import install, set_rss, wwr_item
 from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
 from scrapers.base import build_options
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.rss import RssOptions, RssSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rss"
@@ -28,17 +28,7 @@ REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 WWR = "https://weworkremotely.com/remote-jobs.rss"
 ATOM = "https://careers.gaon.example/jobs.atom"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(url: str = WWR, **kwargs: str) -> RssSource:

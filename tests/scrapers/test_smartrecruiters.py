@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -20,7 +20,7 @@ from monitor.market.smartrecruiters import install, set_smartrecruiters, smartre
 from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
 from scrapers.base import build_options
-from scrapers.http import HttpClient, HttpPolicy, NotModified
+from scrapers.http import HttpClient, NotModified
 from scrapers.smartrecruiters import SmartRecruitersOptions, SmartRecruitersSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "smartrecruiters"
@@ -28,17 +28,7 @@ REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 API = "https://api.smartrecruiters.com/v1/companies/HanbitMotors/postings"
 URL = f"{API}?limit=2&offset=0"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 import scrapers.wanted
@@ -18,23 +18,13 @@ from monitor.errors import FetchError, ParseError
 from monitor.market.wanted import install, set_wanted, wanted_job
 from monitor.models import Posting, PostingTag, ScrapeRun, Source
 from monitor.normalise import tidy_text
-from scrapers.http import HttpClient, HttpPolicy
+from scrapers.http import HttpClient
 from scrapers.wanted import WantedOptions, WantedSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wanted"
 URL = "https://www.wanted.co.kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=0"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy()
 
 
 def source(**options: Any) -> WantedSource:

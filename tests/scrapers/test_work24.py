@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import run_cli, write_config
+from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
@@ -17,7 +17,7 @@ from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.market.work24 import install, set_work24, work24_wanted
 from monitor.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient, HttpPolicy
+from scrapers.http import HttpClient
 from scrapers.work24 import Work24Options, Work24Source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "work24"
@@ -28,17 +28,7 @@ URL = (
 )
 KEY = "test-auth-key-456"
 
-POLICY = HttpPolicy(
-    user_agent="jobtrend-test/0.1 (+mailto:test@example.com)",
-    timeout_s=5.0,
-    per_host_concurrency=2,
-    min_interval_s=0.0,
-    max_body_bytes=4 * 1024 * 1024,
-    max_retries=0,
-    backoff_s=0.0,
-    retry_after_cap_s=30.0,
-    obey_robots=True,
-)
+POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**options: Any) -> Work24Source:
