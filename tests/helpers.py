@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner, Result
+from sqlalchemy import select
 
 from monitor.cli import cli
+from monitor.db import Database
+from monitor.models import Posting, PostingTag
 from scrapers.http import HttpPolicy
 
 
@@ -81,3 +84,17 @@ def local_policy(**changes: Any) -> HttpPolicy:
         obey_robots=True,
     )
     return dataclasses.replace(policy, **changes)
+
+
+def stored_postings(database_url: str) -> tuple[dict[str, Posting], dict[int, set[str]]]:
+    """Every stored posting by external id, and the tags of each by posting id."""
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            postings = {p.external_id: p for p in session.scalars(select(Posting))}
+            tags: dict[int, set[str]] = {}
+            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
+                tags.setdefault(posting_id, set()).add(tag)
+    finally:
+        db.dispose()
+    return postings, tags

@@ -9,14 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import local_policy, run_cli, stored_postings, write_config
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import FetchError, ParseError
 from monitor.market.arbeitnow import arbeitnow_job, install, set_arbeitnow
-from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
 from scrapers.arbeitnow import ArbeitnowSource
 from scrapers.http import HttpClient, NotModified
@@ -265,15 +262,7 @@ base_url = "{board_server.url}/arbeitnow"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
     assert result.exit_code == 0, result.output
 
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            postings = {p.external_id: p for p in session.scalars(select(Posting))}
-            tags: dict[int, set[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, set()).add(tag)
-    finally:
-        db.dispose()
+    postings, tags = stored_postings(database_url)
     assert sorted(postings) == [
         "llm-engineer-berlin-7003",
         "pflegefachkraft-m-w-d-hamburg-7002",

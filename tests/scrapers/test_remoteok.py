@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import local_policy, run_cli, stored_postings, write_config
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import FetchError, ParseError
 from monitor.market.remoteok import (
     REQUESTER_IP,
@@ -23,7 +21,6 @@ from monitor.market.remoteok import (
     remoteok_job,
     set_remoteok,
 )
-from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
 from scrapers.http import HttpClient, NotModified
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester
@@ -325,15 +322,7 @@ base_url = "{board_server.url}/remoteok"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
     assert result.exit_code == 0, result.output
 
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            postings = {p.external_id: p for p in session.scalars(select(Posting))}
-            tags: dict[int, set[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, set()).add(tag)
-    finally:
-        db.dispose()
+    postings, tags = stored_postings(database_url)
     assert sorted(postings) == ["601", "602"]
     korean = postings["601"]
     assert (korean.title, korean.company, korean.country, korean.remote) == (

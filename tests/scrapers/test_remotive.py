@@ -9,14 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import local_policy, run_cli, stored_postings, write_config
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import FetchError, ParseError
 from monitor.market.remotive import install, remotive_job, set_remotive
-from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
 from monitor.schedule import validate_cron
 from scrapers.http import HttpClient, NotModified
@@ -229,15 +226,7 @@ base_url = "{board_server.url}/remotive"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
     assert result.exit_code == 0, result.output
 
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            postings = {p.external_id: p for p in session.scalars(select(Posting))}
-            tags: dict[int, set[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, set()).add(tag)
-    finally:
-        db.dispose()
+    postings, tags = stored_postings(database_url)
     assert sorted(postings) == ["51", "52"]
     korean = postings["51"]
     assert (korean.title, korean.company, korean.country) == (
