@@ -120,8 +120,8 @@ def fts_tables(conn: sqlite3.Connection) -> list[str]:
         name
         for name, sql in rows
         if sql
-        and re.search(r"USING\s+fts5", sql, re.IGNORECASE)
-        and re.search(r"content\s*=\s*'?\"?posting\b", sql, re.IGNORECASE)
+        and re.search(r"USING\s+fts5\s*\(", sql, re.IGNORECASE)
+        and re.search(r"content\s*=\s*'?\"?posting", sql, re.IGNORECASE)
     ]
 
 

@@ -2,10 +2,12 @@
 
 A text index finds candidates (SQLite FTS5 trigram, PostgreSQL pg_trgm), then the tagger's own
 matcher decides, so a term matches exactly as an alias would (case, NFKC, word boundaries for
-Latin, inside words for Hangul). Trigram indexes need 3 characters: the index is asked for the
-longest run of the term without spaces or hyphens (every spelling variant the matcher accepts
-contains it); a term with no such run of 3 (the common Korean two-syllable words 의료, 로봇)
-is found by a scan of the stored text.
+Latin, inside words for Hangul). The index is asked for the longest run of the term without
+spaces or hyphens (every spelling variant the matcher accepts contains it). A run of 3+
+characters is one trigram phrase. A run of 2 (the common Korean two-syllable words 의료, 로봇;
+AI, ML) is the union of the indexed trigrams that begin with it: every indexed text ends in a
+space, so every occurrence begins one (migration 0003). Anything else, and PostgreSQL's short
+terms, scan the stored text.
 """
 
 from __future__ import annotations
@@ -36,17 +38,33 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _fts_match(session: Session, expression: str) -> list[int]:
+    rows = session.execute(
+        text("SELECT rowid FROM posting_fts WHERE posting_fts MATCH :expression"),
+        {"expression": expression},
+    )
+    return [row[0] for row in rows]
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
 def _fts_candidates(session: Session, chunk: str) -> list[int] | None:
-    """Posting ids from the FTS5 index, or None where the index is missing."""
-    phrase = '"' + chunk.replace('"', '""') + '"'
+    """Posting ids from the FTS5 index, or None where it cannot answer (scan instead)."""
     try:
-        rows = session.execute(
-            text("SELECT rowid FROM posting_fts WHERE posting_fts MATCH :phrase"),
-            {"phrase": phrase},
-        )
-        return [row[0] for row in rows]
-    except Exception as exc:  # an old database without the index: scan instead
-        log.warning("no text index (%s); scanning", exc)
+        if len(chunk) >= 3:
+            return _fts_match(session, _quoted(chunk))
+        # The trigrams that begin with the two characters, read off the index's vocabulary.
+        trigrams = session.scalars(
+            text("SELECT term FROM posting_fts_terms WHERE term >= :low AND term < :high"),
+            {"low": chunk, "high": chunk + "\U0010ffff"},
+        ).all()
+        if not trigrams:
+            return []
+        return _fts_match(session, " OR ".join(_quoted(t) for t in trigrams))
+    except Exception as exc:  # an index older than migration 0003, or none: scan instead
+        log.warning("no usable text index (%s); scanning", exc)
         return None
 
 
@@ -54,7 +72,7 @@ def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | lis
     """Either candidate ids from an index or a SQL condition that scans."""
     pattern = f"%{_escape_like(chunk)}%"
     dialect = session.get_bind().dialect.name
-    if len(chunk) >= 3 and dialect == "sqlite":
+    if len(chunk) >= 2 and dialect == "sqlite":
         ids = _fts_candidates(session, chunk)
         if ids is not None:
             return ids

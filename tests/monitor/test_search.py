@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from runs import SEOUL, raw, run
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from monitor.clock import Clock
 from monitor.db import Database
 from monitor.metrics import TrendQuery, trend
-from monitor.models import Posting
-from monitor.search import index_chunk, matching_postings
+from monitor.models import Posting, PostingTag
+from monitor.search import _candidate_filter, index_chunk, matching_postings
 from monitor.taxonomy import builtin_tags
 
 TEXTS = {
@@ -23,6 +24,9 @@ TEXTS = {
     "e": ("플랫폼 엔지니어", "원격의료 서비스 백엔드를 개발합니다."),
     "f": ("Backend Engineer", "Self driving simulation tools."),
     "g": ("Designer", "Nothing relevant here."),
+    "h": ("협동 로봇", "제어 소프트웨어"),  # a two-syllable word that ends the title
+    "i": ("Platform Engineer", "Maintain our AI"),  # AI ends the text; "maintain" holds "ai"
+    "j": ("로봇청소기 펌웨어", "임베디드 C"),
 }
 
 
@@ -55,6 +59,12 @@ def corpus(db: Database) -> Database:
         ("nothing", {"g"}),
         ("quantum", set()),
         ('C"++', set()),  # quotes cannot break the index query
+        # Two characters: the index's trigrams that begin with them, then the matcher.
+        ("로봇", {"h", "j"}),
+        ("AI", {"i"}),
+        ("ai", {"i"}),
+        ("의료 AI", set()),  # both parts are two characters; neither posting has the phrase
+        ("봇", {"h", "j"}),  # one character: a scan
     ],
 )
 def test_matching_postings(corpus: Database, term: str, expected: set[str]) -> None:
@@ -74,6 +84,55 @@ def test_the_index_follows_changed_text(corpus: Database) -> None:
     assert search(corpus, "transformers") == {"a"}
 
 
+def test_two_character_terms_are_answered_by_the_index(corpus: Database) -> None:
+    if corpus.dialect != "sqlite":
+        pytest.skip("pg_trgm cannot help a two-character term; PostgreSQL scans")
+    with corpus.session() as session:
+        found = _candidate_filter(session, "로봇")
+    assert isinstance(found, list)  # ids from the index, not a scanning condition
+    assert ids(corpus, found) == {"h", "j"}
+
+
+def test_two_character_search_follows_changed_and_removed_text(corpus: Database) -> None:
+    changed = {"h": ("협동 로봇 팔", "제어"), "j": ("펌웨어", "임베디드 C")}
+    run(
+        db=corpus,
+        day=2,
+        postings=[raw(key, *changed.get(key, texts)) for key, texts in TEXTS.items()],
+    )
+    assert search(corpus, "로봇") == {"h"}
+    with corpus.session() as session:
+        session.execute(delete(PostingTag))
+        session.execute(delete(Posting).where(Posting.external_id == "h"))
+    assert search(corpus, "로봇") == set()
+    assert search(corpus, "로봇 팔") == set()
+
+
+def test_upgrading_an_older_index_answers_two_character_terms(tmp_path: Path) -> None:
+    """A database made at migration 0002 (no trailing space, no vocabulary) is re-indexed."""
+    from alembic import command
+
+    from monitor.db import _alembic_config, make_engine
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(engine, connection), "0002")
+    engine.dispose()
+    old = Database(url, auto_upgrade=False)
+    try:
+        run(old, 1, [raw(key, title, body) for key, (title, body) in TEXTS.items()])
+    finally:
+        old.dispose()
+    db = Database(url)
+    try:
+        assert search(db, "로봇") == {"h", "j"}
+        with db.session() as session:
+            assert isinstance(_candidate_filter(session, "로봇"), list)
+    finally:
+        db.dispose()
+
+
 def test_index_chunk() -> None:
     assert index_chunk("self-driving") == "driving"
     assert index_chunk("대규모 언어 모델") == "대규모"
@@ -91,7 +150,7 @@ def test_adhoc_trend_counts_matching_jobs(corpus: Database) -> None:
         rows = trend(session, clock, builtin_tags(), query)
     figures = {(r.term, r.tag): (r.active, r.jobs_total) for r in rows}
     assert figures == {
-        ("diffusion", None): (2, 7),
-        ("원격", None): (1, 7),
-        ("의료", "medical"): (2, 7),
+        ("diffusion", None): (2, 10),
+        ("원격", None): (1, 10),
+        ("의료", "medical"): (2, 10),
     }
