@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import deque
@@ -62,6 +63,9 @@ _DASH_OPTIONS = ("-", "\u2010", *_SPACE_OPTIONS, "")
 _MAX_VARIANTS = 512
 _ANY = 0  # entry kinds: 0 an `any` alias, g + 1 a member of `all` group g, -1 an exclude phrase
 _EXCLUDE = -1
+
+
+_ANCHOR_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014_/]+")
 
 
 def fold_text(text: str) -> str:
@@ -246,13 +250,14 @@ class Tagger:
                     stack.append(nxt)
         return frozenset(seen)
 
-    def _scan(self, s: str) -> list[_Hit]:
-        """Every alias occurrence in folded text ``s`` that respects the boundary rules."""
+    def _scan(self, s: str, lo: int = 0, hi: int | None = None) -> list[_Hit]:
+        """Every alias occurrence in folded text ``s`` (within ``s[lo:hi]``) that respects the
+        boundary rules, which look at ``s`` itself beyond the slice."""
         if self._auto is None:
             return []
         hits: list[_Hit] = []
         n, word = len(s), _WORD
-        for end, v in self._auto.iter(s):
+        for end, v in self._auto.iter(s, lo, n if hi is None else min(hi, n)):
             start = end - v[0] + 1
             if v[1] and start and s[start - 1] in word:
                 continue
@@ -298,8 +303,12 @@ class Tagger:
         matched.update(t for t, kinds in partial.items() if kinds >= self._required[t])
         return matched, kept
 
-    def _tags_folded(self, s: str) -> set[str]:
-        hits = self._scan(s)
+    def _tags_folded(self, s: str, windows: list[tuple[int, int]] | None = None) -> set[str]:
+        """Tags of folded text ``s``; with ``windows``, of the matches inside those slices."""
+        if windows is None:
+            hits = self._scan(s)
+        else:
+            hits = [hit for lo, hi in windows for hit in self._scan(s, lo, hi)]
         if not hits:
             return set()
         out: set[str] = set()
@@ -358,6 +367,52 @@ def _term_tagger(term: str) -> Tagger | None:
     return Tagger({"term": TagDef(key="term", label=term, any=(term,))})
 
 
+def term_anchor(term: str) -> str:
+    """The longest run of the folded term without spaces, dashes, underscores or slashes.
+
+    Every spelling the matcher accepts for the term contains it (spelling variants only change
+    those separators), so text indexes are asked for it and texts without it cannot match.
+    """
+    parts = [p for p in _ANCHOR_SEPARATORS.split(_fold_alias(term)) if p]
+    return max(parts, key=len) if parts else ""
+
+
+class _TermMatcher:
+    """One ad-hoc term against many texts, as fast as the rules allow.
+
+    The term's anchor is found with ``str.find``; the automaton then only reads a window
+    around each occurrence (a match holding that occurrence fits in it), while the boundary
+    rules still look at the whole text. ASCII text folds by ``lower()`` (NFKC leaves it as it
+    is). The answer is the same as tagging the whole text.
+    """
+
+    def __init__(self, term: str) -> None:
+        self.tagger = _term_tagger(term)
+        self.anchor = term_anchor(term)
+        self.reach = len(_fold_alias(term)) + 1
+
+    def __call__(self, text: str) -> bool:
+        tagger = self.tagger
+        if tagger is None or not text:
+            return False
+        folded = text.lower() if text.isascii() else fold_text(text)
+        if not self.anchor:
+            return bool(tagger._tags_folded(folded))
+        # An ad-hoc term's tagger has one alias and no exclusions: any hit is a match.
+        size, reach = len(self.anchor), self.reach
+        at = folded.find(self.anchor)
+        while at >= 0:
+            if tagger._scan(folded, max(0, at - reach), at + size + reach):
+                return True
+            at = folded.find(self.anchor, at + 1)
+        return False
+
+
+@functools.lru_cache(maxsize=64)
+def term_matcher(term: str) -> _TermMatcher:
+    return _TermMatcher(term)
+
+
 def term_matches(term: str, text: str) -> list[Match]:
     """Occurrences of an ad-hoc term in ``text``, by the same rules as tag aliases."""
     tagger = _term_tagger(term)
@@ -366,10 +421,10 @@ def term_matches(term: str, text: str) -> list[Match]:
 
 
 def term_in(term: str, title: str, description: str) -> bool:
-    """Whether an ad-hoc term occurs in a posting: ``term_matches`` without the offsets, so
-    as fast as bulk tagging (ad-hoc queries test thousands of candidates)."""
-    tagger = _term_tagger(term)
-    return tagger is not None and bool(tagger.tags_for(title, description))
+    """Whether an ad-hoc term occurs in a posting: what ``Tagger.tags_for`` would say (no match
+    spans title and description), looking only near the term's anchor."""
+    matcher = term_matcher(term)
+    return matcher(title) or matcher(description)
 
 
 def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:

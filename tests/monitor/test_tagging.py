@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -19,6 +20,8 @@ from monitor.tagging import (
     fold_text,
     resolve_term,
     tagdef_from_table,
+    term_anchor,
+    term_in,
     term_matches,
 )
 
@@ -461,3 +464,69 @@ def test_term_matches_edge_cases() -> None:
     assert term_matches("  ", "anything") == []
     assert term_matches("robot", "") == []
     assert term_matches("Robot arm", "ROBOT\nARM") == [Match("Robot arm", 0, 9)]
+
+
+def test_term_anchor() -> None:
+    assert term_anchor("self-driving") == "driving"
+    assert term_anchor("대규모 언어 모델") == "대규모"
+    assert term_anchor("ＶＬＭ") == "vlm"
+    assert term_anchor("C/C++") == "c++"
+    assert term_anchor(" - ") == ""
+
+
+TERMS = ["diffusion", "GPU", "self-driving", "robot arm", "의료", "자율 주행", "AI", "c++", "로봇"]
+PIECES = [
+    "diffusion",
+    "Diffusions",
+    "DIFFUSIONAL",
+    "xdiffusion",
+    "GPU",
+    "GPUs",
+    "eGPU",
+    "ＧＰＵ",
+    "self-driving",
+    "self driving",
+    "selfdriving",
+    "self\ndriving",
+    "self‐driving",
+    "robot",
+    "arm",
+    "ROBOT\nARM",
+    "의료",
+    "원격의료",
+    "자율",
+    "주행",
+    "자율주행",
+    "AI",
+    "ai",
+    "maintain",
+    "c++",
+    "C++17",
+    "로봇",
+    "로봇청소기",
+    "협동",
+    " ",
+    " ",
+    "\n",
+    "\n\n",
+    "-",
+    ",",
+    "s",
+    "é",
+    unicodedata.normalize("NFD", "의료"),
+    "ﬁ",
+    "ß",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_term_in_agrees_with_tagging_the_whole_posting(seed: int) -> None:
+    """term_in scans only near the term's anchor; it must say what full tagging says."""
+    rng = random.Random(seed)
+    for _ in range(1500):
+        term = rng.choice(TERMS)
+        title = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 6)))
+        body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        whole = Tagger({"term": TagDef(key="term", label=term, any=(term,))})
+        expected = bool(whole.tags_for(title, body))
+        assert term_in(term, title, body) is expected, (term, title, body)
