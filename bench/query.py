@@ -92,7 +92,7 @@ def rebuild_counts(fx: fixture.Fixture, timeout: float) -> Result:
             measured["fallback"] = True
         info["rebuild_counts"] = measured
         meta.write_text(json.dumps(info, indent=2))
-    rows = _count_rows(fx)
+    rows = count_rows(fx)
     n = fx.info["postings"]
     if measured["returncode"] != 0:
         why = "timed out" if measured["timed_out"] else f"exit {measured['returncode']}"
@@ -116,7 +116,7 @@ def rebuild_counts(fx: fixture.Fixture, timeout: float) -> Result:
     )
 
 
-def _count_rows(fx: fixture.Fixture) -> int:
+def count_rows(fx: fixture.Fixture) -> int:
     conn = sqlite3.connect(fx.path)
     try:
         return int(conn.execute("SELECT count(*) FROM daily_count").fetchone()[0])

@@ -15,14 +15,27 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Result,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
+from monitor.idlist import id_in
 from monitor.models import (
     DailyCount,
     Posting,
@@ -37,20 +50,20 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STALE_DAYS = 14
 HEALTHY = ("ok", "partial", "unchanged")
-ID_CHUNK = 20_000  # below SQLite's limit on bound parameters
+FETCH_BATCH = 5000
 
 
-@dataclass
+@dataclass(slots=True)
 class _Span:
-    """One sighting span of one posting, in local days."""
+    """One sighting span of one posting, in local days counted from the range's first day."""
 
     job: int
     source: int
     posting: int
-    first: date
-    last: date
-    closed: date | None  # the day it closed, if it did
-    new_on: date | None
+    first: int
+    last: int
+    closed: int | None  # the day it closed, if it did
+    new_on: int | None
 
 
 def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[int, date]:
@@ -79,6 +92,55 @@ def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[in
     return cuts
 
 
+class PostingFilter(Protocol):
+    """Postings to count instead of tags (an ad-hoc term, ``monitor.search.TermFilter``):
+    ``condition`` narrows them in SQL (None: none), ``accepts`` decides from ``columns``."""
+
+    @property
+    def condition(self) -> ColumnElement[bool] | None: ...
+
+    @property
+    def columns(self) -> tuple[Any, ...]: ...
+
+    def accepts(self, *values: Any) -> bool: ...
+
+
+class _LocalDays:
+    """Local days as offsets from ``start``, remembered per instant (runs stamp many postings
+    with the same instants)."""
+
+    def __init__(self, clock: Clock, start: date) -> None:
+        self._clock = clock
+        self._origin = start.toordinal()
+        self._days: dict[datetime, int] = {}
+
+    def __call__(self, instant: datetime) -> int:
+        """The offset of the local day of ``instant``, naive UTC as stored (see ``_utc``)."""
+        day = self._days.get(instant)
+        if day is None:
+            local = self._clock.local_day(instant.replace(tzinfo=UTC))
+            day = self._days[instant] = local.toordinal() - self._origin
+        return day
+
+    def offset(self, day: date) -> int:
+        return day.toordinal() - self._origin
+
+    def of(self, day: date | None) -> int | None:
+        return None if day is None else day.toordinal() - self._origin
+
+
+def _utc(column: Any) -> Any:
+    """A stored instant read as the naive UTC datetime it is (``_LocalDays`` makes it aware
+    once per distinct value instead of once per row)."""
+    return type_coerce(column, DateTime())
+
+
+def _rows(result: Result[Any]) -> Iterator[Any]:
+    """A result's rows, fetched in batches (row by row is slower with sqlite3)."""
+    for batch in result.partitions(FETCH_BATCH):
+        yield from batch
+
+
 def _spans(
     session: Session,
     clock: Clock,
@@ -86,18 +148,35 @@ def _spans(
     end: date,
     conditions: list[ColumnElement[bool]],
     cuts: dict[int, date],
+    keep: PostingFilter | None = None,
 ) -> list[_Span]:
-    today = clock.today()
+    local = _LocalDays(clock, start)
+    today = local.offset(clock.today())
+    cut_at = {source: local.offset(day) for source, day in cuts.items()}
     out: list[_Span] = []
-    rows = session.execute(
+    extra = keep.columns if keep is not None else ()
+    verdicts: dict[int, bool] = {}
+
+    def kept(posting: int, values: Sequence[Any]) -> bool:
+        if keep is None:
+            return True
+        verdict = verdicts.get(posting)
+        if verdict is None:
+            verdict = verdicts[posting] = keep.accepts(*values)
+        return verdict
+
+    # Core execution: rows as tuples, without the ORM's per-row bookkeeping.
+    connection = session.connection()
+    rows = connection.execute(
         select(
             Posting.id,
             Posting.job_id,
             Posting.source_id,
-            Posting.active_from,
-            Posting.last_seen_at,
-            Posting.closed_at,
+            _utc(Posting.active_from),
+            _utc(Posting.last_seen_at),
+            _utc(Posting.closed_at),
             Posting.new_on,
+            *extra,
         ).where(
             and_(
                 *conditions,
@@ -111,55 +190,56 @@ def _spans(
             )
         )
     )
-    for row in rows:
-        if row.closed_at is not None:
-            last = clock.local_day(row.last_seen_at)
-            closed: date | None = clock.local_day(row.closed_at)
+    for posting, job, source, active_from, last_seen, closed_at, new_on, *values in _rows(rows):
+        if not kept(posting, values):
+            continue
+        if closed_at is not None:
+            last = local(last_seen)
+            closed: int | None = local(closed_at)
         else:
-            last = cuts.get(row.source_id, today)
+            last = cut_at.get(source, today)
             closed = None
-        first = clock.local_day(row.active_from)
-        out.append(
-            _Span(row.job_id or row.id, row.source_id, row.id, first, last, closed, row.new_on)
-        )
-    history = session.execute(
+        first, new = local(active_from), local.of(new_on)
+        out.append(_Span(job or posting, source, posting, first, last, closed, new))
+    # Earlier spans of reposted postings: few, so read them first, then their postings.
+    history = connection.execute(
         select(
             PostingSpan.posting_id,
             PostingSpan.job_id,
-            Posting.source_id,
-            PostingSpan.start_at,
-            PostingSpan.end_at,
-            PostingSpan.closed_at,
+            _utc(PostingSpan.start_at),
+            _utc(PostingSpan.end_at),
+            _utc(PostingSpan.closed_at),
             PostingSpan.new_on,
+        ).where(
+            PostingSpan.start_at < clock.day_end(end),
+            PostingSpan.closed_at >= clock.day_start(start),
         )
-        .join(Posting, Posting.id == PostingSpan.posting_id)
-        .where(
-            and_(
-                *conditions,
-                PostingSpan.start_at < clock.day_end(end),
-                PostingSpan.closed_at >= clock.day_start(start),
+    ).all()
+    if not history:
+        return out
+    dialect = connection.dialect.name
+    owners = {
+        posting: (source, values)
+        for posting, source, *values in _rows(
+            connection.execute(
+                select(Posting.id, Posting.source_id, *extra).where(
+                    *conditions, id_in(Posting.id, {row[0] for row in history}, dialect)
+                )
             )
         )
-    )
-    for row in history:
-        out.append(
-            _Span(
-                row.job_id,
-                row.source_id,
-                row.posting_id,
-                clock.local_day(row.start_at),
-                clock.local_day(row.end_at),
-                clock.local_day(row.closed_at),
-                row.new_on,
-            )
-        )
+    }
+    for posting, job, start_at, end_at, closed_at, new_on in history:
+        owner = owners.get(posting)
+        if owner is not None and kept(posting, owner[1]):
+            first, last, closed = local(start_at), local(end_at), local(closed_at)
+            out.append(_Span(job, owner[0], posting, first, last, closed, local.of(new_on)))
     return out
 
 
-def _merge(intervals: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    merged: list[tuple[date, date]] = []
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
     for lo, hi in sorted(intervals):
-        if merged and lo <= merged[-1][1] + timedelta(days=1):
+        if merged and lo <= merged[-1][1] + 1:
             if hi > merged[-1][1]:
                 merged[-1] = (merged[-1][0], hi)
         else:
@@ -175,7 +255,7 @@ def compute_daily(
     *,
     source_ids: Collection[int] | None = None,
     where: Sequence[ColumnElement[bool]] = (),
-    posting_ids: Collection[int] | None = None,
+    keep: PostingFilter | None = None,
     tags: Iterable[str] | None = None,
     per_source: bool = True,
     stale_after_days: int = DEFAULT_STALE_DAYS,
@@ -183,10 +263,10 @@ def compute_daily(
     """Count distinct jobs per day over ``start``..``end`` (inclusive) from the postings.
 
     ``source_ids`` restricts to those sources, ``where`` to postings meeting those SQL
-    conditions, ``posting_ids`` to those postings (an ad-hoc term's matches, counted under the
-    tag ``ALL_TAGS``), ``tags`` to those tags. ``ALL_SOURCES`` rows count each job once across
-    sources; the ``ALL_TAGS`` one leaves query-filtered sources out (they never enter share
-    denominators), except for an ad-hoc term's own count.
+    conditions, ``keep`` to the postings it accepts (an ad-hoc term's matches, counted under
+    the tag ``ALL_TAGS``), ``tags`` to those tags. ``ALL_SOURCES`` rows count each job once
+    across sources; the ``ALL_TAGS`` one leaves query-filtered sources out (they never enter
+    share denominators), except for an ad-hoc term's own count.
     """
     span = (end - start).days + 1
     filtered = set(session.scalars(select(Source.id).where(Source.query_filtered.is_(True))))
@@ -194,18 +274,15 @@ def compute_daily(
     if source_ids is not None:
         conditions.append(Posting.source_id.in_(list(source_ids)))
     cuts = stale_cuts(session, clock, stale_after_days)
-    if posting_ids is None:
+    if keep is None:
         spans = _spans(session, clock, start, end, conditions, cuts)
+    elif keep.condition is None:
+        spans = []  # no posting can match
     else:
-        # An ad-hoc term's matches: ask for just those postings, in chunks the database takes.
-        ids = sorted(set(posting_ids))
-        spans = []
-        for index in range(0, len(ids), ID_CHUNK):
-            chunk = [*conditions, Posting.id.in_(ids[index : index + ID_CHUNK])]
-            spans.extend(_spans(session, clock, start, end, chunk, cuts))
+        spans = _spans(session, clock, start, end, [*conditions, keep.condition], cuts, keep)
 
     posting_tags: dict[int, set[str]] = defaultdict(set)
-    if posting_ids is None and spans:
+    if keep is None and spans:
         tag_query = select(PostingTag.posting_id, PostingTag.tag).join(
             Posting, Posting.id == PostingTag.posting_id
         )
@@ -229,26 +306,41 @@ def compute_daily(
     new: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
     closed: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
 
+    last_day = span - 1
+
     def add(key: Key, members: list[_Span]) -> None:
-        for lo, hi in _merge([(s.first, s.last) for s in members]):
-            a, b = max(lo, start), min(hi, end)
+        if len(members) == 1:  # most jobs: one posting seen once
+            s = members[0]
+            a, b = max(s.first, 0), min(s.last, last_day)
             if a <= b:
-                diff[key][(a - start).days] += 1
-                diff[key][(b - start).days + 1] -= 1
-        new_days = {s.new_on for s in members if s.new_on is not None and start <= s.new_on <= end}
+                series = diff[key]
+                series[a] += 1
+                series[b + 1] -= 1
+            if s.new_on is not None and 0 <= s.new_on <= last_day:
+                new[key][s.new_on] += 1
+            if s.closed is not None and 0 <= s.closed <= last_day:
+                closed[key][s.closed] += 1
+            return
+        for lo, hi in _merge([(s.first, s.last) for s in members]):
+            a, b = max(lo, 0), min(hi, last_day)
+            if a <= b:
+                diff[key][a] += 1
+                diff[key][b + 1] -= 1
+        new_days = [s.new_on for s in members if s.new_on is not None and 0 <= s.new_on <= last_day]
         if new_days:
-            new[key][(min(new_days) - start).days] += 1
-        if all(s.closed is not None for s in members):
-            last_close = max(s.closed for s in members if s.closed is not None)
-            if start <= last_close <= end:
-                closed[key][(last_close - start).days] += 1
+            new[key][min(new_days)] += 1
+        closes = [s.closed for s in members]
+        if None not in closes:
+            last_close = max(c for c in closes if c is not None)
+            if 0 <= last_close <= last_day:
+                closed[key][last_close] += 1
 
     for (_job, source), members in groups.items():
         job_tags = set().union(*(posting_tags.get(s.posting, set()) for s in members))
         for tag in job_tags:
             add((tag, source), members)
         counted = members
-        if source == ALL_SOURCES and posting_ids is None:
+        if source == ALL_SOURCES and keep is None:
             counted = [s for s in members if s.source not in filtered]
         if counted:
             add((ALL_TAGS, source), counted)

@@ -23,7 +23,7 @@ from monitor.errors import UsageError
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.numbers import Counts, Row, period_rows
 from monitor.periods import By
-from monitor.search import matching_postings
+from monitor.search import term_filter
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
@@ -210,14 +210,13 @@ def _rows(
     adhoc: dict[str, Counts] = {}
     for term, tag in resolved.items():
         if tag is None and term not in adhoc:
-            matches = matching_postings(session, term, conditions)
             adhoc[term] = compute_daily(
                 session,
                 clock,
                 start,
                 end,
                 where=conditions,
-                posting_ids=matches,
+                keep=term_filter(session, term),
                 per_source=False,
                 stale_after_days=query.stale_after_days,
             )

@@ -13,25 +13,23 @@ terms, scan the stored text.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select, text
 from sqlalchemy.orm import Session
 
+from monitor.idlist import id_in
 from monitor.models import Posting
-from monitor.tagging import fold_text, term_in
+from monitor.tagging import term_anchor, term_matcher
 
 log = logging.getLogger(__name__)
 
-BATCH = 20_000
-_SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/]+")
-
 
 def index_chunk(term: str) -> str:
-    """The longest part of the folded term between separators (what the index is asked)."""
-    parts = [p for p in _SEPARATORS.split(fold_text(term.strip())) if p]
-    return max(parts, key=len) if parts else ""
+    """What the text index is asked for: the term's anchor (see ``tagging.term_anchor``)."""
+    return term_anchor(term)
 
 
 def _escape_like(value: str) -> str:
@@ -81,37 +79,51 @@ def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | lis
         combined = Posting.title + " " + Posting.description
         return combined.ilike(pattern, escape="\\")
     return or_(
-        Posting.title.ilike(pattern, escape="\\"), Posting.description.ilike(pattern, escape="\\")
+        Posting.title.ilike(pattern, escape="\\"),
+        Posting.description.ilike(pattern, escape="\\"),
     )
 
 
-def _texts(
-    session: Session,
-    found: ColumnElement[bool] | list[int],
-    conditions: Sequence[ColumnElement[bool]],
-) -> Iterator[tuple[int, str, str]]:
-    columns = (Posting.id, Posting.title, Posting.description)
+@dataclass(frozen=True)
+class TermFilter:
+    """An ad-hoc term as a filter on postings.
+
+    ``condition`` narrows postings to candidates in SQL (None: no posting can match);
+    ``accepts`` decides from the values of ``columns`` (title, description) by the tagger's
+    rules. ``monitor.aggregate.compute_daily`` takes it as its ``keep`` argument.
+    """
+
+    term: str
+    condition: ColumnElement[bool] | None
+    columns: tuple[Any, ...] = field(default=(Posting.title, Posting.description))
+
+    def accepts(self, title: str, description: str) -> bool:
+        matcher = term_matcher(self.term)
+        return matcher(title) or matcher(description)
+
+
+def term_filter(session: Session, term: str) -> TermFilter:
+    """The filter for ``term``: candidates from the text index where there is one."""
+    needle = term.strip()
+    chunk = index_chunk(needle)
+    if not chunk:
+        return TermFilter(needle, None)
+    found = _candidate_filter(session, chunk)
     if isinstance(found, list):
-        for start in range(0, len(found), BATCH):
-            chunk = found[start : start + BATCH]
-            yield from session.execute(
-                select(*columns).where(Posting.id.in_(chunk), *conditions)
-            ).all()
-        return
-    yield from session.execute(select(*columns).where(found, *conditions)).all()
+        if not found:
+            return TermFilter(needle, None)
+        return TermFilter(needle, id_in(Posting.id, found, session.get_bind().dialect.name))
+    return TermFilter(needle, found)
 
 
 def matching_postings(
     session: Session, term: str, conditions: Sequence[ColumnElement[bool]] = ()
 ) -> list[int]:
     """Ids of postings whose title or description contain ``term`` by the tagger's rules."""
-    needle = term.strip()
-    chunk = index_chunk(needle)
-    if not chunk:
+    wanted = term_filter(session, term)
+    if wanted.condition is None:
         return []
-    found = _candidate_filter(session, chunk)
-    return [
-        posting_id
-        for posting_id, title, description in _texts(session, found, conditions)
-        if term_in(needle, title, description)
-    ]
+    rows = session.connection().execute(
+        select(Posting.id, *wanted.columns).where(wanted.condition, *conditions)
+    )
+    return [row[0] for row in rows if wanted.accepts(*row[1:])]

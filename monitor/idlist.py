@@ -1,0 +1,24 @@
+"""A condition "column is one of these ids" for any number of ids, as one bound parameter.
+
+``column.in_(ids)`` binds one parameter per id: SQLAlchemy spends longer expanding 20,000 of
+them than the database spends answering, and SQLite caps their number. SQLite reads the ids
+from one JSON array (``json_each``), PostgreSQL from one array parameter (``= ANY``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ARRAY, BigInteger, ColumnElement, any_, bindparam, func, select
+
+
+def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool]:
+    values = sorted(set(ids))
+    if dialect == "sqlite":
+        listed = func.json_each(json.dumps(values)).table_valued("value")
+        return column.in_(select(listed.c.value))
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
+    return column.in_(values)
