@@ -4,10 +4,10 @@ A text index finds candidates (SQLite FTS5 trigram, PostgreSQL pg_trgm), then th
 matcher decides, so a term matches exactly as an alias would (case, NFKC, word boundaries for
 Latin, inside words for Hangul). The index is asked for the longest run of the term without
 spaces or hyphens (every spelling variant the matcher accepts contains it). A run of 3+
-characters is one trigram phrase. A run of 2 (the common Korean two-syllable words 의료, 로봇;
-AI, ML) is the union of the indexed trigrams that begin with it: every indexed text ends in a
-space, so every occurrence begins one (migration 0003). Anything else, and PostgreSQL's short
-terms, scan the stored text.
+characters is the AND of its trigrams (the index keeps no positions). A run of 2 (the common
+Korean two-syllable words 의료, 로봇; AI, ML) is the union of the indexed trigrams that begin
+with it: every indexed text ends in a space, so every occurrence begins one (migration 0003).
+Anything else, and PostgreSQL's short terms, scan the stored text.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def _fts_candidates(session: Session, chunk: str) -> list[int] | None:
     """Posting ids from the FTS5 index, or None where it cannot answer (scan instead)."""
     try:
         if len(chunk) >= 3:
-            return _fts_match(session, _quoted(chunk))
+            # Every trigram of the chunk (the index keeps no positions for a phrase query).
+            parts = dict.fromkeys(chunk[i : i + 3] for i in range(len(chunk) - 2))
+            return _fts_match(session, " AND ".join(_quoted(t) for t in parts))
         # The trigrams that begin with the two characters, read off the index's vocabulary.
         trigrams = session.scalars(
             text("SELECT term FROM posting_fts_terms WHERE term >= :low AND term < :high"),

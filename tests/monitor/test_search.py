@@ -27,6 +27,7 @@ TEXTS = {
     "h": ("협동 로봇", "제어 소프트웨어"),  # a two-syllable word that ends the title
     "i": ("Platform Engineer", "Maintain our AI"),  # AI ends the text; "maintain" holds "ai"
     "j": ("로봇청소기 펌웨어", "임베디드 C"),
+    "k": ("Scattered", "dif iff ffu fus usi sio ion"),  # every trigram of diffusion, apart
 }
 
 
@@ -89,8 +90,11 @@ def test_two_character_terms_are_answered_by_the_index(corpus: Database) -> None
         pytest.skip("pg_trgm cannot help a two-character term; PostgreSQL scans")
     with corpus.session() as session:
         found = _candidate_filter(session, "로봇")
+        scattered = _candidate_filter(session, "diffusion")
     assert isinstance(found, list)  # ids from the index, not a scanning condition
     assert ids(corpus, found) == {"h", "j"}
+    # The index keeps no positions: scattered trigrams are a candidate the matcher rejects.
+    assert isinstance(scattered, list) and "k" in ids(corpus, scattered)
 
 
 def test_two_character_search_follows_changed_and_removed_text(corpus: Database) -> None:
@@ -150,7 +154,7 @@ def test_adhoc_trend_counts_matching_jobs(corpus: Database) -> None:
         rows = trend(session, clock, builtin_tags(), query)
     figures = {(r.term, r.tag): (r.active, r.jobs_total) for r in rows}
     assert figures == {
-        ("diffusion", None): (2, 10),
-        ("원격", None): (1, 10),
-        ("의료", "medical"): (2, 10),
+        ("diffusion", None): (2, 11),
+        ("원격", None): (1, 11),
+        ("의료", "medical"): (2, 11),
     }
