@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session
 from monitor.aggregate import DEFAULT_STALE_DAYS, stale_cuts
 from monitor.clock import Clock
 from monitor.errors import UsageError
+from monitor.idlist import id_in
 from monitor.metrics import TrendQuery, posting_conditions
 from monitor.models import Posting, PostingSpan, PostingTag, Source
 from monitor.search import matching_postings
@@ -60,9 +61,6 @@ from monitor.taxonomy import TagDef
 # Units per batch: how many are gathered before their text and tags are fetched. Tests set it
 # to 2 to prove the output does not depend on it.
 BATCH_SIZE = 1000
-# An ad-hoc term with at most this many matching postings narrows the SQL query by their ids;
-# more would make a statement with too many bound parameters, so those are filtered in Python.
-SQL_ID_LIMIT = 2000
 # Postings fetched per details query (below SQLite's limit on bound parameters).
 ID_CHUNK = 10_000
 
@@ -195,8 +193,9 @@ def jobs(
         )
         current_hit.append(has_tag)
         span_hit.append(has_tag)
-    if matched is not None and len(matched) <= SQL_ID_LIMIT:
-        ids = Posting.id.in_(sorted(matched))
+    if matched is not None:
+        # Any number of ids, bound as one parameter (monitor.idlist).
+        ids = id_in(Posting.id, matched, session.get_bind().dialect.name)
         current_hit.append(ids)
         span_hit.append(ids)
 
@@ -342,8 +341,8 @@ def _stream_query(
 
 
 def _wanted(units: list[_Unit], matched: set[int] | None) -> bool:
-    """Whether a job carries the term in the range: SQL decided, except for ad-hoc terms with
-    too many matches to name in SQL, whose matching postings are checked here."""
+    """Whether a job carries the term in the range: SQL's ``hit``, and for an ad-hoc term one
+    of the postings the matcher accepted."""
     if matched is None:
         return True
     return any(u.hit and u.posting in matched for u in units)

@@ -570,7 +570,7 @@ def test_a_stale_sources_open_postings_stop_at_its_last_healthy_day(db: Database
     ]
 
 
-def test_adhoc_terms_filtered_in_python_give_the_same_jobs(
+def test_adhoc_terms_give_the_same_jobs_in_batches_of_one(
     history: Path, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def found(term: str) -> list[Any]:
@@ -590,8 +590,7 @@ def test_adhoc_terms_filtered_in_python_give_the_same_jobs(
     terms = ("research", "search", "판독", "Figma")
     expected = {term: found(term) for term in terms}
     assert [len(expected[term]) for term in terms] == [2, 1, 1, 1]
-    # Too many matches to name in SQL: the stream checks them instead.
-    monkeypatch.setattr(listing, "SQL_ID_LIMIT", 0)
+    # One job per batch: the same rows.
     monkeypatch.setattr(listing, "BATCH_SIZE", 1)
     assert {term: found(term) for term in terms} == expected
 
