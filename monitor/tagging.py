@@ -194,6 +194,12 @@ def _nfkc_map(text: str, folded: str) -> _OffsetMap | None:
 _Hit = tuple[int, int, tuple[Any, ...]]  # (start, end, automaton value) in folded text
 
 
+def _letter_after(s: str, at: int, n: int) -> bool:
+    """Whether ``s[at]`` (an alias ends before it) is a letter or digit, other than a plural
+    "s" that ends the word."""
+    return s[at] in _WORD and (s[at] != "s" or (at + 1 < n and s[at + 1] in _WORD))
+
+
 class Tagger:
     """Tags texts with a taxonomy: one automaton for every alias and exclude phrase."""
 
@@ -261,13 +267,8 @@ class Tagger:
             start = end - v[0] + 1
             if v[1] and start and s[start - 1] in word:
                 continue
-            if (
-                v[2]
-                and end + 1 < n
-                and s[end + 1] in word
-                and (s[end + 1] != "s" or (end + 2 < n and s[end + 2] in word))
-            ):
-                continue  # a letter or digit after, other than a plural "s"
+            if v[2] and end + 1 < n and _letter_after(s, end + 1, n):
+                continue
             hits.append((start, end + 1, v))
         return hits
 
@@ -377,6 +378,12 @@ def term_anchor(term: str) -> str:
     return max(parts, key=len) if parts else ""
 
 
+# Characters that folding leaves as they are, whatever surrounds them (NFKC composes none of
+# them with what comes before, and case-folds them one to one): ASCII, lowered, and
+# precomposed Hangul syllables. A run of them folds to ``run.lower()``.
+_FOLD_STABLE = re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
+
+
 class _TermMatcher:
     """One ad-hoc term against many texts, as fast as the rules allow.
 
@@ -384,17 +391,36 @@ class _TermMatcher:
     around each occurrence (a match holding that occurrence fits in it), while the boundary
     rules still look at the whole text. ASCII text folds by ``lower()`` (NFKC leaves it as it
     is). The answer is the same as tagging the whole text.
+
+    Before folding a whole text, the anchor is looked for as written (lower case, upper case,
+    capitalised, or as the user typed it). Where the window around such an occurrence, and the
+    character after it, hold only characters that fold one to one on their own
+    (``_FOLD_STABLE``), folding the window alone gives what folding the whole text gives there,
+    so a match in it is a match. Anything else is decided on the folded whole text.
     """
 
     def __init__(self, term: str) -> None:
         self.tagger = _term_tagger(term)
         self.anchor = term_anchor(term)
         self.reach = len(_fold_alias(term)) + 1
+        self.written: tuple[str, ...] = ()
+        if self.anchor and _FOLD_STABLE.fullmatch(self.anchor):
+            typed = [p for p in _ANCHOR_SEPARATORS.split(term) if fold_text(p) == self.anchor]
+            forms = (self.anchor, self.anchor.upper(), self.anchor.capitalize(), *typed)
+            self.written = tuple(dict.fromkeys(forms))
+        # A term that is its anchor, spelt one way only (diffusion, GPU, 로봇): an occurrence
+        # is a match when its two edges pass the boundary rules (checked without the automaton).
+        self.edges: tuple[bool, bool] | None = None
+        if self.tagger is not None and _variants(_fold_alias(term)) == (self.anchor,):
+            _, before, after, *_ = self.tagger._auto.get(self.anchor)
+            self.edges = (before, after)
 
     def __call__(self, text: str) -> bool:
         tagger = self.tagger
         if tagger is None or not text:
             return False
+        if self.written and self._as_written(tagger, text):
+            return True
         folded = text.lower() if text.isascii() else fold_text(text)
         if not self.anchor:
             return bool(tagger._tags_folded(folded))
@@ -405,6 +431,32 @@ class _TermMatcher:
             if tagger._scan(folded, max(0, at - reach), at + size + reach):
                 return True
             at = folded.find(self.anchor, at + 1)
+        return False
+
+    def _as_written(self, tagger: Tagger, text: str) -> bool:
+        """A match around an occurrence of the anchor as written, in a fold-stable window."""
+        n, size, edges = len(text), len(self.anchor), self.edges
+        reach = 0 if edges is not None else self.reach
+        for form in self.written:
+            at = text.find(form)
+            while at >= 0:
+                # One more character on the left and two on the right for the boundary rules;
+                # the one after the window must be stable too, or it could change the last.
+                lo, hi = max(0, at - reach - 1), min(n, at + size + reach + 2)
+                if _FOLD_STABLE.fullmatch(text, lo, min(n, hi + 1)):
+                    window = text[lo:hi].lower()
+                    first = 1 if lo > 0 else 0
+                    last = len(window) - 2 if hi < n else len(window)
+                    if edges is not None:
+                        start = at - lo  # the occurrence, in the window
+                        end = start + size
+                        if not (edges[0] and start and window[start - 1] in _WORD) and not (
+                            edges[1] and end < len(window) and _letter_after(window, end, hi - lo)
+                        ):
+                            return True
+                    elif tagger._scan(window, first, last):
+                        return True
+                at = text.find(form, at + 1)
         return False
 
 

@@ -474,7 +474,18 @@ def test_term_anchor() -> None:
     assert term_anchor(" - ") == ""
 
 
-TERMS = ["diffusion", "GPU", "self-driving", "robot arm", "의료", "자율 주행", "AI", "c++", "로봇"]
+TERMS = [
+    "diffusion",
+    "Diffusion",
+    "GPU",
+    "self-driving",
+    "robot arm",
+    "의료",
+    "자율 주행",
+    "AI",
+    "c++",
+    "로봇",
+]
 PIECES = [
     "diffusion",
     "Diffusions",
@@ -516,6 +527,15 @@ PIECES = [
     unicodedata.normalize("NFD", "의료"),
     "ﬁ",
     "ß",
+    # Characters that change the letter before them when folded (a combining acute accent, a
+    # final consonant jamo that joins 로보 into 로봇) or fold into ASCII (Kelvin sign, long s).
+    "Diffusion",
+    "Ai",
+    "로보",
+    "\u0301",
+    "\u11ba",
+    "\u212a",
+    "ſ",
 ]
 
 
@@ -530,3 +550,28 @@ def test_term_in_agrees_with_tagging_the_whole_posting(seed: int) -> None:
         whole = Tagger({"term": TagDef(key="term", label=term, any=(term,))})
         expected = bool(whole.tags_for(title, body))
         assert term_in(term, title, body) is expected, (term, title, body)
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "expected"),
+    [
+        ("AI", "Applied AI team", True),
+        ("AI", "AI\u0301 (an accent joins the I: aí)", False),
+        ("AI", "AIs and ML", True),
+        ("diffusion", "xDiffusion", False),
+        ("diffusion", "DIFFUSION-based", True),
+        ("diffusion", "Diffusional", False),
+        ("diffusion", "\uff44iffusion (a full-width d)", True),
+        ("로봇", "협동로봇 개발", True),
+        ("로봇", "로보\u11ba (a final jamo makes 로봇)", True),
+        ("PyTorch", "PyTorch\u0302 (a circumflex joins the h)", False),
+        ("PyTorch", "Py-Torch", False),
+        ("robot arm", "ROBOT\nARM", True),
+    ],
+)
+def test_term_in_as_written_and_after_folding(term: str, text: str, expected: bool) -> None:
+    """Occurrences as written are trusted only where folding cannot change them."""
+    assert term_in(term, text, "") is expected
+    assert term_in(term, "", text) is expected
+    whole = Tagger({"term": TagDef(key="term", label=term, any=(term,))})
+    assert bool(whole.tags(text)) is expected
