@@ -92,8 +92,12 @@ def _answer(
         f"WHERE source_id = ? AND tag IN ({marks}) AND day >= ? AND day <= ?",
         (ALL_SOURCES, *tags, ALL_TAGS, start.isoformat(), end.isoformat()),
     )
+    origin = start.toordinal()
     for day_text, tag, active, new in rows:
-        offset = (date.fromisoformat(day_text) - start).days
-        counts.active.setdefault((tag, ALL_SOURCES), [0] * span)[offset] = active
-        counts.new.setdefault((tag, ALL_SOURCES), [0] * span)[offset] = new
+        offset = date.fromisoformat(day_text).toordinal() - origin
+        key = (tag, ALL_SOURCES)
+        if key not in counts.active:
+            counts.active[key], counts.new[key] = [0] * span, [0] * span
+        counts.active[key][offset] = active
+        counts.new[key][offset] = new
     return period_rows(counts, {}, resolved, terms, first, last, by, start, end, today)

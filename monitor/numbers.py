@@ -65,10 +65,6 @@ class Counts:
     def keys(self) -> set[Key]:
         return set(self.active) | set(self.new) | set(self.closed)
 
-    def value(self, metric: str, key: Key, day: date) -> int:
-        series = getattr(self, metric).get(key)
-        return series[(day - self.start).days] if series else 0
-
 
 def wilson(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion; accepts the real (mean) counts."""
@@ -97,23 +93,29 @@ def period_rows(
     """Rows for the periods covering ``first``..``last``, counting only days in start..end."""
     rows: list[Row] = []
     for period in periods_between(first, last, by):
-        days = [d for d in period.days() if start <= d <= end]
-        if not days:
+        a, b = max(period.start, start), min(period.end, end)  # the period's counted days
+        if a > b:
             continue
+        days = (b - a).days + 1
         partial = period.end > today
-        total = _mean(counts, "active", (ALL_TAGS, ALL_SOURCES), days)
+        total = _sum(counts, "active", (ALL_TAGS, ALL_SOURCES), a, days) / days
         for term in terms:
             tag = resolved[term]
             source = counts if tag is not None else adhoc[term]
             key = (tag if tag is not None else ALL_TAGS, ALL_SOURCES)
-            active = _mean(source, "active", key, days)
-            new = sum(source.value("new", key, day) for day in days)
+            active = _sum(source, "active", key, a, days) / days
+            new = _sum(source, "new", key, a, days)
             rows.append(_row(period, term, tag, active, new, total, partial, group))
     return rows
 
 
-def _mean(counts: Counts, metric: str, key: tuple[str, int], days: list[date]) -> float:
-    return sum(counts.value(metric, key, day) for day in days) / len(days)
+def _sum(counts: Counts, metric: str, key: Key, first: date, days: int) -> int:
+    """The sum of a daily series over ``days`` days from ``first``."""
+    series = getattr(counts, metric).get(key)
+    if not series:
+        return 0
+    offset = (first - counts.start).days
+    return sum(series[offset : offset + days])
 
 
 def _row(
