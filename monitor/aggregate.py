@@ -18,12 +18,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
     Result,
+    String,
     and_,
     delete,
     func,
@@ -92,47 +92,44 @@ def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[in
     return cuts
 
 
-class PostingFilter(Protocol):
-    """Postings to count instead of tags (an ad-hoc term, ``monitor.search.TermFilter``):
-    ``condition`` narrows them in SQL (None: none), ``accepts`` decides from ``columns``."""
-
-    @property
-    def condition(self) -> ColumnElement[bool] | None: ...
-
-    @property
-    def columns(self) -> tuple[Any, ...]: ...
-
-    def accepts(self, *values: Any) -> bool: ...
-
-
 class _LocalDays:
-    """Local days as offsets from ``start``, remembered per instant (runs stamp many postings
-    with the same instants)."""
+    """Local days as offsets from ``start``, remembered per stored instant or day (runs stamp
+    many postings with the same instants, so few are converted). Instants and days never share
+    a key: SQLite's texts differ in form, and a ``date`` never equals a ``datetime``."""
 
     def __init__(self, clock: Clock, start: date) -> None:
         self._clock = clock
         self._origin = start.toordinal()
-        self._days: dict[datetime, int] = {}
+        self.days: dict[Any, int] = {}
 
-    def __call__(self, instant: datetime) -> int:
-        """The offset of the local day of ``instant``, naive UTC as stored (see ``_utc``)."""
-        day = self._days.get(instant)
+    def __call__(self, stored: Any) -> int:
+        """The offset of the local day of a stored instant, as ``_raw`` reads it."""
+        day = self.days.get(stored)
         if day is None:
+            instant = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
             local = self._clock.local_day(instant.replace(tzinfo=UTC))
-            day = self._days[instant] = local.toordinal() - self._origin
+            day = self.days[stored] = local.toordinal() - self._origin
         return day
 
     def offset(self, day: date) -> int:
         return day.toordinal() - self._origin
 
-    def of(self, day: date | None) -> int | None:
-        return None if day is None else day.toordinal() - self._origin
+    def of(self, stored: Any) -> int | None:
+        """The offset of a stored day (a ``date``, or SQLite's ISO text), None for None."""
+        if stored is None:
+            return None
+        day = self.days.get(stored)
+        if day is None:
+            value = date.fromisoformat(stored) if isinstance(stored, str) else stored
+            day = self.days[stored] = value.toordinal() - self._origin
+        return day
 
 
-def _utc(column: Any) -> Any:
-    """A stored instant read as the naive UTC datetime it is (``_LocalDays`` makes it aware
-    once per distinct value instead of once per row)."""
-    return type_coerce(column, DateTime())
+def _raw(column: Any) -> Any:
+    """A stored instant or day as the driver returns it: SQLite's ISO text or PostgreSQL's
+    naive UTC datetime or date. ``_LocalDays`` converts each distinct value once, instead of
+    the column type converting every row."""
+    return type_coerce(column, String())
 
 
 def _rows(result: Result[Any]) -> Iterator[Any]:
@@ -148,22 +145,11 @@ def _spans(
     end: date,
     conditions: list[ColumnElement[bool]],
     cuts: dict[int, date],
-    keep: PostingFilter | None = None,
 ) -> list[_Span]:
     local = _LocalDays(clock, start)
     today = local.offset(clock.today())
     cut_at = {source: local.offset(day) for source, day in cuts.items()}
     out: list[_Span] = []
-    extra = keep.columns if keep is not None else ()
-    verdicts: dict[int, bool] = {}
-
-    def kept(posting: int, values: Sequence[Any]) -> bool:
-        if keep is None:
-            return True
-        verdict = verdicts.get(posting)
-        if verdict is None:
-            verdict = verdicts[posting] = keep.accepts(*values)
-        return verdict
 
     # Core execution: rows as tuples, without the ORM's per-row bookkeeping.
     connection = session.connection()
@@ -172,11 +158,10 @@ def _spans(
             Posting.id,
             Posting.job_id,
             Posting.source_id,
-            _utc(Posting.active_from),
-            _utc(Posting.last_seen_at),
-            _utc(Posting.closed_at),
-            Posting.new_on,
-            *extra,
+            _raw(Posting.active_from),
+            _raw(Posting.last_seen_at),
+            _raw(Posting.closed_at),
+            _raw(Posting.new_on),
         ).where(
             and_(
                 *conditions,
@@ -190,26 +175,26 @@ def _spans(
             )
         )
     )
-    for posting, job, source, active_from, last_seen, closed_at, new_on, *values in _rows(rows):
-        if not kept(posting, values):
-            continue
+    days = local.days  # looked up inline: this loop runs once per posting
+    for posting, job, source, active_from, last_seen, closed_at, new_on in _rows(rows):
+        first = days[active_from] if active_from in days else local(active_from)
         if closed_at is not None:
-            last = local(last_seen)
-            closed: int | None = local(closed_at)
+            last = days[last_seen] if last_seen in days else local(last_seen)
+            closed: int | None = days[closed_at] if closed_at in days else local(closed_at)
         else:
             last = cut_at.get(source, today)
             closed = None
-        first, new = local(active_from), local.of(new_on)
+        new = None if new_on is None else days[new_on] if new_on in days else local.of(new_on)
         out.append(_Span(job or posting, source, posting, first, last, closed, new))
     # Earlier spans of reposted postings: few, so read them first, then their postings.
     history = connection.execute(
         select(
             PostingSpan.posting_id,
             PostingSpan.job_id,
-            _utc(PostingSpan.start_at),
-            _utc(PostingSpan.end_at),
-            _utc(PostingSpan.closed_at),
-            PostingSpan.new_on,
+            _raw(PostingSpan.start_at),
+            _raw(PostingSpan.end_at),
+            _raw(PostingSpan.closed_at),
+            _raw(PostingSpan.new_on),
         ).where(
             PostingSpan.start_at < clock.day_end(end),
             PostingSpan.closed_at >= clock.day_start(start),
@@ -218,21 +203,18 @@ def _spans(
     if not history:
         return out
     dialect = connection.dialect.name
-    owners = {
-        posting: (source, values)
-        for posting, source, *values in _rows(
-            connection.execute(
-                select(Posting.id, Posting.source_id, *extra).where(
-                    *conditions, id_in(Posting.id, {row[0] for row in history}, dialect)
-                )
+    owners: dict[int, int] = dict(
+        connection.execute(
+            select(Posting.id, Posting.source_id).where(
+                *conditions, id_in(Posting.id, {row[0] for row in history}, dialect)
             )
-        )
-    }
+        ).all()
+    )
     for posting, job, start_at, end_at, closed_at, new_on in history:
-        owner = owners.get(posting)
-        if owner is not None and kept(posting, owner[1]):
+        source = owners.get(posting)
+        if source is not None:
             first, last, closed = local(start_at), local(end_at), local(closed_at)
-            out.append(_Span(job, owner[0], posting, first, last, closed, local.of(new_on)))
+            out.append(_Span(job, source, posting, first, last, closed, local.of(new_on)))
     return out
 
 
@@ -255,7 +237,7 @@ def compute_daily(
     *,
     source_ids: Collection[int] | None = None,
     where: Sequence[ColumnElement[bool]] = (),
-    keep: PostingFilter | None = None,
+    matches: ColumnElement[bool] | None = None,
     tags: Iterable[str] | None = None,
     per_source: bool = True,
     stale_after_days: int = DEFAULT_STALE_DAYS,
@@ -263,10 +245,11 @@ def compute_daily(
     """Count distinct jobs per day over ``start``..``end`` (inclusive) from the postings.
 
     ``source_ids`` restricts to those sources, ``where`` to postings meeting those SQL
-    conditions, ``keep`` to the postings it accepts (an ad-hoc term's matches, counted under
-    the tag ``ALL_TAGS``), ``tags`` to those tags. ``ALL_SOURCES`` rows count each job once
-    across sources; the ``ALL_TAGS`` one leaves query-filtered sources out (they never enter
-    share denominators), except for an ad-hoc term's own count.
+    conditions, ``matches`` to an ad-hoc term's matching postings (counted under the tag
+    ``ALL_TAGS``; see ``monitor.search.term_condition``), ``tags`` to those tags.
+    ``ALL_SOURCES`` rows count each job once across sources; the ``ALL_TAGS`` one leaves
+    query-filtered sources out (they never enter share denominators), except for an ad-hoc
+    term's own count.
     """
     span = (end - start).days + 1
     filtered = set(session.scalars(select(Source.id).where(Source.query_filtered.is_(True))))
@@ -274,15 +257,12 @@ def compute_daily(
     if source_ids is not None:
         conditions.append(Posting.source_id.in_(list(source_ids)))
     cuts = stale_cuts(session, clock, stale_after_days)
-    if keep is None:
-        spans = _spans(session, clock, start, end, conditions, cuts)
-    elif keep.condition is None:
-        spans = []  # no posting can match
-    else:
-        spans = _spans(session, clock, start, end, [*conditions, keep.condition], cuts, keep)
+    if matches is not None:
+        conditions.append(matches)
+    spans = _spans(session, clock, start, end, conditions, cuts)
 
     posting_tags: dict[int, set[str]] = defaultdict(set)
-    if keep is None and spans:
+    if matches is None and spans:
         tag_query = select(PostingTag.posting_id, PostingTag.tag).join(
             Posting, Posting.id == PostingTag.posting_id
         )
@@ -336,11 +316,12 @@ def compute_daily(
                 closed[key][last_close] += 1
 
     for (_job, source), members in groups.items():
-        job_tags = set().union(*(posting_tags.get(s.posting, set()) for s in members))
-        for tag in job_tags:
-            add((tag, source), members)
+        if posting_tags:
+            job_tags = set().union(*(posting_tags.get(s.posting, ()) for s in members))
+            for tag in job_tags:
+                add((tag, source), members)
         counted = members
-        if source == ALL_SOURCES and keep is None:
+        if source == ALL_SOURCES and matches is None:
             counted = [s for s in members if s.source not in filtered]
         if counted:
             add((ALL_TAGS, source), counted)

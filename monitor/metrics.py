@@ -23,7 +23,7 @@ from monitor.errors import UsageError
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.numbers import Counts, Row, period_rows
 from monitor.periods import By
-from monitor.search import term_filter
+from monitor.search import term_condition
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
@@ -219,7 +219,7 @@ def _rows(
                 start,
                 end,
                 where=conditions,
-                keep=term_filter(session, term),
+                matches=term_condition(session, term),
                 per_source=False,
                 stale_after_days=query.stale_after_days,
             )

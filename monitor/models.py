@@ -176,7 +176,10 @@ class DailyCount(Base):
     """
 
     __tablename__ = "daily_count"
-    __table_args__ = (Index("ix_daily_count_tag_source_day", "tag", "source_id", "day"),)
+    # The counts ride in the index, so a trend of tags reads the index alone.
+    __table_args__ = (
+        Index("ix_daily_count_tag_source_day", "tag", "source_id", "day", "active", "new"),
+    )
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)
@@ -184,6 +187,18 @@ class DailyCount(Base):
     active: Mapped[int] = mapped_column(Integer, default=0)
     new: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TermMatch(Base):
+    """The postings an ad-hoc term matched, valid while ``stamp`` (the newest run and posting)
+    is the data's (``monitor.search``)."""
+
+    __tablename__ = "term_match"
+
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(100))
+    posting_ids: Mapped[str] = mapped_column(Text)  # a JSON array, ascending
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class HttpCache(Base):

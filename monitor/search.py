@@ -8,23 +8,38 @@ characters is the AND of its trigrams (the index keeps no positions). A run of 2
 Korean two-syllable words 의료, 로봇; AI, ML) is the union of the indexed trigrams that begin
 with it: every indexed text ends in a space, so every occurrence begins one (migration 0003).
 Anything else, and PostgreSQL's short terms, scan the stored text.
+
+The matches are remembered (table ``term_match``, migration 0004) with the state of the data
+they were found in: the newest run and posting. Postings are only written by runs, so until
+the next run a repeated query of the term (another period, filter or chart) reads the ids
+instead of searching again.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, or_, select, text
+from sqlalchemy import ColumnElement, delete, false, func, insert, or_, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from monitor.db import SQLITE_BUSY_TIMEOUT_MS
 from monitor.idlist import id_in
-from monitor.models import Posting
-from monitor.tagging import term_anchor, term_matcher
+from monitor.models import Posting, ScrapeRun, TermMatch
+from monitor.tagging import term_anchor, term_key, term_matcher
 
 log = logging.getLogger(__name__)
+
+# Bumped when the matcher's rules change, so matches remembered under the old ones are found
+# afresh (any run does that too).
+RULES = "1"
+# Terms whose matches are remembered (the most recently searched).
+REMEMBERED = 100
+# How long remembering waits for a database another process is writing to.
+REMEMBER_WAIT_MS = 200
 
 
 def index_chunk(term: str) -> str:
@@ -86,46 +101,95 @@ def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | lis
     )
 
 
-@dataclass(frozen=True)
-class TermFilter:
-    """An ad-hoc term as a filter on postings.
-
-    ``condition`` narrows postings to candidates in SQL (None: no posting can match);
-    ``accepts`` decides from the values of ``columns`` (title, description) by the tagger's
-    rules. ``monitor.aggregate.compute_daily`` takes it as its ``keep`` argument.
-    """
-
-    term: str
-    condition: ColumnElement[bool] | None
-    columns: tuple[Any, ...] = field(default=(Posting.title, Posting.description))
-
-    def accepts(self, title: str, description: str) -> bool:
-        matcher = term_matcher(self.term)
-        return matcher(title) or matcher(description)
-
-
-def term_filter(session: Session, term: str) -> TermFilter:
-    """The filter for ``term``: candidates from the text index where there is one."""
-    needle = term.strip()
-    chunk = index_chunk(needle)
+def _search(session: Session, term: str) -> list[int]:
+    """Postings matching ``term``, found afresh: the index's candidates, then the matcher."""
+    chunk = index_chunk(term)
     if not chunk:
-        return TermFilter(needle, None)
+        return []
     found = _candidate_filter(session, chunk)
     if isinstance(found, list):
         if not found:
-            return TermFilter(needle, None)
-        return TermFilter(needle, id_in(Posting.id, found, session.get_bind().dialect.name))
-    return TermFilter(needle, found)
+            return []
+        found = id_in(Posting.id, found, session.get_bind().dialect.name)
+    matcher = term_matcher(term)
+    rows = session.connection().execute(
+        select(Posting.id, Posting.title, Posting.description).where(found)
+    )
+    return [
+        posting for posting, title, description in rows if matcher(title) or matcher(description)
+    ]
+
+
+def _stamp(session: Session) -> str:
+    """The state of the postings: they change only in runs, which add a run row."""
+    run = session.scalar(select(func.max(ScrapeRun.id)))
+    posting = session.scalar(select(func.max(Posting.id)))
+    return f"{RULES}:{run or 0}:{posting or 0}"
+
+
+def _remember(session: Session, key: str, stamp: str, ids: list[int]) -> None:
+    """Store a term's matches, in the session's transaction (they go if it rolls back).
+
+    Remembering is a courtesy: a database that is busy (a run writing) or read-only is not
+    waited for, and the answer stands either way."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    try:
+        with session.begin_nested():
+            if sqlite:
+                session.execute(text(f"PRAGMA busy_timeout={REMEMBER_WAIT_MS}"))
+            session.execute(delete(TermMatch).where(TermMatch.term == key))
+            session.execute(
+                insert(TermMatch).values(
+                    term=key,
+                    stamp=stamp,
+                    posting_ids=json.dumps(ids),
+                    computed_at=datetime.now(UTC),
+                )
+            )
+            newest = select(TermMatch.term).order_by(TermMatch.computed_at.desc()).limit(REMEMBERED)
+            session.execute(delete(TermMatch).where(TermMatch.term.not_in(newest)))
+    except DBAPIError as exc:
+        log.info("the matches of %r were not stored: %s", key, exc.orig)
+    finally:
+        if sqlite:
+            session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
+
+
+def matched_ids(session: Session, term: str) -> list[int]:
+    """Ids (ascending) of the postings whose title or description contain ``term`` by the
+    tagger's rules, remembered until the next run (``term_match``)."""
+    needle = term.strip()
+    key = term_key(needle)
+    if not key:
+        return []
+    stamp = _stamp(session)
+    stored = session.execute(
+        select(TermMatch.stamp, TermMatch.posting_ids).where(TermMatch.term == key)
+    ).first()
+    if stored is not None and stored.stamp == stamp:
+        ids: list[int] = json.loads(stored.posting_ids)
+        return ids
+    ids = sorted(_search(session, needle))
+    _remember(session, key, stamp, ids)
+    return ids
+
+
+def term_condition(session: Session, term: str) -> ColumnElement[bool]:
+    """A SQL condition holding for exactly the postings that match ``term``."""
+    ids = matched_ids(session, term)
+    if not ids:
+        return false()
+    return id_in(Posting.id, ids, session.get_bind().dialect.name)
 
 
 def matching_postings(
     session: Session, term: str, conditions: Sequence[ColumnElement[bool]] = ()
 ) -> list[int]:
-    """Ids of postings whose title or description contain ``term`` by the tagger's rules."""
-    wanted = term_filter(session, term)
-    if wanted.condition is None:
+    """Ids of the stored postings whose title or description contain ``term`` by the tagger's
+    rules, among those meeting ``conditions``."""
+    ids = matched_ids(session, term)
+    if not ids:
         return []
-    rows = session.connection().execute(
-        select(Posting.id, *wanted.columns).where(wanted.condition, *conditions)
-    )
-    return [row[0] for row in rows if wanted.accepts(*row[1:])]
+    dialect = session.get_bind().dialect.name
+    wanted = select(Posting.id).where(id_in(Posting.id, ids, dialect), *conditions)
+    return list(session.scalars(wanted.order_by(Posting.id)))

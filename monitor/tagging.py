@@ -368,6 +368,11 @@ def _term_tagger(term: str) -> Tagger | None:
     return Tagger({"term": TagDef(key="term", label=term, any=(term,))})
 
 
+def term_key(term: str) -> str:
+    """A typed term as the matcher reads it (folded, single spaces): equal keys, same matches."""
+    return _fold_alias(term)
+
+
 def term_anchor(term: str) -> str:
     """The longest run of the folded term without spaces, dashes, underscores or slashes.
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from monitor.aggregate import refresh_counts
 from monitor.clock import Clock
@@ -45,6 +46,29 @@ def run(
     query_filtered: bool = False,
 ) -> ScrapeRun:
     """Day ``day`` (1 = Monday 2026-03-02, 09:00 in Seoul): one run of ``source``."""
+    with db.session() as session:
+        return run_in(
+            session,
+            day,
+            postings,
+            status=status,
+            traits=traits,
+            source=source,
+            query_filtered=query_filtered,
+        )
+
+
+def run_in(
+    session: Session,
+    day: int,
+    postings: list[RawPosting],
+    *,
+    status: str = "ok",
+    traits: SourceTraits = PLAIN,
+    source: str = "acme",
+    query_filtered: bool = False,
+) -> ScrapeRun:
+    """``run``, written in the caller's session (not committed)."""
     when = DAY1 + timedelta(days=day - 1)
     clock = Clock(SEOUL, when)
     outcome = RunOutcome(
@@ -55,11 +79,10 @@ def run(
         error="boom" if status == "failed" else None,
         error_kind="fetch" if status == "failed" else None,
     )
-    with db.session() as session:
-        row = ensure_source(session, source, "greenhouse", query_filtered, when)
-        result = write_run(session, row, outcome, tagger=TAGGER, clock=clock, traits=traits)
-        refresh_counts(session, clock, result.first_changed_day)
-        return result.run
+    row = ensure_source(session, source, "greenhouse", query_filtered, when)
+    result = write_run(session, row, outcome, tagger=TAGGER, clock=clock, traits=traits)
+    refresh_counts(session, clock, result.first_changed_day)
+    return result.run
 
 
 def postings(db: Database) -> dict[str, Posting]:

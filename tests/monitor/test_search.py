@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from runs import SEOUL, raw, run
+from runs import SEOUL, raw, run, run_in
 from sqlalchemy import delete, select
 
+from monitor import search as search_module
 from monitor.clock import Clock
-from monitor.db import Database
+from monitor.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from monitor.metrics import TrendQuery, trend
-from monitor.models import Posting, PostingTag
+from monitor.models import Posting, PostingTag, TermMatch
 from monitor.search import _candidate_filter, index_chunk, matching_postings
 from monitor.taxonomy import builtin_tags
 
@@ -158,3 +162,83 @@ def test_adhoc_trend_counts_matching_jobs(corpus: Database) -> None:
         ("원격", None): (1, 11),
         ("의료", "medical"): (2, 11),
     }
+
+
+# --- remembered matches ------------------------------------------------------------------------
+
+
+def remembered(db: Database) -> dict[str, list[int]]:
+    with db.session() as session:
+        rows = session.execute(select(TermMatch.term, TermMatch.posting_ids)).all()
+    return {term: json.loads(found) for term, found in rows}
+
+
+def test_a_repeated_search_reads_the_remembered_matches(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert search(corpus, "Diffusion") == {"a", "b"}
+    assert set(remembered(corpus)) == {"diffusion"}  # the key is the folded term
+
+    def no_search(*_: object) -> list[int]:
+        raise AssertionError("searched again")
+
+    monkeypatch.setattr(search_module, "_search", no_search)
+    assert search(corpus, "DIFFUSION") == {"a", "b"}
+    assert search(corpus, "diffusion") == {"a", "b"}
+
+
+def test_a_run_makes_the_next_search_look_again(corpus: Database) -> None:
+    assert search(corpus, "diffusion") == {"a", "b"}
+    assert search(corpus, "로봇") == {"h", "j"}
+    # Day 2: "a" no longer says diffusion, "g" now does; no posting is added.
+    changed = {"a": ("Research Scientist", "Video generation."), "g": ("Designer", "Diffusion!")}
+    run(corpus, 2, [raw(key, *changed.get(key, texts)) for key, texts in TEXTS.items()])
+    assert search(corpus, "diffusion") == {"b", "g"}
+    # Day 3: a new posting.
+    run(corpus, 3, [*(raw(k, *t) for k, t in TEXTS.items()), raw("m", "로봇 엔지니어", "")])
+    assert search(corpus, "로봇") == {"h", "j", "m"}
+
+
+def test_matches_seen_in_a_run_that_rolls_back_are_not_kept(corpus: Database) -> None:
+    changed = {"g": ("Designer", "Diffusion!")}
+    postings = [raw(key, *changed.get(key, texts)) for key, texts in TEXTS.items()]
+    with pytest.raises(RuntimeError), corpus.session() as session:
+        run_in(session, 2, postings)
+        assert ids(corpus, matching_postings(session, "diffusion")) == {"a", "b"} | {"g"}
+        raise RuntimeError("the run failed")
+    assert remembered(corpus) == {}
+    # The run that lands instead (on SQLite it gets the same run id) changes nothing.
+    run(corpus, 2, [raw(key, *texts) for key, texts in TEXTS.items()])
+    assert search(corpus, "diffusion") == {"a", "b"}
+
+
+def test_only_the_newest_terms_are_remembered(
+    corpus: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "REMEMBERED", 2)
+    for term in ("diffusion", "로봇", "AI"):
+        search(corpus, term)
+    assert set(remembered(corpus)) == {"로봇", "ai"}
+
+
+def test_a_database_busy_with_a_run_is_not_waited_for(tmp_path: Path) -> None:
+    """Another process holds the write lock: the search answers, remembering nothing."""
+    path = tmp_path / "busy.sqlite"
+    db = Database(f"sqlite:///{path}")
+    try:
+        run(db, 1, [raw(key, title, body) for key, (title, body) in TEXTS.items()])
+        writer = sqlite3.connect(path)
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            assert search(db, "diffusion") == {"a", "b"}
+            waited = time.monotonic() - started
+        finally:
+            writer.rollback()
+            writer.close()
+        assert remembered(db) == {}
+        assert waited < SQLITE_BUSY_TIMEOUT_MS / 1000  # gave up well before the usual wait
+        assert search(db, "diffusion") == {"a", "b"}
+        assert set(remembered(db)) == {"diffusion"}
+    finally:
+        db.dispose()
