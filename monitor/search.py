@@ -121,7 +121,7 @@ def _search(session: Session, term: str) -> list[int]:
         posting
         for batch in rows.partitions(FETCH_BATCH)
         for posting, title, description in batch
-        if matcher(title) or matcher(description)
+        if matcher(title, description)
     ]
 
 

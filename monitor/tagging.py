@@ -420,12 +420,19 @@ class _TermMatcher:
             _, before, after, *_ = self.tagger._auto.get(self.anchor)
             self.edges = (before, after)
 
-    def __call__(self, text: str) -> bool:
+    def __call__(self, *texts: str) -> bool:
+        """Whether the term occurs in any of ``texts`` (no match spans two of them)."""
         tagger = self.tagger
-        if tagger is None or not text:
+        if tagger is None:
             return False
-        if self.written and self._as_written(tagger, text):
+        # Occurrences as written first, in every text: most matches are decided there, and
+        # folding a text costs more than looking.
+        if self.written and any(self._as_written(tagger, text) for text in texts if text):
             return True
+        return any(self._folded(tagger, text) for text in texts if text)
+
+    def _folded(self, tagger: Tagger, text: str) -> bool:
+        """A match in the folded whole text."""
         folded = text.lower() if text.isascii() else fold_text(text)
         if not self.anchor:
             return bool(tagger._tags_folded(folded))
@@ -480,8 +487,7 @@ def term_matches(term: str, text: str) -> list[Match]:
 def term_in(term: str, title: str, description: str) -> bool:
     """Whether an ad-hoc term occurs in a posting: what ``Tagger.tags_for`` would say (no match
     spans title and description), looking only near the term's anchor."""
-    matcher = term_matcher(term)
-    return matcher(title) or matcher(description)
+    return term_matcher(term)(title, description)
 
 
 def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:
