@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -35,27 +36,11 @@ def raw(external_id: str, title: str = "", description: str = "", **kw: object) 
     )
 
 
-def run(
-    db: Database,
-    day: int,
-    postings: list[RawPosting],
-    *,
-    status: str = "ok",
-    traits: SourceTraits = PLAIN,
-    source: str = "acme",
-    query_filtered: bool = False,
-) -> ScrapeRun:
-    """Day ``day`` (1 = Monday 2026-03-02, 09:00 in Seoul): one run of ``source``."""
+def run(db: Database, day: int, postings: list[RawPosting], **options: Any) -> ScrapeRun:
+    """Day ``day`` (1 = Monday 2026-03-02, 09:00 in Seoul): one run of ``source``, committed
+    (the options are ``run_in``'s)."""
     with db.session() as session:
-        return run_in(
-            session,
-            day,
-            postings,
-            status=status,
-            traits=traits,
-            source=source,
-            query_filtered=query_filtered,
-        )
+        return run_in(session, day, postings, **options)
 
 
 def run_in(
@@ -68,7 +53,7 @@ def run_in(
     source: str = "acme",
     query_filtered: bool = False,
 ) -> ScrapeRun:
-    """``run``, written in the caller's session (not committed)."""
+    """One run of ``source`` on day ``day``, written in the caller's session (not committed)."""
     when = DAY1 + timedelta(days=day - 1)
     clock = Clock(SEOUL, when)
     outcome = RunOutcome(
