@@ -242,3 +242,31 @@ def test_a_database_busy_with_a_run_is_not_waited_for(tmp_path: Path) -> None:
         assert set(remembered(db)) == {"diffusion"}
     finally:
         db.dispose()
+
+
+def test_every_migration_goes_down_and_up_again(database_url: str) -> None:
+    """Down to an empty schema and back to head; the text index and remembered matches work."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from monitor.db import _alembic_config, make_engine
+
+    engine = make_engine(database_url)
+    try:
+        for target in ("head", "base", "head"):
+            with engine.begin() as connection:
+                step = command.upgrade if target == "head" else command.downgrade
+                step(_alembic_config(engine, connection), target)
+            if target == "base":
+                assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+                assert inspect(engine).get_view_names() == []
+    finally:
+        engine.dispose()
+    db = Database(database_url)
+    try:
+        run(db, 1, [raw(key, title, body) for key, (title, body) in TEXTS.items()])
+        assert search(db, "로봇") == {"h", "j"}
+        assert search(db, "diffusion") == {"a", "b"}
+        assert set(remembered(db)) == {"로봇", "diffusion"}
+    finally:
+        db.dispose()
