@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Result,
     String,
     and_,
     delete,
@@ -35,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
+from monitor.db import in_batches
 from monitor.idlist import id_in
 from monitor.models import (
     DailyCount,
@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_STALE_DAYS = 14
 HEALTHY = ("ok", "partial", "unchanged")
-FETCH_BATCH = 5000
 
 
 @dataclass(slots=True)
@@ -132,12 +131,6 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, String())
 
 
-def _rows(result: Result[Any]) -> Iterator[Any]:
-    """A result's rows, fetched in batches (row by row is slower with sqlite3)."""
-    for batch in result.partitions(FETCH_BATCH):
-        yield from batch
-
-
 def _spans(
     session: Session,
     clock: Clock,
@@ -176,7 +169,7 @@ def _spans(
         )
     )
     days = local.days  # looked up inline: this loop runs once per posting
-    for posting, job, source, active_from, last_seen, closed_at, new_on in _rows(rows):
+    for posting, job, source, active_from, last_seen, closed_at, new_on in in_batches(rows):
         first = days[active_from] if active_from in days else local(active_from)
         if closed_at is not None:
             last = days[last_seen] if last_seen in days else local(last_seen)

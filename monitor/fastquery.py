@@ -84,7 +84,6 @@ def _answer(
     if start > end:
         return []
     tags = sorted({tag for tag in resolved.values() if tag is not None})
-    span = (end - start).days + 1
     counts = Counts(start, end, {}, {}, {})
     marks = ", ".join("?" * (len(tags) + 1))
     rows = connection.execute(
@@ -95,9 +94,5 @@ def _answer(
     origin = start.toordinal()
     for day_text, tag, active, new in rows:
         offset = date.fromisoformat(day_text).toordinal() - origin
-        key = (tag, ALL_SOURCES)
-        if key not in counts.active:
-            counts.active[key], counts.new[key] = [0] * span, [0] * span
-        counts.active[key][offset] = active
-        counts.new[key][offset] = new
+        counts.put((tag, ALL_SOURCES), offset, active, new)
     return period_rows(counts, {}, resolved, terms, first, last, by, start, end, today)

@@ -81,12 +81,7 @@ def _stored_counts(
         DailyCount.day <= end,
     )
     for day, tag, active, new in session.execute(query):
-        key = (tag, ALL_SOURCES)
-        if key not in counts.active:
-            counts.active[key], counts.new[key] = [0] * span, [0] * span
-        offset = (day - start).days
-        counts.active[key][offset] = active
-        counts.new[key][offset] = new
+        counts.put((tag, ALL_SOURCES), (day - start).days, active, new)
     filled = session.scalar(select(func.max(DailyCount.day)))
     tail_start = start if filled is None else max(start, filled + timedelta(days=1))
     if tail_start <= end:

@@ -65,6 +65,13 @@ class Counts:
     def keys(self) -> set[Key]:
         return set(self.active) | set(self.new) | set(self.closed)
 
+    def put(self, key: Key, offset: int, active: int, new: int) -> None:
+        """One stored day's active and new for ``key``, ``offset`` days after ``start``."""
+        if key not in self.active:
+            self.active[key], self.new[key] = [0] * self.days, [0] * self.days
+        self.active[key][offset] = active
+        self.new[key][offset] = new
+
 
 def wilson(successes: float, total: float, z: float = Z95) -> tuple[float, float]:
     """Wilson score interval for a proportion; accepts the real (mean) counts."""

@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, delete, false, func, insert, or_, select, 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from monitor.db import SQLITE_BUSY_TIMEOUT_MS
+from monitor.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
 from monitor.idlist import id_in
 from monitor.models import Posting, ScrapeRun, TermMatch
 from monitor.tagging import term_anchor, term_key, term_matcher
@@ -40,8 +40,6 @@ RULES = "1"
 REMEMBERED = 100
 # How long remembering waits for a database another process is writing to.
 REMEMBER_WAIT_MS = 200
-# Rows fetched at a time (row by row is slower with sqlite3).
-FETCH_BATCH = 5000
 
 
 def index_chunk(term: str) -> str:
@@ -118,10 +116,7 @@ def _search(session: Session, term: str) -> list[int]:
         select(Posting.id, Posting.title, Posting.description).where(found)
     )
     return [
-        posting
-        for batch in rows.partitions(FETCH_BATCH)
-        for posting, title, description in batch
-        if matcher(title, description)
+        posting for posting, title, description in in_batches(rows) if matcher(title, description)
     ]
 
 
