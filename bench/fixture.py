@@ -45,7 +45,7 @@ from monitor.db import Database, head_revision
 from monitor.geo import level_of, parse_location
 from monitor.identity import dedup_key
 from monitor.normalise import content_hash
-from monitor.tagging import Tagger, builtin_tags
+from monitor.tagging import Tagger, builtin_tags, text_words
 
 SEED = 7
 BATCH = 5000
@@ -126,10 +126,9 @@ def fts_tables(conn: sqlite3.Connection) -> list[str]:
 
 
 def fts_only_triggers(conn: sqlite3.Connection, fts: list[str]) -> list[tuple[str, str]]:
-    """AFTER INSERT triggers on posting whose every INSERT targets an FTS5 table."""
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'posting'"
-    ).fetchall()
+    """AFTER INSERT triggers (on posting, posting_words) whose every INSERT targets an FTS5
+    table."""
+    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     out = []
     for name, sql in rows:
         targets = {t.strip('"') for t in _FTS_TARGET.findall(sql)}
@@ -149,9 +148,12 @@ class _Builder:
 
     def rows(
         self, postings: list[corpus.CorpusPosting]
-    ) -> tuple[list[tuple[Any, ...]], list[tuple[int, str]], list[tuple[Any, ...]]]:
+    ) -> tuple[
+        list[tuple[Any, ...]], list[tuple[int, str]], list[tuple[int, str]], list[tuple[Any, ...]]
+    ]:
         posting_rows: list[tuple[Any, ...]] = []
         tag_rows: list[tuple[int, str]] = []
+        word_rows: list[tuple[int, str]] = []
         job_rows: list[tuple[Any, ...]] = []
         last_day = FIXTURE_DAYS - 1
         for p in postings:
@@ -208,12 +210,13 @@ class _Builder:
                     level_of(p.title),
                 )
             )
+            word_rows.append((posting_id, text_words(p.title, p.description)))
             tag_rows += [
                 (posting_id, t) for t in sorted(self.tagger.tags_for(p.title, p.description))
             ]
         self.counts["posting"] += len(posting_rows)
         self.counts["posting_tag"] += len(tag_rows)
-        return posting_rows, tag_rows, job_rows
+        return posting_rows, tag_rows, word_rows, job_rows
 
 
 def _batches(n: int) -> Iterator[list[corpus.CorpusPosting]]:
@@ -288,17 +291,18 @@ def build(n: int) -> Fixture:
     derive = insert = 0.0
     for index, batch in enumerate(_batches(n)):
         t0 = time.perf_counter()
-        posting_rows, tag_rows, job_rows = builder.rows(batch)
+        posting_rows, tag_rows, word_rows, job_rows = builder.rows(batch)
         t1 = time.perf_counter()
         conn.executemany("INSERT INTO job (id, dedup_key, created_at) VALUES (?, ?, ?)", job_rows)
         conn.executemany(insert_posting, posting_rows)
         conn.executemany("INSERT INTO posting_tag (posting_id, tag) VALUES (?, ?)", tag_rows)
+        conn.executemany("INSERT INTO posting_words (posting_id, words) VALUES (?, ?)", word_rows)
         derive += t1 - t0
         insert += time.perf_counter() - t1
         if index % 40 == 39:
             log(f"fixture: {(index + 1) * BATCH} postings")
     conn.execute("COMMIT")
-    phases["derive (keys, hashes, tags)"] = derive
+    phases["derive (keys, hashes, tags, words)"] = derive
     phases["insert"] = insert
 
     t0 = time.perf_counter()

@@ -5,9 +5,9 @@ Project: ``monitor.store.write_run`` with a ``RunOutcome`` of normalised posting
 
 Peer: a fresh SQLite file with the project's schema (made by ``monitor.db.Database``, so the
 same tables, indexes and triggers), opened with ``sqlite3`` and the same PRAGMAs, then one
-transaction: the same derived values (``dedup_key``, ``Tagger.tags_for``, a job per distinct
-key) and ``executemany`` into ``source``, ``scrape_run``, ``job``, ``posting`` and
-``posting_tag``. Deriving is in the peer's timed region too, so the ratio is the store's
+transaction: the same derived values (``dedup_key``, ``Tagger.tags_for``, ``text_words``, a job
+per distinct key) and ``executemany`` into ``source``, ``scrape_run``, ``job``, ``posting``,
+``posting_tag`` and ``posting_words``. Deriving is in the peer's timed region too, so the ratio is the store's
 overhead, not the tagger's; the note gives the peer's insert-only time as well.
 """
 
@@ -30,7 +30,7 @@ from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
 from monitor.store import RunOutcome, ensure_source, write_run
-from monitor.tagging import Tagger, builtin_tags
+from monitor.tagging import Tagger, builtin_tags, text_words
 
 GROUP = "ingest"
 NOW = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
@@ -174,6 +174,7 @@ def raw_peer(
             t0 = time.perf_counter()
             rows: list[tuple[Any, ...]] = []
             tag_rows: list[tuple[int, str]] = []
+            word_rows: list[tuple[int, str]] = []
             new_jobs: list[tuple[int, str, str | None]] = []
             for p in postings:
                 posting_id += 1
@@ -216,6 +217,7 @@ def raw_peer(
                 tag_rows += [
                     (posting_id, tag) for tag in sorted(tagger.tags_for(p.title, p.description))
                 ]
+                word_rows.append((posting_id, text_words(p.title, p.description)))
             derive += time.perf_counter() - t0
             conn.executemany(
                 "INSERT INTO job (id, dedup_key, created_at) VALUES (?, ?, ?)", new_jobs
@@ -225,6 +227,9 @@ def raw_peer(
                 f"INSERT INTO posting ({', '.join(POSTING_COLUMNS)}) VALUES ({marks})", rows
             )
             conn.executemany("INSERT INTO posting_tag (posting_id, tag) VALUES (?, ?)", tag_rows)
+            conn.executemany(
+                "INSERT INTO posting_words (posting_id, words) VALUES (?, ?)", word_rows
+            )
             conn.execute(
                 "INSERT INTO scrape_run (source_id, started_at, ended_at, status, requests, bytes, "
                 "returned, new, closed, skipped) VALUES (?, ?, ?, 'ok', 1, 0, ?, 0, 0, 0)",
@@ -242,7 +247,7 @@ def table_counts(path: Path) -> dict[str, int]:
     try:
         return {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("posting", "posting_tag", "job")
+            for table in ("posting", "posting_tag", "posting_words", "job")
         }
     finally:
         conn.close()
@@ -276,7 +281,8 @@ def run(quick: bool) -> list[Result]:
     ratio = project_s / peer_s
     derive_s = peer_s - peer_insert_s
     note = (
-        f"{human(n)} postings, 5 sources; raw = derive (dedup_key + tags_for) {derive_s:.1f} s + "
+        f"{human(n)} postings, 5 sources; raw = derive (dedup_key, tags_for, text_words) "
+        f"{derive_s:.1f} s + "
         f"inserts {peer_insert_s:.1f} s (of which the FTS5 triggers: "
         f"{peer_insert_s - bare_insert_s:.1f} s: executemany runs the INSERT once per row, "
         "and FTS5 writes out its pending terms at every statement; the store sends 500 rows "

@@ -168,6 +168,18 @@ class PostingTag(Base):
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
+class PostingWords(Base):
+    """A posting's distinct words as the matcher folds its title and description
+    (``tagging.text_words``): what the word index of ``monitor.search`` is built on."""
+
+    __tablename__ = "posting_words"
+
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True
+    )
+    words: Mapped[str] = mapped_column(Text)
+
+
 class DailyCount(Base):
     """Per day, tag and source: distinct jobs active, new and closed.
 

@@ -1,13 +1,18 @@
 """Ad-hoc terms: which postings mention a term that is not a tag.
 
-A text index finds candidates (SQLite FTS5 trigram, PostgreSQL pg_trgm), then the tagger's own
-matcher decides, so a term matches exactly as an alias would (case, NFKC, word boundaries for
-Latin, inside words for Hangul). The index is asked for the longest run of the term without
-spaces or hyphens (every spelling variant the matcher accepts contains it). A run of 3+
-characters is the AND of its trigrams (the index keeps no positions). A run of 2 (the common
-Korean two-syllable words 의료, 로봇; AI, ML) is the union of the indexed trigrams that begin
-with it: every indexed text ends in a space, so every occurrence begins one (migration 0003).
-Anything else, and PostgreSQL's short terms, scan the stored text.
+A term that folds to one Latin word ("diffusion", "VLM") is answered by the word index alone
+(``posting_words``, migration 0005): the postings holding that word or its plural are exactly
+those the matcher accepts (``tagging.term_words``), so no text is read.
+
+Any other term (spaces, dashes, Hangul, symbols): a text index finds candidates (SQLite FTS5
+trigram, PostgreSQL pg_trgm), then the tagger's own matcher decides, so a term matches exactly
+as an alias would (case, NFKC, word boundaries for Latin, inside words for Hangul). The index is
+asked for the longest run of the term without spaces or hyphens (every spelling variant the
+matcher accepts contains it). A run of 3+ characters is the AND of its trigrams (the index
+keeps no positions). A run of 2 (the common Korean two-syllable words 의료, 로봇) is the union
+of the indexed trigrams that begin with it: every indexed text ends in a space, so every
+occurrence begins one (migration 0003). Anything else, and PostgreSQL's short terms, scan the
+stored text.
 
 The matches are remembered (table ``term_match``, migration 0004) with the state of the data
 they were found in: the newest run and posting. Postings are only written by runs, so until
@@ -29,13 +34,13 @@ from sqlalchemy.orm import Session
 from monitor.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
 from monitor.idlist import id_in
 from monitor.models import Posting, ScrapeRun, TermMatch
-from monitor.tagging import term_anchor, term_key, term_matcher
+from monitor.tagging import term_anchor, term_key, term_matcher, term_words
 
 log = logging.getLogger(__name__)
 
 # Bumped when the matcher's rules change, so matches remembered under the old ones are found
 # afresh (any run does that too).
-RULES = "1"
+RULES = "2"
 # Terms whose matches are remembered (the most recently searched).
 REMEMBERED = 100
 # How long remembering waits for a database another process is writing to.
@@ -101,8 +106,26 @@ def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | lis
     )
 
 
+def _word_postings(session: Session, words: Sequence[str]) -> list[int]:
+    """Postings holding any of ``words`` (folded words, as ``tagging.text_words`` gives them)."""
+    if session.get_bind().dialect.name == "sqlite":
+        query = "SELECT rowid FROM posting_words_fts WHERE posting_words_fts MATCH :expression"
+        found = session.scalars(text(query), {"expression": " OR ".join(map(_quoted, words))})
+    else:  # the expression of the GIN index
+        query = (
+            "SELECT posting_id FROM posting_words "
+            "WHERE string_to_array(words, ' ') && CAST(:words AS text[])"
+        )
+        found = session.scalars(text(query), {"words": list(words)})
+    return list(found.all())
+
+
 def _search(session: Session, term: str) -> list[int]:
-    """Postings matching ``term``, found afresh: the index's candidates, then the matcher."""
+    """Postings matching ``term``, found afresh: from the word index where it answers, else
+    the text index's candidates, then the matcher."""
+    words = term_words(term)
+    if words:
+        return _word_postings(session, words)
     chunk = index_chunk(term)
     if not chunk:
         return []

@@ -22,10 +22,19 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.identity import dedup_key
-from monitor.models import HttpCache, Job, Posting, PostingSpan, PostingTag, ScrapeRun, Source
+from monitor.models import (
+    HttpCache,
+    Job,
+    Posting,
+    PostingSpan,
+    PostingTag,
+    PostingWords,
+    ScrapeRun,
+    Source,
+)
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
-from monitor.tagging import Tagger
+from monitor.tagging import Tagger, text_words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -269,6 +278,7 @@ def write_run(
             .values(**_fields_with_key(source, posting, traits))
         )
     _replace_tags(session, changed, tagger)
+    _replace_words(session, changed)
 
     fresh_new, earliest = _insert_fresh(
         session, source, fresh, now, first_run, clock, traits, tagger
@@ -472,7 +482,9 @@ def _insert_fresh(
         assert isinstance(job_id, int)
         row["job_id"] = real.get(job_id, job_id)
     ids = _insert_postings(session, values)
-    _replace_tags(session, list(zip(ids, fresh, strict=True)), tagger, fresh_rows=True)
+    stored = list(zip(ids, fresh, strict=True))
+    _replace_tags(session, stored, tagger, fresh_rows=True)
+    _replace_words(session, stored, fresh_rows=True)
     return sum(1 for row in values if row["new_on"] == today), earliest
 
 
@@ -617,6 +629,22 @@ def _replace_tags(
     ]
     for tag_chunk in _chunks(tag_rows, 1000):
         session.execute(insert(PostingTag), tag_chunk)
+
+
+def _replace_words(
+    session: Session, rows: Sequence[tuple[int, NormalPosting]], *, fresh_rows: bool = False
+) -> None:
+    """Store the postings' words (``posting_words``, the word index of ad-hoc terms)."""
+    if not fresh_rows:
+        for chunk in _chunks([pid for pid, _ in rows]):
+            session.execute(delete(PostingWords).where(PostingWords.posting_id.in_(chunk)))
+    words = [
+        {"posting_id": pid, "words": text_words(posting.title, posting.description)}
+        for pid, posting in rows
+    ]
+    # One multi-row INSERT per chunk: SQLite's FTS5 index writes out per statement.
+    for values in _chunks(words, 500):
+        session.execute(insert(PostingWords).values(values))
 
 
 def _store_validators(session: Session, outcome: RunOutcome, now: datetime) -> None:

@@ -383,6 +383,47 @@ def term_anchor(term: str) -> str:
     return max(parts, key=len) if parts else ""
 
 
+def _char_class(chars: frozenset[str]) -> str:
+    """A regular expression character class holding exactly ``chars``."""
+    points = sorted(map(ord, chars))
+    ranges: list[list[int]] = []
+    for point in points:
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
+
+
+# A word of a folded text: a maximal run of the characters an alias must not touch.
+_WORD_RUN = re.compile(_char_class(_WORD) + "+")
+
+
+def text_words(*texts: str) -> str:
+    """The distinct words of ``texts`` as the matcher folds each of them, space-separated, in
+    order of first appearance (what the word index of ``monitor.search`` holds)."""
+    words: dict[str, None] = {}
+    for text in texts:
+        if text:
+            folded = text.lower() if text.isascii() else fold_text(text)
+            words.update(dict.fromkeys(_WORD_RUN.findall(folded)))
+    return " ".join(words)
+
+
+def term_words(term: str) -> tuple[str, ...]:
+    """Words (as ``text_words`` gives them) of which a text holds one exactly where ``term``
+    matches it, or () when the text itself must be read.
+
+    A term that folds to a single word (Latin letters and digits only: "diffusion", "VLM")
+    is spelt one way and has both boundary rules, so its matches are the text's words that
+    are the term, or the term and a plural "s". Anything else (spaces, dashes, Hangul, which
+    matches inside words) is decided on the text."""
+    key = _fold_alias(term)
+    if not key or not _WORD_RUN.fullmatch(key):
+        return ()
+    return (key, key + "s")
+
+
 # Characters that folding leaves as they are, whatever surrounds them (NFKC composes none of
 # them with what comes before, and case-folds them one to one): ASCII, lowered, and
 # precomposed Hangul syllables. A run of them folds to ``run.lower()``.

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from runs import SEOUL, raw, run, run_in
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, func, select
+from sqlalchemy import inspect as sa_inspect
 
 from monitor import search as search_module
 from monitor.clock import Clock
 from monitor.db import SQLITE_BUSY_TIMEOUT_MS, Database
 from monitor.metrics import TrendQuery, trend
-from monitor.models import Posting, PostingTag, TermMatch
+from monitor.models import Posting, PostingTag, PostingWords, TermMatch
 from monitor.search import _candidate_filter, index_chunk, matching_postings
 from monitor.taxonomy import builtin_tags
 
@@ -89,6 +90,24 @@ def test_the_index_follows_changed_text(corpus: Database) -> None:
     assert search(corpus, "transformers") == {"a"}
 
 
+def test_a_single_word_term_is_answered_by_the_word_index_alone(corpus: Database) -> None:
+    """No text is read for "diffusion" (the word index decides); "self-driving" needs it."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(corpus.engine, "before_cursor_execute", seen)
+    try:
+        with corpus.session() as session:
+            assert ids(corpus, search_module._search(session, "Diffusion")) == {"a", "b"}
+            assert not [s for s in statements if "description" in s]
+            assert ids(corpus, search_module._search(session, "self-driving")) == {"f"}
+            assert [s for s in statements if "description" in s]
+    finally:
+        event.remove(corpus.engine, "before_cursor_execute", seen)
+
+
 def test_two_character_terms_are_answered_by_the_index(corpus: Database) -> None:
     if corpus.dialect != "sqlite":
         pytest.skip("pg_trgm cannot help a two-character term; PostgreSQL scans")
@@ -116,27 +135,32 @@ def test_two_character_search_follows_changed_and_removed_text(corpus: Database)
     assert search(corpus, "로봇 팔") == set()
 
 
-def test_upgrading_an_older_index_answers_two_character_terms(tmp_path: Path) -> None:
-    """A database made at migration 0002 (no trailing space, no vocabulary) is re-indexed."""
+def test_upgrading_from_an_older_index_rebuilds_both_indexes(tmp_path: Path) -> None:
+    """Postings stored, the schema taken back to 0002 (no trailing space, no vocabulary, no
+    word index), then upgraded: the trigram index is rebuilt and every posting's words filled,
+    so both kinds of term find what they did."""
     from alembic import command
 
     from monitor.db import _alembic_config, make_engine
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    db = Database(url)
+    try:
+        run(db, 1, [raw(key, title, body) for key, (title, body) in TEXTS.items()])
+    finally:
+        db.dispose()
     engine = make_engine(url)
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(engine, connection), "0002")
+        command.downgrade(_alembic_config(engine, connection), "0002")
+        assert not sa_inspect(connection).has_table("posting_words")
     engine.dispose()
-    old = Database(url, auto_upgrade=False)
-    try:
-        run(old, 1, [raw(key, title, body) for key, (title, body) in TEXTS.items()])
-    finally:
-        old.dispose()
     db = Database(url)
     try:
         assert search(db, "로봇") == {"h", "j"}
+        assert search(db, "diffusion") == {"a", "b"}
         with db.session() as session:
             assert isinstance(_candidate_filter(session, "로봇"), list)
+            assert session.scalar(select(func.count()).select_from(PostingWords)) == len(TEXTS)
     finally:
         db.dispose()
 

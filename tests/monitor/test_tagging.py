@@ -23,6 +23,8 @@ from monitor.tagging import (
     term_anchor,
     term_in,
     term_matches,
+    term_words,
+    text_words,
 )
 
 CASES_FILE = Path(__file__).parents[1] / "data" / "tagging_cases.toml"
@@ -550,6 +552,50 @@ def test_term_in_agrees_with_tagging_the_whole_posting(seed: int) -> None:
         whole = Tagger({"term": TagDef(key="term", label=term, any=(term,))})
         expected = bool(whole.tags_for(title, body))
         assert term_in(term, title, body) is expected, (term, title, body)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_single_word_term_matches_where_the_text_has_its_word(seed: int) -> None:
+    """The word index answers single-word terms without reading texts: it must say what the
+    matcher says, and other terms must be left to the matcher."""
+    rng = random.Random(seed)
+    checked = 0
+    for _ in range(1500):
+        term = rng.choice([*TERMS, "é", "s", "Straße", "ﬁ"])
+        title = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 6)))
+        body = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        words = term_words(term)
+        if not words:
+            continue
+        checked += 1
+        found = bool(set(words) & set(text_words(title, body).split()))
+        assert found is term_in(term, title, body), (term, title, body)
+    assert checked > 500
+
+
+@pytest.mark.parametrize(
+    ("term", "words"),
+    [
+        ("Diffusion", ("diffusion", "diffusions")),
+        ("ＶＬＭ", ("vlm", "vlms")),
+        ("Straße", ("strasse", "strasses")),
+        ("로봇", ()),
+        ("self-driving", ()),
+        ("robot arm", ()),
+        ("C++", ()),
+        ("  ", ()),
+    ],
+)
+def test_term_words(term: str, words: tuple[str, ...]) -> None:
+    assert term_words(term) == words
+
+
+def test_text_words_are_the_folded_latin_words_once_each() -> None:
+    text = "Diffusion models; LLMs, diffusion-based ＶＬＭ at the École (로봇을) x_y"
+    assert text_words(text, "Straße DIFFUSION") == (
+        "diffusion models llms based vlm at the école x y strasse"
+    )
+    assert text_words("", "") == ""
 
 
 @pytest.mark.parametrize(
