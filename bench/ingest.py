@@ -7,8 +7,8 @@ Peer: a fresh SQLite file with the project's schema (made by ``monitor.db.Databa
 same tables, indexes and triggers), opened with ``sqlite3`` and the same PRAGMAs, then one
 transaction: the same derived values (``dedup_key``, ``Tagger.tags_for``, ``text_words``, a job
 per distinct key) and ``executemany`` into ``source``, ``scrape_run``, ``job``, ``posting``,
-``posting_tag`` and ``posting_words``. Deriving is in the peer's timed region too, so the ratio is the store's
-overhead, not the tagger's; the note gives the peer's insert-only time as well.
+``posting_tag`` and ``posting_words``. Deriving is in the peer's timed region too, so the ratio
+is the store's overhead, not the tagger's; the note gives the peer's insert-only time as well.
 """
 
 from __future__ import annotations

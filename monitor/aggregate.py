@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.db import in_batches
+from monitor.gcpause import paused_gc
 from monitor.idlist import id_in
 from monitor.models import (
     DailyCount,
@@ -91,37 +92,36 @@ def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[in
     return cuts
 
 
-class _LocalDays:
-    """Local days as offsets from ``start``, remembered per stored instant or day (runs stamp
-    many postings with the same instants, so few are converted). Instants and days never share
-    a key: SQLite's texts differ in form, and a ``date`` never equals a ``datetime``."""
+class _LocalDays(dict[Any, Any]):
+    """Local days as offsets from ``start``, per stored instant or day as ``_raw`` reads it
+    (a SQLite ISO text, a PostgreSQL datetime or date; None stays None). Runs stamp many
+    postings with the same instants, so few are converted: a lookup is one dict access.
+    Instants and days never share a key: SQLite's texts differ in form, and a ``date`` never
+    equals a ``datetime``."""
 
     def __init__(self, clock: Clock, start: date) -> None:
+        super().__init__()
         self._clock = clock
         self._origin = start.toordinal()
-        self.days: dict[Any, int] = {}
 
-    def __call__(self, stored: Any) -> int:
-        """The offset of the local day of a stored instant, as ``_raw`` reads it."""
-        day = self.days.get(stored)
-        if day is None:
-            instant = datetime.fromisoformat(stored) if isinstance(stored, str) else stored
-            local = self._clock.local_day(instant.replace(tzinfo=UTC))
-            day = self.days[stored] = local.toordinal() - self._origin
+    def __missing__(self, stored: Any) -> int | None:
+        day: int | None = None
+        if isinstance(stored, str):
+            stored_day = date.fromisoformat(stored) if len(stored) <= 10 else self._local(stored)
+            day = stored_day.toordinal() - self._origin
+        elif isinstance(stored, datetime):
+            day = self._local(stored).toordinal() - self._origin
+        elif isinstance(stored, date):
+            day = stored.toordinal() - self._origin
+        self[stored] = day
         return day
+
+    def _local(self, instant: str | datetime) -> date:
+        value = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
+        return self._clock.local_day(value.replace(tzinfo=UTC))
 
     def offset(self, day: date) -> int:
         return day.toordinal() - self._origin
-
-    def of(self, stored: Any) -> int | None:
-        """The offset of a stored day (a ``date``, or SQLite's ISO text), None for None."""
-        if stored is None:
-            return None
-        day = self.days.get(stored)
-        if day is None:
-            value = date.fromisoformat(stored) if isinstance(stored, str) else stored
-            day = self.days[stored] = value.toordinal() - self._origin
-        return day
 
 
 def _raw(column: Any) -> Any:
@@ -168,17 +168,15 @@ def _spans(
             )
         )
     )
-    days = local.days  # looked up inline: this loop runs once per posting
+    days = local  # a dict: one lookup per value in this loop, which runs once per posting
     for posting, job, source, active_from, last_seen, closed_at, new_on in in_batches(rows):
-        first = days[active_from] if active_from in days else local(active_from)
-        if closed_at is not None:
-            last = days[last_seen] if last_seen in days else local(last_seen)
-            closed: int | None = days[closed_at] if closed_at in days else local(closed_at)
+        if closed_at is None:
+            last, closed = cut_at.get(source, today), None
         else:
-            last = cut_at.get(source, today)
-            closed = None
-        new = None if new_on is None else days[new_on] if new_on in days else local.of(new_on)
-        out.append(_Span(job or posting, source, posting, first, last, closed, new))
+            last, closed = days[last_seen], days[closed_at]
+        out.append(
+            _Span(job or posting, source, posting, days[active_from], last, closed, days[new_on])
+        )
     # Earlier spans of reposted postings: few, so read them first, then their postings.
     history = connection.execute(
         select(
@@ -206,8 +204,8 @@ def _spans(
     for posting, job, start_at, end_at, closed_at, new_on in history:
         source = owners.get(posting)
         if source is not None:
-            first, last, closed = local(start_at), local(end_at), local(closed_at)
-            out.append(_Span(job, source, posting, first, last, closed, local.of(new_on)))
+            first, last, closed = local[start_at], local[end_at], local[closed_at]
+            out.append(_Span(job, source, posting, first, last, closed, local[new_on]))
     return out
 
 
@@ -222,6 +220,7 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+@paused_gc()
 def compute_daily(
     session: Session,
     clock: Clock,

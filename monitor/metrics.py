@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from monitor.aggregate import DEFAULT_STALE_DAYS, compute_daily
 from monitor.clock import Clock
 from monitor.errors import UsageError
+from monitor.gcpause import paused_gc
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.numbers import Counts, Row, period_rows
 from monitor.periods import By
@@ -120,6 +121,7 @@ def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElemen
     return conditions
 
 
+@paused_gc()
 def trend(
     session: Session, clock: Clock, taxonomy: dict[str, TagDef], query: TrendQuery
 ) -> list[Row]:

@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from monitor.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
+from monitor.gcpause import paused_gc
 from monitor.idlist import id_in
 from monitor.models import Posting, ScrapeRun, TermMatch
 from monitor.tagging import term_anchor, term_key, term_matcher, term_words
@@ -178,6 +179,7 @@ def _remember(session: Session, key: str, stamp: str, ids: list[int]) -> None:
             session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
 
 
+@paused_gc()
 def matched_ids(session: Session, term: str) -> list[int]:
     """Ids (ascending) of the postings whose title or description contain ``term`` by the
     tagger's rules, remembered until the next run (``term_match``)."""
