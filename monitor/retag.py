@@ -1,14 +1,21 @@
-"""Re-tag stored history after a taxonomy change (the raw text is kept for this)."""
+"""Re-tag stored history after a taxonomy change (the raw text is kept for this).
+
+The postings' words (the word index of ad-hoc terms) are derived again on the way, so a
+change in how texts are folded, or words missing for postings written behind jobtrend's back,
+are repaired by the same command."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+from collections.abc import Sequence
+
+from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.aggregate import rebuild_counts
 from monitor.clock import Clock
-from monitor.models import Posting, PostingTag
-from monitor.tagging import Tagger
+from monitor.models import Posting, PostingTag, PostingWords
+from monitor.search import forget_matches
+from monitor.tagging import Tagger, text_words
 
 BATCH = 2000
 
@@ -21,7 +28,8 @@ def retag_all(
     last_id = 0
     while True:
         batch = session.execute(
-            select(Posting.id, Posting.title, Posting.description)
+            select(Posting.id, Posting.title, Posting.description, PostingWords.words)
+            .outerjoin(PostingWords, PostingWords.posting_id == Posting.id)
             .where(Posting.id > last_id)
             .order_by(Posting.id)
             .limit(BATCH)
@@ -34,6 +42,7 @@ def retag_all(
             select(PostingTag.posting_id, PostingTag.tag).where(PostingTag.posting_id.in_(ids))
         ):
             old[pid].add(tag)
+        _refresh_words(session, batch)
         for row in batch:
             new = tagger.tags_for(row.title, row.description)
             total += 1
@@ -46,5 +55,18 @@ def retag_all(
                     insert(PostingTag), [{"posting_id": row.id, "tag": tag} for tag in sorted(new)]
                 )
         last_id = ids[-1]
+    forget_matches(session)
     rebuild_counts(session, clock, stale_after_days)
     return changed, total
+
+
+def _refresh_words(session: Session, batch: Sequence[Row[int, str, str, str | None]]) -> None:
+    """Store the words of postings whose stored words differ from their text's, or are missing."""
+    for row in batch:
+        words = text_words(row.title, row.description)
+        if row.words is None:
+            session.execute(insert(PostingWords).values(posting_id=row.id, words=words))
+        elif row.words != words:
+            session.execute(
+                update(PostingWords).where(PostingWords.posting_id == row.id).values(words=words)
+            )

@@ -179,6 +179,11 @@ def _remember(session: Session, key: str, stamp: str, ids: list[int]) -> None:
             session.execute(text(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}"))
 
 
+def forget_matches(session: Session) -> None:
+    """Drop every remembered match (after the postings' words were derived again)."""
+    session.execute(delete(TermMatch))
+
+
 @paused_gc()
 def matched_ids(session: Session, term: str) -> list[int]:
     """Ids (ascending) of the postings whose title or description contain ``term`` by the

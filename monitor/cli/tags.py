@@ -134,7 +134,10 @@ def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None
 @tags.command("retag")
 @click.pass_obj
 def retag(app: App) -> None:
-    """Re-tag every stored posting with the current taxonomy and rebuild the counts."""
+    """Re-tag every stored posting with the current taxonomy and rebuild the counts.
+
+    Each posting's words (the index that answers one-word ad-hoc terms) are derived again too.
+    """
     from monitor.retag import retag_all
 
     with app.db.session() as session:

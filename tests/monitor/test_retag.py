@@ -6,8 +6,11 @@ from pathlib import Path
 
 from helpers import cli_json, run_cli
 from runs import raw, run
+from sqlalchemy import delete, select, update
 
 from monitor.db import Database
+from monitor.models import Posting, PostingWords
+from monitor.search import matching_postings
 
 
 def _config(path: Path, database_url: str, tags: str = "") -> Path:
@@ -46,3 +49,29 @@ def test_retag_applies_a_new_tag_to_history(
     assert "1 changed tags" in result.output
     rows = cli_json(after, *args, now=now)
     assert [r["active"] for r in rows] == [0, 0]
+
+
+def test_retag_repairs_missing_and_outdated_words(
+    db: Database, database_url: str, tmp_path: Path
+) -> None:
+    """Words lost or derived by older rules are derived again, so word searches see them."""
+    run(db, 1, [raw("a", "Diffusion Engineer"), raw("b", "VLM Researcher"), raw("c", "Designer")])
+    with db.session() as session:
+        ids = {e: i for e, i in session.execute(select(Posting.external_id, Posting.id))}
+        session.execute(delete(PostingWords).where(PostingWords.posting_id == ids["a"]))
+        session.execute(
+            update(PostingWords).where(PostingWords.posting_id == ids["b"]).values(words="x")
+        )
+        assert matching_postings(session, "diffusion") == []
+    result = run_cli(_config(tmp_path / "c.toml", database_url), "tags", "retag")
+    assert result.exit_code == 0, result.output
+    with db.session() as session:
+        assert matching_postings(session, "diffusion") == [ids["a"]]
+        assert matching_postings(session, "vlm") == [ids["b"]]
+        stored = session.execute(select(PostingWords.posting_id, PostingWords.words))
+        words = {posting: text for posting, text in stored}
+    assert words == {
+        ids["a"]: "diffusion engineer",
+        ids["b"]: "vlm researcher",
+        ids["c"]: "designer",
+    }
