@@ -121,6 +121,7 @@ def _word_postings(session: Session, words: Sequence[str]) -> list[int]:
     return list(found.all())
 
 
+@paused_gc()
 def _search(session: Session, term: str) -> list[int]:
     """Postings matching ``term``, found afresh: from the word index where it answers, else
     the text index's candidates, then the matcher."""

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
+from monitor.gcpause import paused_gc
 from monitor.identity import dedup_key
 from monitor.models import (
     HttpCache,
@@ -185,6 +186,7 @@ def _run_row(source: Source, outcome: RunOutcome, status: str) -> ScrapeRun:
     )
 
 
+@paused_gc()
 def write_run(
     session: Session,
     source: Source,

@@ -15,6 +15,8 @@ Create Date: 2026-11-29
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,6 +28,9 @@ branch_labels = None
 depends_on = None
 
 BATCH = 2000
+REPORT_EVERY = 100_000
+
+log = logging.getLogger(__name__)
 
 SQLITE_INDEX = [
     """CREATE VIRTUAL TABLE posting_words_fts USING fts5(
@@ -61,7 +66,8 @@ def _fill(connection: sa.Connection) -> None:
     """The words of every stored posting, in batches."""
     posting = sa.table("posting", sa.column("id"), sa.column("title"), sa.column("description"))
     words = sa.table("posting_words", sa.column("posting_id"), sa.column("words"))
-    after = 0
+    total = connection.execute(sa.select(sa.func.count()).select_from(posting)).scalar() or 0
+    after = done = 0
     while True:
         rows = connection.execute(
             sa.select(posting.c.id, posting.c.title, posting.c.description)
@@ -76,6 +82,9 @@ def _fill(connection: sa.Connection) -> None:
             [{"posting_id": i, "words": text_words(t or "", d or "")} for i, t, d in rows],
         )
         after = rows[-1][0]
+        done += len(rows)
+        if done % REPORT_EVERY < BATCH:
+            log.info("word index: %d of %d postings", done, total)
 
 
 def upgrade() -> None:
