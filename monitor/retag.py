@@ -6,9 +6,9 @@ are repaired by the same command."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.aggregate import rebuild_counts
@@ -18,14 +18,30 @@ from monitor.search import forget_matches
 from monitor.tagging import Tagger, text_words
 
 BATCH = 2000
+RETAGGING = "re-tagging postings"
+REBUILDING = "rebuilding the daily counts"
+
+
+# Told what is being done: a step's name, how far it is and its size (None when unknown).
+Progress = Callable[[str, int, int | None], None]
+
+
+def _silent(_step: str, _done: int, _size: int | None) -> None:
+    pass
 
 
 def retag_all(
-    session: Session, tagger: Tagger, clock: Clock, stale_after_days: int
+    session: Session,
+    tagger: Tagger,
+    clock: Clock,
+    stale_after_days: int,
+    progress: Progress = _silent,
 ) -> tuple[int, int]:
     """Re-tag every posting and rebuild the daily counts; returns (changed, total)."""
     changed = total = 0
     last_id = 0
+    size = session.scalar(select(func.count()).select_from(Posting)) or 0
+    progress(RETAGGING, 0, size)
     while True:
         batch = session.execute(
             select(Posting.id, Posting.title, Posting.description, PostingWords.words)
@@ -55,7 +71,9 @@ def retag_all(
                     insert(PostingTag), [{"posting_id": row.id, "tag": tag} for tag in sorted(new)]
                 )
         last_id = ids[-1]
+        progress(RETAGGING, total, size)
     forget_matches(session)
+    progress(REBUILDING, 0, None)
     rebuild_counts(session, clock, stale_after_days)
     return changed, total
 

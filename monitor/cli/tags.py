@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +133,33 @@ def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None
         out.print(Text(f"{key} ({label}): {where}"))
 
 
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None]]:
+    """A progress callback: a bar on stderr when someone watches it, else nothing."""
+    if not enabled:
+        yield lambda _step, _done, _size: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console(stderr=True), transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(step: str, done: int, size: int | None) -> None:
+            if step not in tasks:
+                for earlier in tasks.values():
+                    bar.update(earlier, visible=False)
+                tasks[step] = bar.add_task(step, total=size)
+            bar.update(tasks[step], completed=done)
+
+        yield update
+
+
 @tags.command("retag")
 @click.pass_obj
 def retag(app: App) -> None:
@@ -140,8 +169,9 @@ def retag(app: App) -> None:
     """
     from monitor.retag import retag_all
 
-    with app.db.session() as session:
-        changed, total = retag_all(session, app.tagger, app.clock, app.config.http.stale_after_days)
+    stale_after_days = app.config.http.stale_after_days
+    with app.db.session() as session, _progress(sys.stderr.isatty()) as progress:
+        changed, total = retag_all(session, app.tagger, app.clock, stale_after_days, progress)
     console(stderr=True).print(
         f"re-tagged {total} postings; {changed} changed tags; counts rebuilt"
     )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from helpers import cli_json, run_cli
-from runs import raw, run
+from runs import SEOUL, raw, run
 from sqlalchemy import delete, select, update
 
+from monitor.clock import Clock
 from monitor.db import Database
 from monitor.models import Posting, PostingWords
+from monitor.retag import REBUILDING, RETAGGING, retag_all
 from monitor.search import matching_postings
+from monitor.tagging import Tagger, builtin_tags
+
+CLOCK = Clock(SEOUL, datetime(2026, 3, 2, 12, tzinfo=UTC))
 
 
 def _config(path: Path, database_url: str, tags: str = "") -> Path:
@@ -75,3 +81,14 @@ def test_retag_repairs_missing_and_outdated_words(
         ids["b"]: "vlm researcher",
         ids["c"]: "designer",
     }
+
+
+def test_retag_reports_its_progress(db: Database) -> None:
+    run(db, 1, [raw(f"p{i}", f"Engineer {i}") for i in range(5)])
+    steps: list[tuple[str, int, int | None]] = []
+    with db.session() as session:
+        changed, total = retag_all(
+            session, Tagger(builtin_tags()), CLOCK, 14, lambda *step: steps.append(step)
+        )
+    assert (changed, total) == (0, 5)
+    assert steps == [(RETAGGING, 0, 5), (RETAGGING, 5, 5), (REBUILDING, 0, None)]
