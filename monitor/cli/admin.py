@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -190,9 +191,11 @@ def db_rebuild_counts(app: App) -> None:
     """Recompute the daily counts from the stored postings."""
     from monitor.aggregate import rebuild_counts
 
-    with app.db.session() as session:
+    err = console(stderr=True)
+    busy = err.status("rebuilding the daily counts") if err.is_terminal else nullcontext()
+    with busy, app.db.session() as session:
         rows = rebuild_counts(session, app.clock, app.config.http.stale_after_days)
-    console(stderr=True).print(f"rebuilt daily counts: {rows} rows")
+    err.print(f"rebuilt daily counts: {rows} rows")
 
 
 @click.command()
