@@ -8,7 +8,7 @@ is reached through psycopg 3. The schema is always brought up to date by Alembic
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -135,8 +135,17 @@ def _stored_revision(engine: Engine) -> str | None:
 class Database:
     """An engine plus a session factory, migrated on first use."""
 
-    def __init__(self, url: str, *, auto_upgrade: bool = True) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        auto_upgrade: bool = True,
+        on_upgrade: Callable[[str, str], None] | None = None,
+    ) -> None:
+        """``on_upgrade(from, to)`` is told before an existing database is migrated (a new
+        one is created silently): some migrations rework every stored posting."""
         self.url = _normalise_url(url)
+        self._on_upgrade = on_upgrade
         self.engine = make_engine(self.url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         if auto_upgrade:
@@ -152,8 +161,12 @@ class Database:
             if _stored_revision(self.engine) == SCHEMA_REVISION:
                 return
             has_version = inspect(self.engine).has_table("alembic_version")
-            if not has_version or current_revision(self.engine) != head_revision():
+            before = current_revision(self.engine) if has_version else None
+            head = head_revision()
+            if before != head:
                 log.info("upgrading the database schema at %s", redact(self.url))
+                if before is not None and self._on_upgrade is not None:
+                    self._on_upgrade(before, head)
                 upgrade(self.engine)
         except OperationalError as exc:
             raise DatabaseError(

@@ -75,7 +75,13 @@ class App:
     def db(self) -> Database:
         from monitor.db import Database
 
-        return Database(self.config.database_url)
+        def upgrading(before: str, after: str) -> None:
+            console(stderr=True).print(
+                f"Upgrading the database from revision {before} to {after} "
+                "(once; on a big database this can take a few minutes)."
+            )
+
+        return Database(self.config.database_url, on_upgrade=upgrading)
 
     def close(self) -> None:
         """Release the database's connections (called when the command ends)."""

@@ -15,7 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from monitor import search as search_module
 from monitor.clock import Clock
-from monitor.db import SQLITE_BUSY_TIMEOUT_MS, Database
+from monitor.db import SQLITE_BUSY_TIMEOUT_MS, Database, head_revision
 from monitor.metrics import TrendQuery, trend
 from monitor.models import Posting, PostingTag, PostingWords, TermMatch
 from monitor.search import _candidate_filter, index_chunk, matching_postings
@@ -144,7 +144,9 @@ def test_upgrading_from_an_older_index_rebuilds_both_indexes(tmp_path: Path) -> 
     from monitor.db import _alembic_config, make_engine
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
-    db = Database(url)
+    told: list[tuple[str, str]] = []
+    db = Database(url, on_upgrade=lambda before, after: told.append((before, after)))
+    assert told == []  # a new database is made silently
     try:
         run(db, 1, [raw(key, title, body) for key, (title, body) in TEXTS.items()])
     finally:
@@ -154,8 +156,9 @@ def test_upgrading_from_an_older_index_rebuilds_both_indexes(tmp_path: Path) -> 
         command.downgrade(_alembic_config(engine, connection), "0002")
         assert not sa_inspect(connection).has_table("posting_words")
     engine.dispose()
-    db = Database(url)
+    db = Database(url, on_upgrade=lambda before, after: told.append((before, after)))
     try:
+        assert told == [("0002", head_revision())]
         assert search(db, "로봇") == {"h", "j"}
         assert search(db, "diffusion") == {"a", "b"}
         with db.session() as session:
