@@ -108,6 +108,21 @@ def test_a_single_word_term_is_answered_by_the_word_index_alone(corpus: Database
         event.remove(corpus.engine, "before_cursor_execute", seen)
 
 
+def test_the_word_index_keeps_accented_words_whole(db: Database) -> None:
+    """Accented Latin words are one token each (the index must not split "café" at "é")."""
+    postings = {
+        "cafe": ("Café Manager", "Runs two CAFÉS."),
+        "plain": ("Cafe Cook", "No accent here."),
+        "street": ("Kurier", "Hauptstraße 1"),
+        "inside": ("Baker", "Cafégarten and xcafé"),
+    }
+    run(db, 1, [raw(key, title, body) for key, (title, body) in postings.items()])
+    assert search(db, "café") == {"cafe"}
+    assert search(db, "CAFE") == {"plain"}
+    assert search(db, "hauptstrasse") == {"street"}
+    assert search(db, "Hauptstraße") == {"street"}
+
+
 def test_two_character_terms_are_answered_by_the_index(corpus: Database) -> None:
     if corpus.dialect != "sqlite":
         pytest.skip("pg_trgm cannot help a two-character term; PostgreSQL scans")
