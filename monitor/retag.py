@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from monitor.aggregate import rebuild_counts
 from monitor.clock import Clock
 from monitor.models import Posting, PostingTag, PostingWords
 from monitor.search import forget_matches
+from monitor.store import store_words
 from monitor.tagging import Tagger, text_words
 
 BATCH = 2000
@@ -80,11 +81,5 @@ def retag_all(
 
 def _refresh_words(session: Session, batch: Sequence[Row[int, str, str, str | None]]) -> None:
     """Store the words of postings whose stored words differ from their text's, or are missing."""
-    for row in batch:
-        words = text_words(row.title, row.description)
-        if row.words is None:
-            session.execute(insert(PostingWords).values(posting_id=row.id, words=words))
-        elif row.words != words:
-            session.execute(
-                update(PostingWords).where(PostingWords.posting_id == row.id).values(words=words)
-            )
+    derived = ((row.id, row.words, text_words(row.title, row.description)) for row in batch)
+    store_words(session, [(pid, new) for pid, old, new in derived if new != old])

@@ -637,16 +637,23 @@ def _replace_words(
     session: Session, rows: Sequence[tuple[int, NormalPosting]], *, fresh_rows: bool = False
 ) -> None:
     """Store the postings' words (``posting_words``, the word index of ad-hoc terms)."""
+    words = [(pid, text_words(posting.title, posting.description)) for pid, posting in rows]
+    store_words(session, words, fresh_rows=fresh_rows)
+
+
+def store_words(
+    session: Session, words: Sequence[tuple[int, str]], *, fresh_rows: bool = False
+) -> None:
+    """Replace the stored words of postings, given as (posting id, ``text_words``) pairs;
+    ``fresh_rows`` when none has words yet."""
     if not fresh_rows:
-        for chunk in _chunks([pid for pid, _ in rows]):
-            session.execute(delete(PostingWords).where(PostingWords.posting_id.in_(chunk)))
-    words = [
-        {"posting_id": pid, "words": text_words(posting.title, posting.description)}
-        for pid, posting in rows
-    ]
+        for ids in _chunks([pid for pid, _ in words]):
+            session.execute(delete(PostingWords).where(PostingWords.posting_id.in_(ids)))
     # One multi-row INSERT per chunk: SQLite's FTS5 index writes out per statement.
-    for values in _chunks(words, 500):
-        session.execute(insert(PostingWords).values(values))
+    for pairs in _chunks(words, 500):
+        session.execute(
+            insert(PostingWords).values([{"posting_id": p, "words": w} for p, w in pairs])
+        )
 
 
 def _store_validators(session: Session, outcome: RunOutcome, now: datetime) -> None:

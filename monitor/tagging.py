@@ -73,6 +73,12 @@ def fold_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+def _fold_fast(text: str) -> str:
+    """``fold_text``, with ASCII text folded by ``lower()`` (NFKC leaves it as it is): how the
+    term matcher and the word index both fold a whole text."""
+    return text.lower() if text.isascii() else fold_text(text)
+
+
 def _fold_alias(alias: str) -> str:
     """An alias or a typed term folded, its whitespace runs made single spaces."""
     return " ".join(fold_text(alias).split())
@@ -405,8 +411,7 @@ def text_words(*texts: str) -> str:
     words: dict[str, None] = {}
     for text in texts:
         if text:
-            folded = text.lower() if text.isascii() else fold_text(text)
-            words.update(dict.fromkeys(_WORD_RUN.findall(folded)))
+            words.update(dict.fromkeys(_WORD_RUN.findall(_fold_fast(text))))
     return " ".join(words)
 
 
@@ -474,7 +479,7 @@ class _TermMatcher:
 
     def _folded(self, tagger: Tagger, text: str) -> bool:
         """A match in the folded whole text."""
-        folded = text.lower() if text.isascii() else fold_text(text)
+        folded = _fold_fast(text)
         if not self.anchor:
             return bool(tagger._tags_folded(folded))
         # An ad-hoc term's tagger has one alias and no exclusions: any hit is a match.
