@@ -27,7 +27,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    or_,
     select,
     type_coerce,
 )
@@ -42,15 +41,12 @@ from monitor.models import (
     Posting,
     PostingSpan,
     PostingTag,
-    ScrapeRun,
     Source,
 )
 from monitor.numbers import ALL_SOURCES, ALL_TAGS, Counts, Key
+from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
 
 log = logging.getLogger(__name__)
-
-DEFAULT_STALE_DAYS = 14
-HEALTHY = ("ok", "partial", "unchanged")
 
 
 @dataclass(slots=True)
@@ -64,32 +60,6 @@ class _Span:
     last: int
     closed: int | None  # the day it closed, if it did
     new_on: int | None
-
-
-def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[int, date]:
-    """Per stale source, its last healthy day (its open postings count up to that day)."""
-    now = clock.now()
-    last_healthy = dict(
-        session.execute(
-            select(ScrapeRun.source_id, func.max(ScrapeRun.started_at))
-            .where(ScrapeRun.status.in_(HEALTHY))
-            .group_by(ScrapeRun.source_id)
-        ).all()
-    )
-    first_run = dict(
-        session.execute(
-            select(ScrapeRun.source_id, func.min(ScrapeRun.started_at)).group_by(
-                ScrapeRun.source_id
-            )
-        ).all()
-    )
-    cuts: dict[int, date] = {}
-    for source_id, first in first_run.items():
-        reference: datetime = last_healthy.get(source_id) or first
-        if now - reference > timedelta(days=stale_after_days):
-            # Before any healthy run, nothing of it counts after its first run's day.
-            cuts[source_id] = clock.local_day(reference)
-    return cuts
 
 
 class _LocalDays(dict[Any, Any]):
@@ -155,18 +125,7 @@ def _spans(
             _raw(Posting.last_seen_at),
             _raw(Posting.closed_at),
             _raw(Posting.new_on),
-        ).where(
-            and_(
-                *conditions,
-                Posting.active_from < clock.day_end(end),
-                or_(
-                    Posting.closed_at.is_(None),
-                    Posting.last_seen_at >= clock.day_start(start),
-                    Posting.closed_at >= clock.day_start(start),
-                    Posting.new_on >= start,
-                ),
-            )
-        )
+        ).where(*conditions, active_between(clock, start, end, events=True))
     )
     days = local  # a dict: one lookup per value in this loop, which runs once per posting
     for posting, job, source, active_from, last_seen, closed_at, new_on in in_batches(rows):
@@ -186,10 +145,7 @@ def _spans(
             _raw(PostingSpan.end_at),
             _raw(PostingSpan.closed_at),
             _raw(PostingSpan.new_on),
-        ).where(
-            PostingSpan.start_at < clock.day_end(end),
-            PostingSpan.closed_at >= clock.day_start(start),
-        )
+        ).where(span_active_between(clock, start, end, events=True))
     ).all()
     if not history:
         return out

@@ -104,11 +104,13 @@ class Daemon:
             log.exception("scrape of %s crashed", name)
             return
         log.info("%s: %s, %d returned, %d new", name, result.status, result.returned, result.new)
-        if result.status == "failed":
+        from monitor.runs import RunStatus
+
+        if result.status == RunStatus.FAILED:
             self._maybe_alert(name)
 
     def _maybe_alert(self, name: str) -> None:
-        from monitor.health import all_health
+        from monitor.runs import all_health
 
         with self.db.session() as session:
             for health in all_health(session, self.clock.now(), self.config.http.stale_after_days):

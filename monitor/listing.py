@@ -41,19 +41,24 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    or_,
     select,
     true,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import DEFAULT_STALE_DAYS, stale_cuts
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.idlist import id_in
 from monitor.metrics import TrendQuery, posting_conditions
 from monitor.models import Posting, PostingSpan, PostingTag, Source
+from monitor.runs import (
+    DEFAULT_STALE_DAYS,
+    active_between,
+    lifetime_between,
+    span_active_between,
+    stale_cuts,
+)
 from monitor.search import matching_postings
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
@@ -173,7 +178,9 @@ def jobs(
             raise UsageError("The search term is empty; give a tag or a word to look for.")
         tag = resolve_term(needle, taxonomy or {})
         if tag is None:
-            lifetime = [*conditions, *(_lifetime(clock, start, end) if windowed else [])]
+            lifetime = list(conditions)
+            if end is not None:  # windowed
+                lifetime += lifetime_between(clock, start, end)
             matched = set(matching_postings(session, needle, lifetime))
             if not matched:
                 return
@@ -183,8 +190,8 @@ def jobs(
     if windowed:
         assert end is not None
         cuts = stale_cuts(session, clock, stale_after_days)
-        current_hit.append(_current_active(clock, start, end, cuts))
-        span_hit.append(_span_active(clock, start, end))
+        current_hit.append(active_between(clock, start, end, cuts=cuts))
+        span_hit.append(span_active_between(clock, start, end))
     if tag is not None:
         has_tag = (
             select(PostingTag.posting_id)
@@ -241,42 +248,6 @@ def _as_query(filters: FilterLike) -> TrendQuery:
         level=filters.level,
         companies=list(filters.companies),
     )
-
-
-def _lifetime(clock: Clock, start: date | None, end: date | None) -> list[ColumnElement[bool]]:
-    """Postings whose whole life (all spans lie inside it) touches the range: a cheap superset
-    that keeps an ad-hoc term's matches to the range."""
-    assert end is not None
-    out: list[ColumnElement[bool]] = [Posting.first_seen_at < clock.day_end(end)]
-    if start is not None:
-        out.append(or_(Posting.closed_at.is_(None), Posting.last_seen_at >= clock.day_start(start)))
-    return out
-
-
-def _current_active(
-    clock: Clock, start: date | None, end: date, cuts: dict[int, date]
-) -> ColumnElement[bool]:
-    """The posting's current span overlaps start..end (aggregate's rule, in SQL)."""
-    closed: ColumnElement[bool] = Posting.closed_at.is_not(None)
-    if start is not None:
-        closed = and_(closed, Posting.last_seen_at >= clock.day_start(start))
-    still_open: list[ColumnElement[bool]] = [Posting.closed_at.is_(None)]
-    for source_id, cut in sorted(cuts.items()):
-        # A stale source's open postings count up to its last healthy day only.
-        if start is not None and cut < start:
-            still_open.append(Posting.source_id != source_id)
-        else:
-            last = clock.day_end(min(cut, end))
-            still_open.append(or_(Posting.source_id != source_id, Posting.active_from < last))
-    return and_(Posting.active_from < clock.day_end(end), or_(closed, and_(*still_open)))
-
-
-def _span_active(clock: Clock, start: date | None, end: date) -> ColumnElement[bool]:
-    """An earlier span overlaps start..end (it ends on its last sighting's day)."""
-    overlap: ColumnElement[bool] = PostingSpan.start_at < clock.day_end(end)
-    if start is not None:
-        overlap = and_(overlap, PostingSpan.end_at >= clock.day_start(start))
-    return overlap
 
 
 def _units(

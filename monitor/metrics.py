@@ -17,13 +17,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import DEFAULT_STALE_DAYS, compute_daily
+from monitor.aggregate import compute_daily
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.gcpause import paused_gc
 from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.numbers import Counts, Row, period_rows
 from monitor.periods import By
+from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
 from monitor.search import term_condition
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
@@ -57,7 +58,7 @@ def source_ids(session: Session, names: Sequence[str]) -> list[int]:
 
 
 def first_run_day(session: Session, clock: Clock, ids: Sequence[int] | None) -> date | None:
-    query = select(func.min(ScrapeRun.started_at)).where(ScrapeRun.status != "failed")
+    query = select(func.min(ScrapeRun.started_at)).where(ScrapeRun.status != RunStatus.FAILED)
     if ids is not None:
         query = query.where(ScrapeRun.source_id.in_(list(ids)))
     first = session.scalar(query)
@@ -159,13 +160,9 @@ def top_groups(
         "company": Posting.company,
         "source": Posting.source_id,
     }[query.group_by or ""]
-    active = [
-        Posting.first_seen_at < clock.day_end(end),
-        or_(Posting.closed_at.is_(None), Posting.last_seen_at >= clock.day_start(start)),
-    ]
     counted = (
         select(column, func.count())
-        .where(*conditions, *active)
+        .where(*conditions, *lifetime_between(clock, start, end))
         .group_by(column)
         .order_by(func.count().desc(), column)
         .limit(query.top)

@@ -18,7 +18,7 @@ from datetime import date
 import httpx
 from sqlalchemy import select
 
-from monitor.aggregate import DEFAULT_STALE_DAYS, refresh_counts
+from monitor.aggregate import refresh_counts
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
 from monitor.db import Database
@@ -27,6 +27,7 @@ from monitor.models import HttpCache
 from monitor.models import Source as SourceRow
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
+from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
 from monitor.store import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
 from monitor.tagging import Tagger
 from scrapers.base import Source
@@ -101,7 +102,7 @@ def fetch_source(
         ]
     except NotModified:
         return RunOutcome(
-            status="unchanged",
+            status=RunStatus.UNCHANGED,
             started_at=started,
             ended_at=clock.now(),
             requests=view.requests,
@@ -110,7 +111,7 @@ def fetch_source(
     except SourceError as exc:
         log.warning("source %s failed: %s", source_config.name, exc)
         return RunOutcome(
-            status="failed",
+            status=RunStatus.FAILED,
             started_at=started,
             ended_at=clock.now(),
             requests=view.requests,
@@ -121,7 +122,7 @@ def fetch_source(
     except Exception as exc:  # a bug in a parser must not take the other sources down
         log.exception("source %s crashed", source_config.name)
         return RunOutcome(
-            status="failed",
+            status=RunStatus.FAILED,
             started_at=started,
             ended_at=clock.now(),
             requests=view.requests,
@@ -130,7 +131,7 @@ def fetch_source(
             error=f"{type(exc).__name__}: {exc}",
         )
     return RunOutcome(
-        status="partial" if source.skipped else "ok",
+        status=RunStatus.PARTIAL if source.skipped else RunStatus.OK,
         started_at=started,
         ended_at=clock.now(),
         postings=postings,

@@ -10,14 +10,13 @@ closes (a broken scraper is not a hiring freeze), until the new level is accepte
 from __future__ import annotations
 
 import logging
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
@@ -35,28 +34,21 @@ from monitor.models import (
 )
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
+from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
 from monitor.tagging import Tagger, text_words
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-HEALTHY = ("ok", "partial", "unchanged")
-# Statuses of runs that delivered a complete listing (a suspect run did, but is not trusted).
-COMPLETE = ("ok", "partial", "unchanged", "suspect")
-SUSPECT_WINDOW = timedelta(days=30)
 # A posting of a key last seen this recently is a repost of that job: not new, gap not active.
 REPOST_WINDOW = timedelta(days=60)
-SUSPECT_RUNS = 10
-# Suspect runs in a row at a steady level after which that level is accepted.
-ACCEPT_AFTER = 3
-STEADY_TOLERANCE = 0.2
 
 
 @dataclass
 class RunOutcome:
     """What fetching one source gave, before anything is written."""
 
-    status: str  # ok | partial | failed | unchanged
+    status: RunStatus  # ok | partial | failed | unchanged
     started_at: datetime
     ended_at: datetime
     postings: Sequence[NormalPosting] = ()
@@ -114,58 +106,12 @@ def ensure_source(
     return row
 
 
-def had_complete_run(session: Session, source_id: int) -> bool:
-    found = session.scalar(
-        select(func.count())
-        .select_from(ScrapeRun)
-        .where(ScrapeRun.source_id == source_id, ScrapeRun.status.in_(COMPLETE))
-    )
-    return bool(found)
-
-
 def known_ids(session: Session, source_id: int) -> frozenset[str]:
     """External ids stored with a description (detail budgets skip these)."""
     rows = session.scalars(
         select(Posting.external_id).where(Posting.source_id == source_id, Posting.description != "")
     )
     return frozenset(rows)
-
-
-def is_suspect(session: Session, source: Source, returned: int, now: datetime) -> bool:
-    """Fewer than half the recent median, or nothing after something."""
-    query = (
-        select(ScrapeRun.returned, ScrapeRun.status)
-        .where(
-            ScrapeRun.source_id == source.id,
-            ScrapeRun.status != "failed",
-            ScrapeRun.started_at >= now - SUSPECT_WINDOW,
-        )
-        .order_by(ScrapeRun.started_at.desc(), ScrapeRun.id.desc())
-        .limit(SUSPECT_RUNS)
-    )
-    if source.accepted_at is not None:
-        query = query.where(ScrapeRun.started_at >= source.accepted_at)
-    recent = session.execute(query).all()
-    if not recent:
-        return False
-    if returned == 0 and recent[0].returned > 0:
-        return True
-    return returned < statistics.median(r.returned for r in recent) / 2
-
-
-def steady_suspects(session: Session, source: Source, returned: int) -> bool:
-    """True when this run would be the ACCEPT_AFTER-th suspect run in a row at one level."""
-    previous = session.execute(
-        select(ScrapeRun.returned, ScrapeRun.status)
-        .where(ScrapeRun.source_id == source.id, ScrapeRun.status != "failed")
-        .order_by(ScrapeRun.started_at.desc(), ScrapeRun.id.desc())
-        .limit(ACCEPT_AFTER - 1)
-    ).all()
-    if len(previous) < ACCEPT_AFTER - 1 or any(r.status != "suspect" for r in previous):
-        return False
-    levels = [returned, *(r.returned for r in previous)]
-    centre = statistics.median(levels)
-    return all(abs(level - centre) <= STEADY_TOLERANCE * max(centre, 1) for level in levels)
 
 
 def _run_row(source: Source, outcome: RunOutcome, status: str) -> ScrapeRun:
@@ -198,12 +144,12 @@ def write_run(
 ) -> StoreResult:
     """Record ``outcome`` for ``source`` and apply it to the stored postings."""
     now = outcome.ended_at
-    if outcome.status == "failed":
-        run = _run_row(source, outcome, "failed")
+    if outcome.status == RunStatus.FAILED:
+        run = _run_row(source, outcome, RunStatus.FAILED)
         session.add(run)
         session.flush()
         return StoreResult(run, None)
-    if outcome.status == "unchanged":
+    if outcome.status == RunStatus.UNCHANGED:
         return _write_unchanged(session, source, outcome, clock)
 
     status = outcome.status
@@ -214,7 +160,7 @@ def write_run(
             )
             source.accepted_at = outcome.started_at
         else:
-            status = "suspect"
+            status = RunStatus.SUSPECT
     run = _run_row(source, outcome, status)
     first_run = not had_complete_run(session, source.id)
     today = clock.local_day(now)
@@ -290,7 +236,7 @@ def write_run(
         first_changed = min(first_changed, earliest)
 
     closed = 0
-    if status != "suspect" and traits.close_missing:
+    if status != RunStatus.SUSPECT and traits.close_missing:
         returned = set(seen)
         # Postings past their own closing time close at it (below), not at this run.
         gone = [
@@ -323,7 +269,7 @@ def _write_unchanged(
     session: Session, source: Source, outcome: RunOutcome, clock: Clock
 ) -> StoreResult:
     now = outcome.ended_at
-    run = _run_row(source, outcome, "unchanged")
+    run = _run_row(source, outcome, RunStatus.UNCHANGED)
     open_ids = list(
         session.scalars(
             select(Posting.id).where(Posting.source_id == source.id, Posting.closed_at.is_(None))

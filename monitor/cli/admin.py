@@ -52,8 +52,8 @@ def status(app: App, as_json: bool) -> None:
     """Last run per source, health, database, daemon and next runs."""
     from monitor.daemon import live_daemon
     from monitor.db import redact
-    from monitor.health import all_health
     from monitor.models import ReportRun
+    from monitor.runs import all_health
     from monitor.schedule import next_run
 
     config, clock = app.config, app.clock

@@ -6,14 +6,6 @@ import click
 
 from monitor.cli.app import App, console, print_json
 
-STATUS_STYLE = {
-    "ok": "green",
-    "partial": "yellow",
-    "unchanged": "cyan",
-    "suspect": "yellow",
-    "failed": "bold red",
-}
-
 
 @click.command()
 @click.option("--source", "names", multiple=True, metavar="NAME", help="Only this source (repeat).")
@@ -28,6 +20,15 @@ def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from monitor.runs import RunStatus
+
+    status_style: dict[str, str] = {
+        RunStatus.OK: "green",
+        RunStatus.PARTIAL: "yellow",
+        RunStatus.UNCHANGED: "cyan",
+        RunStatus.SUSPECT: "yellow",
+        RunStatus.FAILED: "bold red",
+    }
     from monitor.pipeline import SourceResult
     from monitor.pipeline import scrape as run_scrape
 
@@ -67,7 +68,7 @@ def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
             table.add_column(column, justify="right")
         table.add_column("error", overflow="fold")
         for r in results:
-            style = STATUS_STYLE.get(r.status, "")
+            style = status_style.get(r.status, "")
             table.add_row(
                 Text(r.name),
                 r.kind,
@@ -79,7 +80,7 @@ def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
                 Text(r.error or ""),
             )
         console().print(table)
-    failed = [r.name for r in results if r.status == "failed"]
+    failed = [r.name for r in results if r.status == RunStatus.FAILED]
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -92,6 +93,7 @@ def backfill(app: App, source: str, since: str) -> None:
     """Load a source's history since a month (the monthly Hacker News threads)."""
     from monitor.periods import parse_bound
     from monitor.pipeline import backfill as run_backfill
+    from monitor.runs import RunStatus
 
     start = parse_bound(since, "--since")[0]
     result = run_backfill(app.config, app.db, app.clock, app.tagger, source, start)
@@ -99,7 +101,7 @@ def backfill(app: App, source: str, since: str) -> None:
         f"{result.name}: {result.status}, {result.returned} postings loaded since {start:%Y-%m}"
         + (f" ({result.error})" if result.error else "")
     )
-    if result.status == "failed":
+    if result.status == RunStatus.FAILED:
         raise click.exceptions.Exit(1)
 
 

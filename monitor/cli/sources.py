@@ -276,7 +276,9 @@ def test_source(app: App, name: str, as_json: bool) -> None:
             out.print(f"... and {len(rows) - 50} more")
         if outcome.skipped:
             out.print(Text(f"skipped {len(outcome.skipped)}: " + "; ".join(outcome.skipped[:5])))
-    if outcome.status == "failed":
+    from monitor.runs import RunStatus
+
+    if outcome.status == RunStatus.FAILED:
         raise click.ClickException(outcome.error or "the fetch failed")
 
 

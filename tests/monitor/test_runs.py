@@ -9,11 +9,10 @@ import pytest
 from runs import DAY1, SEOUL, raw, run
 from sqlalchemy import insert, select
 
-from monitor.aggregate import stale_cuts
 from monitor.clock import Clock
 from monitor.db import Database
-from monitor.health import all_health
 from monitor.models import ScrapeRun, Source
+from monitor.runs import all_health, stale_cuts
 
 STALE_AFTER = 14
 
@@ -84,12 +83,7 @@ def _history(db: Database, state: str) -> int:
         "failing",
         "suspect",
         "stale",
-        pytest.param(
-            "stale after many failures",
-            marks=pytest.mark.xfail(
-                strict=True, reason="health reads only the newest 200 runs: says failing"
-            ),
-        ),
+        "stale after many failures",
     ],
 )
 def test_status_and_the_numbers_agree_on_health(db: Database, state: str) -> None:
