@@ -198,8 +198,8 @@ def index_upkeep(fx: fixture.Fixture, count: int = 2000) -> Result:
 
 
 def run(quick: bool) -> list[Result]:
-    from monitor.db import Database
     from monitor.metrics import trend
+    from monitor.storage.db import Database
     from monitor.tagging import resolve_term
     from monitor.taxonomy import builtin_tags
 

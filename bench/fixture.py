@@ -1,6 +1,6 @@
 """The query fixture: a SQLite database of n postings over two years, built once and cached.
 
-The schema is the project's (``monitor.db.Database`` runs the migrations); rows are written
+The schema is the project's (``monitor.storage.db.Database`` runs the migrations); rows are written
 with ``sqlite3.executemany`` for speed, with every derived column as the store would fill it
 (``dedup_key``, ``content_hash``, ``level``, country and remote from the location, tags from
 ``Tagger.tags_for``). Each posting is seen from its day (spread evenly over the two years, one
@@ -41,10 +41,10 @@ from bench.common import (
     VERSION,
     log,
 )
-from monitor.db import Database, head_revision
 from monitor.geo import level_of, parse_location
 from monitor.identity import dedup_key
 from monitor.normalise import content_hash
+from monitor.storage.db import Database, head_revision
 from monitor.tagging import Tagger, builtin_tags, text_words
 
 SEED = 7

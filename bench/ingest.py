@@ -1,9 +1,9 @@
 """Ingest: 200k postings through the project's store path against raw sqlite3 executemany.
 
-Project: ``monitor.store.write_run`` with a ``RunOutcome`` of normalised postings per source
-(five sources), all in one ``Database.session()`` transaction, on a fresh SQLite file.
+Project: ``monitor.storage.ingest.write_run`` with a ``RunOutcome`` of normalised postings per
+source (five sources), all in one ``Database.session()`` transaction, on a fresh SQLite file.
 
-Peer: a fresh SQLite file with the project's schema (made by ``monitor.db.Database``, so the
+Peer: a fresh SQLite file with the project's schema (made by ``monitor.storage.db.Database``, so the
 same tables, indexes and triggers), opened with ``sqlite3`` and the same PRAGMAs, then one
 transaction: the same derived values (``dedup_key``, ``Tagger.tags_for``, ``text_words``, a job
 per distinct key) and ``executemany`` into ``source``, ``scrape_run``, ``job``, ``posting``,
@@ -24,12 +24,12 @@ from bench import corpus
 from bench.common import DATA, SEOUL, Result, human, log, sizes
 from bench.fixture import fts_only_triggers, fts_tables
 from monitor.clock import Clock
-from monitor.db import Database
 from monitor.identity import dedup_key
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
-from monitor.store import RunOutcome, ensure_source, write_run
+from monitor.storage.db import Database
+from monitor.storage.ingest import RunOutcome, ensure_source, write_run
 from monitor.tagging import Tagger, builtin_tags, text_words
 
 GROUP = "ingest"

@@ -130,7 +130,7 @@ def fallback_counts(fx: fixture.Fixture) -> None:
     Only for when rebuild-counts cannot finish: jobs active per day (a job's postings' spans
     merged), new on its first posting's ``new_on``; no closed counts, no per-source rows.
     """
-    from monitor.models import ALL_SOURCES, ALL_TAGS
+    from monitor.storage.models import ALL_SOURCES, ALL_TAGS
 
     conn = sqlite3.connect(fx.path)
     first = date.fromisoformat(fx.info["days"][0])
@@ -196,8 +196,8 @@ def fallback_counts(fx: fixture.Fixture) -> None:
 
 
 def in_process(fx: fixture.Fixture) -> tuple[Result, list[dict[str, Any]]]:
-    from monitor.db import Database
     from monitor.metrics import trend
+    from monitor.storage.db import Database
     from monitor.taxonomy import builtin_tags
 
     db = Database(fx.url)

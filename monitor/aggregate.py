@@ -33,18 +33,18 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.db import in_batches
 from monitor.gcpause import paused_gc
-from monitor.idlist import id_in
-from monitor.models import (
+from monitor.numbers import ALL_SOURCES, ALL_TAGS, Counts, Key
+from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
+from monitor.storage.db import in_batches
+from monitor.storage.idlist import id_in
+from monitor.storage.models import (
     DailyCount,
     Posting,
     PostingSpan,
     PostingTag,
     Source,
 )
-from monitor.numbers import ALL_SOURCES, ALL_TAGS, Counts, Key
-from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from monitor.clock import ENV_VAR as NOW_ENV
 from monitor.clock import Clock
 from monitor.config import Config
-from monitor.db import Database
 from monitor.errors import UsageError
-from monitor.models import DaemonState, JobClaim
 from monitor.pipeline import scrape
 from monitor.schedule import trigger
+from monitor.storage.db import Database
+from monitor.storage.models import DaemonState, JobClaim
 from monitor.tagging import Tagger
 
 log = logging.getLogger(__name__)

@@ -17,9 +17,9 @@ from typing import Any
 from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
 from monitor.clock import Clock
 from monitor.config import Config, load
-from monitor.db import Database
 from monitor.metrics import Row, TrendQuery, trend
 from monitor.pipeline import scrape
+from monitor.storage.db import Database
 from monitor.tables import print_table
 from monitor.tagging import Tagger
 

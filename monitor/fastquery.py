@@ -18,7 +18,7 @@ from monitor.clock import Clock
 from monitor.numbers import ALL_SOURCES, ALL_TAGS, Counts, Row, period_rows
 from monitor.periods import By
 
-# The newest migration; monitor.db checks it against Alembic's head in the tests.
+# The newest migration; monitor.storage.db checks it against Alembic's head in the tests.
 SCHEMA_REVISION = "0005"
 
 

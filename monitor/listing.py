@@ -49,9 +49,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.errors import UsageError
-from monitor.idlist import id_in
 from monitor.metrics import TrendQuery, posting_conditions
-from monitor.models import Posting, PostingSpan, PostingTag, Source
 from monitor.runs import (
     DEFAULT_STALE_DAYS,
     active_between,
@@ -60,6 +58,8 @@ from monitor.runs import (
     stale_cuts,
 )
 from monitor.search import matching_postings
+from monitor.storage.idlist import id_in
+from monitor.storage.models import Posting, PostingSpan, PostingTag, Source
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
@@ -201,7 +201,7 @@ def jobs(
         current_hit.append(has_tag)
         span_hit.append(has_tag)
     if matched is not None:
-        # Any number of ids, bound as one parameter (monitor.idlist).
+        # Any number of ids, bound as one parameter (monitor.storage.idlist).
         ids = id_in(Posting.id, matched, session.get_bind().dialect.name)
         current_hit.append(ids)
         span_hit.append(ids)

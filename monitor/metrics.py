@@ -21,11 +21,11 @@ from monitor.aggregate import compute_daily
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.gcpause import paused_gc
-from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.numbers import Counts, Row, period_rows
 from monitor.periods import By
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
 from monitor.search import term_condition
+from monitor.storage.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 

@@ -21,14 +21,14 @@ from sqlalchemy import select
 from monitor.aggregate import refresh_counts
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
-from monitor.db import Database
 from monitor.errors import SourceError, UsageError
-from monitor.models import HttpCache
-from monitor.models import Source as SourceRow
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
-from monitor.store import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
+from monitor.storage.db import Database
+from monitor.storage.ingest import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
+from monitor.storage.models import HttpCache
+from monitor.storage.models import Source as SourceRow
 from monitor.tagging import Tagger
 from scrapers.base import Source
 from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from monitor.aggregate import rebuild_counts
 from monitor.clock import Clock
-from monitor.models import Posting, PostingTag, PostingWords
 from monitor.search import forget_matches
-from monitor.store import store_words
+from monitor.storage.ingest import store_words
+from monitor.storage.models import Posting, PostingTag, PostingWords
 from monitor.tagging import Tagger, text_words
 
 BATCH = 2000

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.models import Posting, PostingSpan, ScrapeRun, Source
+from monitor.storage.models import Posting, PostingSpan, ScrapeRun, Source
 
 
 class RunStatus(StrEnum):

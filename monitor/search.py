@@ -31,10 +31,10 @@ from sqlalchemy import ColumnElement, delete, false, func, insert, or_, select, 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from monitor.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
 from monitor.gcpause import paused_gc
-from monitor.idlist import id_in
-from monitor.models import Posting, ScrapeRun, TermMatch
+from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
+from monitor.storage.idlist import id_in
+from monitor.storage.models import Posting, ScrapeRun, TermMatch
 from monitor.tagging import term_anchor, term_key, term_matcher, term_words
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
+from monitor.storage.db import Database
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 
 from monitor.cli import cli
-from monitor.db import Database
-from monitor.models import Posting, PostingTag
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag
 from scrapers.http import HttpPolicy
 
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from monitor.aggregate import refresh_counts
 from monitor.clock import Clock
-from monitor.db import Database
-from monitor.models import Posting, ScrapeRun
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
-from monitor.store import RunOutcome, SourceTraits, ensure_source, write_run
+from monitor.storage.db import Database
+from monitor.storage.ingest import RunOutcome, SourceTraits, ensure_source, write_run
+from monitor.storage.models import Posting, ScrapeRun
 from monitor.tagging import Tagger
 from monitor.taxonomy import builtin_tags
 

@@ -28,7 +28,7 @@ def _iso(value: datetime | None) -> str | None:
 def init(app: App, path: Path | None, force: bool) -> None:
     """Write a starter config (default: the platform config dir) and create the database."""
     from monitor.config import config_dir, load
-    from monitor.db import Database, redact
+    from monitor.storage.db import Database, redact
 
     target = path or config_dir() / "config.toml"
     if target.exists() and not force:
@@ -51,10 +51,10 @@ def init(app: App, path: Path | None, force: bool) -> None:
 def status(app: App, as_json: bool) -> None:
     """Last run per source, health, database, daemon and next runs."""
     from monitor.daemon import live_daemon
-    from monitor.db import redact
-    from monitor.models import ReportRun
     from monitor.runs import all_health
     from monitor.schedule import next_run
+    from monitor.storage.db import redact
+    from monitor.storage.models import ReportRun
 
     config, clock = app.config, app.clock
     now = clock.now()
@@ -172,7 +172,7 @@ def db() -> None:
 @click.pass_obj
 def db_upgrade(app: App) -> None:
     """Apply the database migrations (also done automatically on first use)."""
-    from monitor.db import Database, current_revision, redact, upgrade
+    from monitor.storage.db import Database, current_revision, redact, upgrade
 
     database = Database(app.config.database_url, auto_upgrade=False)
     try:

@@ -15,7 +15,7 @@ from monitor.errors import JobtrendError
 if TYPE_CHECKING:
     from monitor.clock import Clock
     from monitor.config import Config
-    from monitor.db import Database
+    from monitor.storage.db import Database
     from monitor.tagging import Tagger
 
 
@@ -73,7 +73,7 @@ class App:
 
     @cached_property
     def db(self) -> Database:
-        from monitor.db import Database
+        from monitor.storage.db import Database
 
         def upgrading(before: str, after: str) -> None:
             console(stderr=True).print(

@@ -289,7 +289,7 @@ def accept(app: App, name: str) -> None:
     """Accept a suspect source's new level: its next run closes what it no longer returns."""
     from sqlalchemy import select
 
-    from monitor.models import Source
+    from monitor.storage.models import Source
 
     with app.db.session() as session:
         row = session.scalars(select(Source).where(Source.name == name)).one_or_none()
@@ -307,7 +307,7 @@ def rename(app: App, old: str, new: str) -> None:
     """Rename a source, keeping its history (then rename it in the config too)."""
     from sqlalchemy import select
 
-    from monitor.models import Source
+    from monitor.storage.models import Source
 
     with app.db.session() as session:
         row = session.scalars(select(Source).where(Source.name == old)).one_or_none()

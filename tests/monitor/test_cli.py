@@ -21,7 +21,7 @@ from sqlalchemy import create_engine
 from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
 from monitor.cli import cli
 from monitor.config import load
-from monitor.db import current_revision, head_revision, redact
+from monitor.storage.db import current_revision, head_revision, redact
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "README.md"

@@ -29,9 +29,9 @@ from monitor import listing
 from monitor.cli import cli
 from monitor.cli import export as export_cli
 from monitor.clock import Clock
-from monitor.db import Database
 from monitor.listing import FIELDS, Filters, jobs
 from monitor.posting import RawPosting
+from monitor.storage.db import Database
 from monitor.taxonomy import builtin_tags
 
 NOW = "2026-03-10T09:00"

@@ -22,8 +22,8 @@ from helpers import run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
-from monitor.db import Database
-from monitor.models import Posting, PostingTag, ScrapeRun, Source
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 
 DAY1 = "2026-03-02T09:00"
 DAY2 = "2026-03-03T09:00"

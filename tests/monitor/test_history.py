@@ -18,8 +18,8 @@ from helpers import cli_json, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
-from monitor.db import Database
-from monitor.models import DailyCount, Posting, ScrapeRun
+from monitor.storage.db import Database
+from monitor.storage.models import DailyCount, Posting, ScrapeRun
 
 DAY1 = "2026-03-02T09:00"
 DAY2 = "2026-03-03T09:00"
@@ -243,7 +243,7 @@ def test_the_fast_path_gives_the_same_rows_as_the_full_one(
 
 
 def test_schema_revision_is_alembics_head() -> None:
-    from monitor.db import head_revision
     from monitor.fastquery import SCHEMA_REVISION
+    from monitor.storage.db import head_revision
 
     assert head_revision() == SCHEMA_REVISION

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from monitor.aggregate import rebuild_counts
 from monitor.clock import Clock
-from monitor.db import Database
-from monitor.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, PostingSpan, Source
 from monitor.posting import RawPosting
+from monitor.storage.db import Database
+from monitor.storage.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, PostingSpan, Source
 
 FILLERS = [raw(f"f{i}") for i in range(8)]  # keeps runs from looking suspect
 

@@ -10,10 +10,10 @@ from runs import SEOUL, raw, run
 from sqlalchemy import delete, select, update
 
 from monitor.clock import Clock
-from monitor.db import Database
-from monitor.models import Posting, PostingWords
 from monitor.retag import REBUILDING, RETAGGING, retag_all
 from monitor.search import matching_postings
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingWords
 from monitor.tagging import Tagger, builtin_tags
 
 CLOCK = Clock(SEOUL, datetime(2026, 3, 2, 12, tzinfo=UTC))

@@ -10,9 +10,9 @@ from runs import DAY1, SEOUL, raw, run
 from sqlalchemy import insert, select
 
 from monitor.clock import Clock
-from monitor.db import Database
-from monitor.models import ScrapeRun, Source
 from monitor.runs import all_health, stale_cuts
+from monitor.storage.db import Database
+from monitor.storage.models import ScrapeRun, Source
 
 STALE_AFTER = 14
 

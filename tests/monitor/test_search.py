@@ -15,10 +15,10 @@ from sqlalchemy import inspect as sa_inspect
 
 from monitor import search as search_module
 from monitor.clock import Clock
-from monitor.db import SQLITE_BUSY_TIMEOUT_MS, Database, head_revision
 from monitor.metrics import TrendQuery, trend
-from monitor.models import Posting, PostingTag, PostingWords, TermMatch
 from monitor.search import _candidate_filter, index_chunk, matching_postings
+from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, Database, head_revision
+from monitor.storage.models import Posting, PostingTag, PostingWords, TermMatch
 from monitor.taxonomy import builtin_tags
 
 TEXTS = {
@@ -156,7 +156,7 @@ def test_upgrading_from_an_older_index_rebuilds_both_indexes(tmp_path: Path) -> 
     so both kinds of term find what they did."""
     from alembic import command
 
-    from monitor.db import _alembic_config, make_engine
+    from monitor.storage.db import _alembic_config, make_engine
 
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"
     told: list[tuple[str, str]] = []
@@ -291,7 +291,7 @@ def test_every_migration_goes_down_and_up_again(database_url: str) -> None:
     from alembic import command
     from sqlalchemy import inspect
 
-    from monitor.db import _alembic_config, make_engine
+    from monitor.storage.db import _alembic_config, make_engine
 
     engine = make_engine(database_url)
     try:

@@ -9,9 +9,9 @@ import pytest
 from runs import DAY1, SEOUL, postings, raw, run
 from sqlalchemy import event, select
 
-from monitor.db import Database
-from monitor.models import Posting, PostingTag
-from monitor.store import SourceTraits, ensure_source
+from monitor.storage.db import Database
+from monitor.storage.ingest import SourceTraits, ensure_source
+from monitor.storage.models import Posting, PostingTag
 
 
 def tags(db: Database, external_id: str) -> set[str]:

@@ -12,11 +12,11 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import FetchError, ParseError
 from monitor.market.ashby import ashby_job, install, set_ashby
-from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.ashby import AshbyOptions, AshbySource
 from scrapers.http import HttpClient, NotModified
 

@@ -14,11 +14,11 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import FetchError, ParseError
 from monitor.market.himalayas import himalayas_job, install, set_himalayas
-from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag
 from scrapers.himalayas import PAGE_SIZE, WINDOW_PAGES, HimalayasSource
 from scrapers.http import HttpClient, NotModified
 

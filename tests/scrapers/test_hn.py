@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 import scrapers.hn as hn_module
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.hn import hn_comment, hn_deleted_comment, hn_text, install, set_hn
-from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.hn import HnOptions, HnSource, first_line, heading_fields
 from scrapers.http import HttpClient, NotModified

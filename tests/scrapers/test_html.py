@@ -12,10 +12,10 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.html import ListedJob, install, listing_page, page_url, set_html
-from monitor.models import Posting, PostingTag
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.html import HtmlOptions, HtmlSource, decode_page, parse_date
 from scrapers.http import HttpClient, NotModified

@@ -13,7 +13,6 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.jsonld import (
     XML_TYPE,
@@ -25,8 +24,9 @@ from monitor.market.jsonld import (
     sitemap_index_xml,
     sitemap_xml,
 )
-from monitor.models import Posting, PostingTag, ScrapeRun
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, ScrapeRun
 from scrapers.base import build_options
 from scrapers.http import HttpClient, NotModified
 from scrapers.jsonld import JsonLdOptions, JsonLdSource, NoJobPostingError, parse_sitemap

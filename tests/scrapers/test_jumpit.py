@@ -12,12 +12,12 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.jumpit import install, jumpit_position, set_jumpit
-from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.jumpit import JumpitOptions, JumpitSource

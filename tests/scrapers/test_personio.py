@@ -12,11 +12,11 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.personio import install, personio_position, render_feed, set_personio
-from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
 from scrapers.http import HttpClient, NotModified
 from scrapers.personio import PersonioOptions, PersonioSource

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
 from monitor.config import load
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.recruitee import install, recruitee_offer, set_recruitee
-from monitor.models import Posting, PostingTag, Source
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
 from scrapers.http import HttpClient, NotModified
 from scrapers.recruitee import RecruiteeOptions, RecruiteeSource

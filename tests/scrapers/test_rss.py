@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
 from monitor.config import load as load_config
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.market.rss import install, set_rss, wwr_item
-from monitor.models import Posting, PostingTag
 from monitor.normalise import normalise
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.http import HttpClient, NotModified
 from scrapers.rss import RssOptions, RssSource

@@ -12,10 +12,10 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.market.saramin import install, saramin_job, set_saramin
-from monitor.models import Posting, PostingTag, Source
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.saramin import SaraminOptions, SaraminSource

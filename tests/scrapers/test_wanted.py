@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 import scrapers.wanted
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import FetchError, ParseError
 from monitor.market.wanted import install, set_wanted, wanted_job
-from monitor.models import Posting, PostingTag, ScrapeRun, Source
 from monitor.normalise import tidy_text
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 from scrapers.http import HttpClient
 from scrapers.wanted import WantedOptions, WantedSource
 

@@ -12,10 +12,10 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 from monitor.boardserver import BoardServer
-from monitor.db import Database
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.market.work24 import install, set_work24, work24_wanted
-from monitor.models import Posting, PostingTag, Source
+from monitor.storage.db import Database
+from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.work24 import Work24Options, Work24Source

@@ -22,7 +22,10 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.gcpause import paused_gc
 from monitor.identity import dedup_key
-from monitor.models import (
+from monitor.normalise import Posting as NormalPosting
+from monitor.normalise import content_hash
+from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
+from monitor.storage.models import (
     HttpCache,
     Job,
     Posting,
@@ -32,9 +35,6 @@ from monitor.models import (
     ScrapeRun,
     Source,
 )
-from monitor.normalise import Posting as NormalPosting
-from monitor.normalise import content_hash
-from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
 from monitor.tagging import Tagger, text_words
 
 log = logging.getLogger(__name__)

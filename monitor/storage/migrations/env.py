@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the connection jobtrend hands it (see monitor.db.upgrade)."""
+"""Alembic environment: runs on the connection jobtrend hands it (monitor.storage.db.upgrade)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from monitor.models import Base
+from monitor.storage.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - jobtrend always passes its own connection
