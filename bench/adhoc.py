@@ -38,7 +38,7 @@ def _matching(session: Any, term: str) -> tuple[int, float]:
     try:
         module = importlib.import_module("monitor.search")
     except ImportError:  # before monitor.search existed
-        module = importlib.import_module("monitor.metrics")
+        module = importlib.import_module("monitor.numbers.trends")
     matching_postings = module.matching_postings
     start = time.perf_counter()
     found = matching_postings(session, term)
@@ -84,7 +84,7 @@ def _how(term: str) -> str:
 
 def _term_rows(fx: fixture.Fixture, session: Any, term: str, goal: float) -> list[Result]:
     """The term's first query (nothing remembered) and the best of the next ``REPEAT``."""
-    from monitor.metrics import trend
+    from monitor.numbers.trends import trend
     from monitor.taxonomy import builtin_tags
 
     taxonomy = builtin_tags()
@@ -198,7 +198,7 @@ def index_upkeep(fx: fixture.Fixture, count: int = 2000) -> Result:
 
 
 def run(quick: bool) -> list[Result]:
-    from monitor.metrics import trend
+    from monitor.numbers.trends import trend
     from monitor.storage.db import Database
     from monitor.tagging import resolve_term
     from monitor.taxonomy import builtin_tags

@@ -1,10 +1,10 @@
 """`query` over the 1M-posting fixture: rebuild-counts, trend() in-process, the CLI, --help.
 
-* ``jobtrend db rebuild-counts`` (``monitor.aggregate.rebuild_counts``) as a subprocess: how
+* ``jobtrend db rebuild-counts`` (``monitor.numbers.daily.rebuild_counts``) as a subprocess: how
   long a full rebuild of ``daily_count`` takes on the fixture, and its peak RSS. Should it fail
   or time out, ``daily_count`` is filled by the bench's own difference arrays instead (noted).
-* ``monitor.metrics.trend()`` for the four built-in tags, weekly, over the two years, warm,
-  in-process: the query time (best of 5); and ``monitor.fastquery.fast_trend`` where it
+* ``monitor.numbers.trends.trend()`` for the four built-in tags, weekly, over the two years, warm,
+  in-process: the query time (best of 5); and ``monitor.numbers.fastquery.fast_trend`` where it
   exists (the CLI's sqlite3-only path for tags without filters), whose rows must equal those.
 * ``jobtrend --config CFG query llm multimodal_llm autonomous_driving medical --since 2024-01
   --json`` as a subprocess with ``JOBTREND_NOW`` set: the whole command (best of 5); its JSON
@@ -52,8 +52,8 @@ def clock() -> Any:
 
 def trend_query(terms: tuple[str, ...] | list[str]) -> Any:
     """The TrendQuery the CLI builds for ``query TERMS --since 2024-01`` (weekly)."""
-    from monitor.metrics import TrendQuery
-    from monitor.periods import default_window, parse_bound
+    from monitor.numbers.periods import default_window, parse_bound
+    from monitor.numbers.trends import TrendQuery
 
     today = clock().today()
     start = parse_bound(FIXTURE_SINCE, "--since")[0]
@@ -196,7 +196,7 @@ def fallback_counts(fx: fixture.Fixture) -> None:
 
 
 def in_process(fx: fixture.Fixture) -> tuple[Result, list[dict[str, Any]]]:
-    from monitor.metrics import trend
+    from monitor.numbers.trends import trend
     from monitor.storage.db import Database
     from monitor.taxonomy import builtin_tags
 
@@ -228,14 +228,14 @@ def in_process(fx: fixture.Fixture) -> tuple[Result, list[dict[str, Any]]]:
 
 
 def fast_path(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result | None:
-    """``monitor.fastquery.fast_trend`` (the CLI's path for tags without filters), if present."""
+    """``monitor.numbers.fastquery.fast_trend`` (the CLI's path for tags without filters)."""
     import importlib
 
     from monitor.tagging import resolve_term
     from monitor.taxonomy import builtin_tags
 
     try:
-        fast_trend = importlib.import_module("monitor.fastquery").fast_trend
+        fast_trend = importlib.import_module("monitor.numbers.fastquery").fast_trend
     except (ImportError, AttributeError):
         return None
     query = trend_query(QUERY_TAGS)

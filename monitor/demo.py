@@ -17,7 +17,7 @@ from typing import Any
 from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
 from monitor.clock import Clock
 from monitor.config import Config, load
-from monitor.metrics import Row, TrendQuery, trend
+from monitor.numbers.trends import Row, TrendQuery, trend
 from monitor.pipeline import scrape
 from monitor.storage.db import Database
 from monitor.tables import print_table
@@ -226,7 +226,7 @@ def run_demo(out_dir: Path, *, days: int = 21, echo: Callable[[str], Any] = prin
 
 
 def _chart(rows: list[Row], terms: list[str], path: Path, clock: Clock) -> Path:
-    from monitor.periods import parse_bound
+    from monitor.numbers.periods import parse_bound
     from reports.charts import Point, Series, render_chart
 
     series = [

@@ -18,11 +18,11 @@ from datetime import date
 import httpx
 from sqlalchemy import select
 
-from monitor.aggregate import refresh_counts
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
 from monitor.errors import SourceError, UsageError
 from monitor.normalise import normalise
+from monitor.numbers.daily import refresh_counts
 from monitor.posting import RawPosting
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
 from monitor.storage.db import Database

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Row, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import rebuild_counts
 from monitor.clock import Clock
+from monitor.numbers.daily import rebuild_counts
 from monitor.search import forget_matches
 from monitor.storage.ingest import store_words
 from monitor.storage.models import Posting, PostingTag, PostingWords

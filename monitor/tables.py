@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from monitor.numbers import Row
+from monitor.numbers.shares import Row
 
 SPARKS = "▁▂▃▄▅▆▇█"
 

@@ -1,1 +1,1 @@
-"""Charts, report assembly and e-mail; reads numbers from ``monitor.metrics``."""
+"""Charts, report assembly and e-mail; reads numbers from ``monitor.numbers.trends``."""

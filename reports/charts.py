@@ -1,6 +1,6 @@
 """Trend charts: one line per term over days, ISO weeks or months, as PNG or SVG.
 
-The numbers come from ``monitor.metrics`` (see DESIGN.md, "Meaning of the numbers"); this
+The numbers come from ``monitor.numbers.trends`` (see DESIGN.md, "Meaning of the numbers"); this
 module only draws them. What a chart shows:
 
 - ``share``: a fraction 0..1 drawn as a percentage, with its Wilson 95% interval as a

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import refresh_counts
 from monitor.clock import Clock
 from monitor.normalise import normalise
+from monitor.numbers.daily import refresh_counts
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
 from monitor.storage.ingest import RunOutcome, SourceTraits, ensure_source, write_run

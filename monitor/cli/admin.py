@@ -189,7 +189,7 @@ def db_upgrade(app: App) -> None:
 @click.pass_obj
 def db_rebuild_counts(app: App) -> None:
     """Recompute the daily counts from the stored postings."""
-    from monitor.aggregate import rebuild_counts
+    from monitor.numbers.daily import rebuild_counts
 
     err = console(stderr=True)
     busy = err.status("rebuilding the daily counts") if err.is_terminal else nullcontext()

@@ -2,7 +2,8 @@
 
 ``export`` streams every job (or a range's) with its tags as CSV (UTF-8 with a BOM, so Excel
 shows Korean) or JSON Lines; ``postings`` lists one term's jobs for one period as a table,
-JSON or CSV. Both read :func:`monitor.listing.jobs`, which counts by the rules of the numbers.
+JSON or CSV. Both read :func:`monitor.numbers.listing.jobs`, which counts by the rules of the
+numbers.
 
 Scraped text is untrusted: CSV cells that a spreadsheet would read as a formula are
 neutralised, and table cells are ``rich.text.Text`` so markup in a title is printed as typed.
@@ -29,7 +30,7 @@ from monitor.errors import UsageError
 if TYPE_CHECKING:
     from datetime import date
 
-    from monitor.listing import JobRow
+    from monitor.numbers.listing import JobRow
 
 # A cell starting with one of these is a formula (or starts one) in Excel, LibreOffice and
 # Google Sheets; a leading apostrophe makes it text. Tab and CR are OWASP's additions.
@@ -61,7 +62,7 @@ def csv_cells(row: JobRow) -> list[str]:
 
 
 def write_csv(stream: IO[str], rows: Iterable[JobRow], tick: Callable[[], None]) -> int:
-    from monitor.listing import FIELDS
+    from monitor.numbers.listing import FIELDS
 
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(FIELDS)
@@ -132,7 +133,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[], None]]:
 
 
 def _range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
-    from monitor.periods import parse_bound
+    from monitor.numbers.periods import parse_bound
 
     start = parse_bound(since, "--since")[0] if since else None
     end = parse_bound(until, "--until")[1] if until else None
@@ -142,7 +143,7 @@ def _range(since: str | None, until: str | None) -> tuple[date | None, date | No
 
 
 def _filters(values: dict[str, Any]) -> Any:
-    from monitor.listing import Filters
+    from monitor.numbers.listing import Filters
 
     return Filters(
         sources=list(values.get("sources", ())),
@@ -184,7 +185,7 @@ def export(
     One row per job, not per posting: a job on two boards has both sources and both links.
     JSONL lines carry `title` and `description`, so `jobtrend tags explain --file` reads them.
     """
-    from monitor.listing import jobs
+    from monitor.numbers.listing import jobs
 
     if fmt is None:
         suffix = Path(output).suffix.lower() if output and output != "-" else ""
@@ -242,8 +243,8 @@ def postings(
     """
     from itertools import islice
 
-    from monitor.listing import jobs
-    from monitor.periods import parse_bound, period_of
+    from monitor.numbers.listing import jobs
+    from monitor.numbers.periods import parse_bound, period_of
 
     if as_json and as_csv:
         raise click.UsageError("Choose one of --json and --csv.")

@@ -14,7 +14,7 @@ import click
 from monitor.cli.app import App, console, filter_options, print_json
 
 if TYPE_CHECKING:
-    from monitor.numbers import Row
+    from monitor.numbers.shares import Row
 
 FIELDS = (
     "period",
@@ -76,8 +76,8 @@ def run_query(
     **filters: Any,
 ) -> list[Row]:
     from monitor.errors import UsageError
-    from monitor.fastquery import fast_trend
-    from monitor.periods import default_window, parse_bound
+    from monitor.numbers.fastquery import fast_trend
+    from monitor.numbers.periods import default_window, parse_bound
     from monitor.tagging import resolve_term
 
     if any(not term.strip() for term in terms):
@@ -107,7 +107,7 @@ def run_query(
         if rows is not None:
             return rows
 
-    from monitor.metrics import TrendQuery, trend
+    from monitor.numbers.trends import TrendQuery, trend
 
     query = TrendQuery(
         terms=list(terms),
@@ -249,7 +249,7 @@ def chart(
 
 
 def _period_start(label: str, by: str) -> Any:
-    from monitor.periods import parse_bound
+    from monitor.numbers.periods import parse_bound
 
     return parse_bound(label, "period")[0]
 

@@ -91,7 +91,7 @@ def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
 @click.pass_obj
 def backfill(app: App, source: str, since: str) -> None:
     """Load a source's history since a month (the monthly Hacker News threads)."""
-    from monitor.periods import parse_bound
+    from monitor.numbers.periods import parse_bound
     from monitor.pipeline import backfill as run_backfill
     from monitor.runs import RunStatus
 

@@ -25,11 +25,11 @@ import pytest
 from helpers import run_cli, write_config
 from runs import DAY1, SEOUL, postings, raw, run
 
-from monitor import listing
 from monitor.cli import cli
 from monitor.cli import export as export_cli
 from monitor.clock import Clock
-from monitor.listing import FIELDS, Filters, jobs
+from monitor.numbers import listing
+from monitor.numbers.listing import FIELDS, Filters, jobs
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
 from monitor.taxonomy import builtin_tags

@@ -218,32 +218,32 @@ def test_the_fast_path_gives_the_same_rows_as_the_full_one(
     args = ("query", "llm", "medical", "멀티모달 LLM", "--by", "day", "--since", "2026-03-02")
     later = "2026-03-04T12:00"
     full_calls: list[object] = []
-    import monitor.metrics
+    import monitor.numbers.trends
 
-    real_trend = monitor.metrics.trend
+    real_trend = monitor.numbers.trends.trend
 
     def counting_trend(*a: object, **k: object) -> object:
         full_calls.append(a)
         return real_trend(*a, **k)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(monitor.metrics, "trend", counting_trend)
+    monkeypatch.setattr(monitor.numbers.trends, "trend", counting_trend)
     fast = cli_json(history, *args, now=later)
     if database_url.startswith("sqlite"):
         assert full_calls == []  # answered from daily_count by sqlite3 alone
-    monkeypatch.setattr("monitor.fastquery.fast_trend", lambda *a, **k: None)
+    monkeypatch.setattr("monitor.numbers.fastquery.fast_trend", lambda *a, **k: None)
     full = cli_json(history, *args, now=later)
     assert fast == full
     # A day not aggregated yet (no run on day 4): the full path answers it.
     full_calls.clear()
     monkeypatch.undo()
-    monkeypatch.setattr(monitor.metrics, "trend", counting_trend)
+    monkeypatch.setattr(monitor.numbers.trends, "trend", counting_trend)
     rows = cli_json(history, *args, "--until", "2026-03-05", now="2026-03-05T12:00")
     assert len(full_calls) == 1
     assert [r["active"] for r in rows if r["term"] == "llm"] == [2, 3, 3, 3]
 
 
 def test_schema_revision_is_alembics_head() -> None:
-    from monitor.fastquery import SCHEMA_REVISION
+    from monitor.numbers.fastquery import SCHEMA_REVISION
     from monitor.storage.db import head_revision
 
     assert head_revision() == SCHEMA_REVISION

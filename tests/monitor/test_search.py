@@ -15,7 +15,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from monitor import search as search_module
 from monitor.clock import Clock
-from monitor.metrics import TrendQuery, trend
+from monitor.numbers.trends import TrendQuery, trend
 from monitor.search import _candidate_filter, index_chunk, matching_postings
 from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, Database, head_revision
 from monitor.storage.models import Posting, PostingTag, PostingWords, TermMatch

@@ -2,7 +2,7 @@
 
 ``jobs()`` answers "which jobs are those?" for ``jobtrend postings`` (one term, one period) and
 ``jobtrend export`` (every job, optionally a range). It counts by the rules of
-:mod:`monitor.aggregate`, so a listed job is one that the numbers counted:
+:mod:`monitor.numbers.daily`, so a listed job is one that the numbers counted:
 
 * A posting is active over each of its sighting spans: the current one (``active_from`` to
   ``last_seen_at`` once closed, to today while open) and earlier ones kept in ``posting_span``
@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.errors import UsageError
-from monitor.metrics import TrendQuery, posting_conditions
+from monitor.numbers.trends import TrendQuery, posting_conditions
 from monitor.runs import (
     DEFAULT_STALE_DAYS,
     active_between,

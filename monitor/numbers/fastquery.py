@@ -2,7 +2,7 @@
 
 ``jobtrend query llm multimodal_llm ...`` over tags with no filters only reads pre-aggregated
 rows. Importing SQLAlchemy alone takes about 0.25 s, so this path uses ``sqlite3`` and the same
-arithmetic (``monitor.numbers``) and answers in a few milliseconds. Anything it cannot answer
+arithmetic (``monitor.numbers.shares``) and answers in a few milliseconds. Anything it cannot answer
 exactly (another database, filters, ad-hoc terms, a schema to upgrade, days not aggregated
 yet) returns None and the full path runs instead.
 """
@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from monitor.clock import Clock
-from monitor.numbers import ALL_SOURCES, ALL_TAGS, Counts, Row, period_rows
-from monitor.periods import By
+from monitor.numbers.periods import By
+from monitor.numbers.shares import ALL_SOURCES, ALL_TAGS, Counts, Row, period_rows
 
 # The newest migration; monitor.storage.db checks it against Alembic's head in the tests.
 SCHEMA_REVISION = "0005"

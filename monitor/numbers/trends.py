@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from monitor.aggregate import compute_daily
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.gcpause import paused_gc
-from monitor.numbers import Counts, Row, period_rows
-from monitor.periods import By
+from monitor.numbers.daily import compute_daily
+from monitor.numbers.periods import By
+from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
 from monitor.search import term_condition
 from monitor.storage.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source

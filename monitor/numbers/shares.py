@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from monitor.periods import By, Period, periods_between
+from monitor.numbers.periods import By, Period, periods_between
 
 # The source_id of the all-sources rows and the tag of the all-jobs rows in daily_count.
 ALL_SOURCES = 0
