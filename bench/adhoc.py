@@ -36,8 +36,8 @@ REPEAT = 3
 def _matching(session: Any, term: str) -> tuple[int, float]:
     """How many postings match (the product's own search), and its seconds."""
     try:
-        module = importlib.import_module("monitor.search")
-    except ImportError:  # before monitor.search existed
+        module = importlib.import_module("monitor.search.index")
+    except ImportError:  # before monitor.search.index existed
         module = importlib.import_module("monitor.numbers.trends")
     matching_postings = module.matching_postings
     start = time.perf_counter()
@@ -62,7 +62,7 @@ def forget_matches(fx: fixture.Fixture) -> int:
 
 def _fresh_search(session: Any, term: str) -> float:
     """Seconds of searching afresh (text index, then the matcher), where the product has it."""
-    search = importlib.import_module("monitor.search")
+    search = importlib.import_module("monitor.search.index")
     fresh = getattr(search, "_search", None)
     if fresh is None:
         return _matching(session, term)[1]

@@ -407,7 +407,7 @@ _WORD_RUN = re.compile(_char_class(_WORD) + "+")
 
 def text_words(*texts: str) -> str:
     """The distinct words of ``texts`` as the matcher folds each of them, space-separated, in
-    order of first appearance (what the word index of ``monitor.search`` holds)."""
+    order of first appearance (what the word index of ``monitor.search.index`` holds)."""
     words: dict[str, None] = {}
     for text in texts:
         if text:

@@ -194,7 +194,7 @@ def compute_daily(
 
     ``source_ids`` restricts to those sources, ``where`` to postings meeting those SQL
     conditions, ``matches`` to an ad-hoc term's matching postings (counted under the tag
-    ``ALL_TAGS``; see ``monitor.search.term_condition``), ``tags`` to those tags.
+    ``ALL_TAGS``; see ``monitor.search.index.term_condition``), ``tags`` to those tags.
     ``ALL_SOURCES`` rows count each job once across sources; the ``ALL_TAGS`` one leaves
     query-filtered sources out (they never enter share denominators), except for an ad-hoc
     term's own count.

@@ -57,7 +57,7 @@ from monitor.runs import (
     span_active_between,
     stale_cuts,
 )
-from monitor.search import matching_postings
+from monitor.search.index import matching_postings
 from monitor.storage.idlist import id_in
 from monitor.storage.models import Posting, PostingSpan, PostingTag, Source
 from monitor.tagging import resolve_term

@@ -24,7 +24,7 @@ from monitor.numbers.daily import compute_daily
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
-from monitor.search import term_condition
+from monitor.search.index import term_condition
 from monitor.storage.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef

@@ -170,7 +170,7 @@ class PostingTag(Base):
 
 class PostingWords(Base):
     """A posting's distinct words as the matcher folds its title and description
-    (``tagging.text_words``): what the word index of ``monitor.search`` is built on."""
+    (``tagging.text_words``): what the word index of ``monitor.search.index`` is built on."""
 
     __tablename__ = "posting_words"
 
@@ -203,7 +203,7 @@ class DailyCount(Base):
 
 class TermMatch(Base):
     """The postings an ad-hoc term matched, valid while ``stamp`` (the newest run and posting)
-    is the data's (``monitor.search``)."""
+    is the data's (``monitor.search.index``)."""
 
     __tablename__ = "term_match"
 

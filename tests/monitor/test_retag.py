@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 
 from monitor.clock import Clock
 from monitor.retag import REBUILDING, RETAGGING, retag_all
-from monitor.search import matching_postings
+from monitor.search.index import matching_postings
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingWords
 from monitor.tagging import Tagger, builtin_tags

@@ -13,10 +13,10 @@ from runs import SEOUL, raw, run, run_in
 from sqlalchemy import delete, event, func, select
 from sqlalchemy import inspect as sa_inspect
 
-from monitor import search as search_module
 from monitor.clock import Clock
 from monitor.numbers.trends import TrendQuery, trend
-from monitor.search import _candidate_filter, index_chunk, matching_postings
+from monitor.search import index as search_module
+from monitor.search.index import _candidate_filter, index_chunk, matching_postings
 from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, Database, head_revision
 from monitor.storage.models import Posting, PostingTag, PostingWords, TermMatch
 from monitor.taxonomy import builtin_tags
