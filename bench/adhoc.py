@@ -74,7 +74,7 @@ def _fresh_search(session: Any, term: str) -> float:
 def _how(term: str) -> str:
     """How the product searches ``term`` afresh (the word index where it has one)."""
     try:
-        from monitor.tagging import term_words
+        from monitor.search.matcher import term_words
     except ImportError:  # before the word index existed
         return "text index, then the matcher on every candidate"
     if term_words(term):

@@ -44,8 +44,9 @@ from bench.common import (
 from monitor.geo import level_of, parse_location
 from monitor.identity import dedup_key
 from monitor.normalise import content_hash
+from monitor.search.matcher import text_words
 from monitor.storage.db import Database, head_revision
-from monitor.tagging import Tagger, builtin_tags, text_words
+from monitor.tagging import Tagger, builtin_tags
 
 SEED = 7
 BATCH = 5000

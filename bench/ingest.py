@@ -28,9 +28,10 @@ from monitor.identity import dedup_key
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
+from monitor.search.matcher import text_words
 from monitor.storage.db import Database
 from monitor.storage.ingest import RunOutcome, ensure_source, write_run
-from monitor.tagging import Tagger, builtin_tags, text_words
+from monitor.tagging import Tagger, builtin_tags
 
 GROUP = "ingest"
 NOW = datetime(2026, 1, 5, 0, 0, tzinfo=UTC)  # 09:00 in Seoul

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.numbers.daily import rebuild_counts
 from monitor.search.index import forget_matches
+from monitor.search.matcher import text_words
 from monitor.storage.ingest import store_words
 from monitor.storage.models import Posting, PostingTag, PostingWords
-from monitor.tagging import Tagger, text_words
+from monitor.tagging import Tagger
 
 BATCH = 2000
 RETAGGING = "re-tagging postings"

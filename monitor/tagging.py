@@ -28,7 +28,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import deque
@@ -50,10 +49,9 @@ __all__ = [
     "fold_text",
     "resolve_term",
     "tagdef_from_table",
-    "term_matches",
 ]
 
-_WORD = frozenset(
+WORD_CHARS = frozenset(
     c
     for c in map(chr, itertools.chain(range(0x30, 0x7B), range(0xC0, 0x250), range(0x1E00, 0x1F00)))
     if c.isalnum()
@@ -65,21 +63,18 @@ _ANY = 0  # entry kinds: 0 an `any` alias, g + 1 a member of `all` group g, -1 a
 _EXCLUDE = -1
 
 
-_ANCHOR_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014_/]+")
-
-
 def fold_text(text: str) -> str:
     """The form texts are matched in: NFKC, then case-folded (lengths may change)."""
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def _fold_fast(text: str) -> str:
+def fold_fast(text: str) -> str:
     """``fold_text``, with ASCII text folded by ``lower()`` (NFKC leaves it as it is): how the
     term matcher and the word index both fold a whole text."""
     return text.lower() if text.isascii() else fold_text(text)
 
 
-def _fold_alias(alias: str) -> str:
+def fold_alias(alias: str) -> str:
     """An alias or a typed term folded, its whitespace runs made single spaces."""
     return " ".join(fold_text(alias).split())
 
@@ -88,7 +83,7 @@ def _is_hangul(c: str) -> bool:
     return "\uac00" <= c <= "\ud7a3" or "\u1100" <= c <= "\u11ff" or "\u3130" <= c <= "\u318f"
 
 
-def _variants(key: str) -> tuple[str, ...]:
+def spellings(key: str) -> tuple[str, ...]:
     """Every spelling a folded alias matches: the key first, then its dash and spacing variants.
 
     A ``-`` between two characters may also be "‐", a space or nothing; a space next to Hangul
@@ -200,10 +195,10 @@ def _nfkc_map(text: str, folded: str) -> _OffsetMap | None:
 _Hit = tuple[int, int, tuple[Any, ...]]  # (start, end, automaton value) in folded text
 
 
-def _letter_after(s: str, at: int, n: int) -> bool:
+def letter_after(s: str, at: int, n: int) -> bool:
     """Whether ``s[at]`` (an alias ends before it) is a letter or digit, other than a plural
     "s" that ends the word."""
-    return s[at] in _WORD and (s[at] != "s" or (at + 1 < n and s[at + 1] in _WORD))
+    return s[at] in WORD_CHARS and (s[at] != "s" or (at + 1 < n and s[at + 1] in WORD_CHARS))
 
 
 class Tagger:
@@ -225,11 +220,11 @@ class Tagger:
             roles = [(_ANY, a) for a in tag.any] + [(_EXCLUDE, a) for a in tag.exclude]
             roles += [(g + 1, a) for g, group in enumerate(tag.all) for a in group]
             for kind, alias in roles:
-                folded = _fold_alias(alias)
+                folded = fold_alias(alias)
                 if not folded:
                     where = {_ANY: "any", _EXCLUDE: "exclude"}.get(kind, "all")
                     raise ConfigError(f"tag {key!r} has an empty alias {alias!r}", key=where)
-                for variant in _variants(folded):
+                for variant in spellings(folded):
                     entries = table.setdefault(variant, [])
                     if not any(e[0] == key and e[1] == kind for e in entries):
                         entries.append((key, kind, alias))
@@ -244,8 +239,8 @@ class Tagger:
                     variant,
                     (
                         len(variant),
-                        variant[0] in _WORD,  # check the character before
-                        variant[-1] in _WORD,  # check the character after
+                        variant[0] in WORD_CHARS,  # check the character before
+                        variant[-1] in WORD_CHARS,  # check the character after
                         marks,
                         excludes,
                         tuple(entries),
@@ -262,21 +257,26 @@ class Tagger:
                     stack.append(nxt)
         return frozenset(seen)
 
-    def _scan(self, s: str, lo: int = 0, hi: int | None = None) -> list[_Hit]:
+    def scan(self, s: str, lo: int = 0, hi: int | None = None) -> list[_Hit]:
         """Every alias occurrence in folded text ``s`` (within ``s[lo:hi]``) that respects the
         boundary rules, which look at ``s`` itself beyond the slice."""
         if self._auto is None:
             return []
         hits: list[_Hit] = []
-        n, word = len(s), _WORD
+        n, word = len(s), WORD_CHARS
         for end, v in self._auto.iter(s, lo, n if hi is None else min(hi, n)):
             start = end - v[0] + 1
             if v[1] and start and s[start - 1] in word:
                 continue
-            if v[2] and end + 1 < n and _letter_after(s, end + 1, n):
+            if v[2] and end + 1 < n and letter_after(s, end + 1, n):
                 continue
             hits.append((start, end + 1, v))
         return hits
+
+    def edges(self, variant: str) -> tuple[bool, bool]:
+        """Whether the boundary rules check the character before and after a folded spelling."""
+        _, before, after, *_ = self._auto.get(variant)
+        return before, after
 
     def _decide(
         self, hits: list[_Hit], detail: bool = False
@@ -310,12 +310,12 @@ class Tagger:
         matched.update(t for t, kinds in partial.items() if kinds >= self._required[t])
         return matched, kept
 
-    def _tags_folded(self, s: str, windows: list[tuple[int, int]] | None = None) -> set[str]:
+    def tags_folded(self, s: str, windows: list[tuple[int, int]] | None = None) -> set[str]:
         """Tags of folded text ``s``; with ``windows``, of the matches inside those slices."""
         if windows is None:
-            hits = self._scan(s)
+            hits = self.scan(s)
         else:
-            hits = [hit for lo, hi in windows for hit in self._scan(s, lo, hi)]
+            hits = [hit for lo, hi in windows for hit in self.scan(s, lo, hi)]
         if not hits:
             return set()
         out: set[str] = set()
@@ -325,7 +325,7 @@ class Tagger:
 
     def tags(self, text: str) -> set[str]:
         """The tag keys ``text`` carries, implied ones included: ``set(self.explain(text))``."""
-        return self._tags_folded(fold_text(text))
+        return self.tags_folded(fold_text(text))
 
     def tags_for(self, title: str, description: str) -> set[str]:
         """Tags of a posting's title and description; no match spans the two.
@@ -333,12 +333,12 @@ class Tagger:
         They are joined by a blank line: an alias's space matches one space or line break, so
         no alias can cross two.
         """
-        return self._tags_folded(fold_text(title) + "\n\n" + fold_text(description))
+        return self.tags_folded(fold_text(title) + "\n\n" + fold_text(description))
 
     def explain(self, text: str) -> dict[str, TagHit]:
         """Tag key -> why it matched (surviving matches, or ``implied_by``), by tag key."""
         folded = fold_text(text)
-        direct, kept = self._decide(self._scan(folded), detail=True)
+        direct, kept = self._decide(self.scan(folded), detail=True)
         if not direct:
             return {}
         offsets = _nfkc_map(text, folded)
@@ -367,188 +367,19 @@ class Tagger:
         return dict(sorted(out.items()))
 
 
-@functools.lru_cache(maxsize=512)
-def _term_tagger(term: str) -> Tagger | None:
-    if not _fold_alias(term):
-        return None
-    return Tagger({"term": TagDef(key="term", label=term, any=(term,))})
-
-
-def term_key(term: str) -> str:
-    """A typed term as the matcher reads it (folded, single spaces): equal keys, same matches."""
-    return _fold_alias(term)
-
-
-def term_anchor(term: str) -> str:
-    """The longest run of the folded term without spaces, dashes, underscores or slashes.
-
-    Every spelling the matcher accepts for the term contains it (spelling variants only change
-    those separators), so text indexes are asked for it and texts without it cannot match.
-    """
-    parts = [p for p in _ANCHOR_SEPARATORS.split(_fold_alias(term)) if p]
-    return max(parts, key=len) if parts else ""
-
-
-def _char_class(chars: frozenset[str]) -> str:
-    """A regular expression character class holding exactly ``chars``."""
-    points = sorted(map(ord, chars))
-    ranges: list[list[int]] = []
-    for point in points:
-        if ranges and point == ranges[-1][1] + 1:
-            ranges[-1][1] = point
-        else:
-            ranges.append([point, point])
-    return "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
-
-
-# A word of a folded text: a maximal run of the characters an alias must not touch.
-_WORD_RUN = re.compile(_char_class(_WORD) + "+")
-
-
-def text_words(*texts: str) -> str:
-    """The distinct words of ``texts`` as the matcher folds each of them, space-separated, in
-    order of first appearance (what the word index of ``monitor.search.index`` holds)."""
-    words: dict[str, None] = {}
-    for text in texts:
-        if text:
-            words.update(dict.fromkeys(_WORD_RUN.findall(_fold_fast(text))))
-    return " ".join(words)
-
-
-def term_words(term: str) -> tuple[str, ...]:
-    """Words (as ``text_words`` gives them) of which a text holds one exactly where ``term``
-    matches it, or () when the text itself must be read.
-
-    A term that folds to a single word (Latin letters and digits only: "diffusion", "VLM")
-    is spelt one way and has both boundary rules, so its matches are the text's words that
-    are the term, or the term and a plural "s". Anything else (spaces, dashes, Hangul, which
-    matches inside words) is decided on the text."""
-    key = _fold_alias(term)
-    if not key or not _WORD_RUN.fullmatch(key):
-        return ()
-    return (key, key + "s")
-
-
-# Characters that folding leaves as they are, whatever surrounds them (NFKC composes none of
-# them with what comes before, and case-folds them one to one): ASCII, lowered, and
-# precomposed Hangul syllables. A run of them folds to ``run.lower()``.
-_FOLD_STABLE = re.compile(r"[\x00-\x7f\uac00-\ud7a3]*")
-
-
-class _TermMatcher:
-    """One ad-hoc term against many texts, as fast as the rules allow.
-
-    The term's anchor is found with ``str.find``; the automaton then only reads a window
-    around each occurrence (a match holding that occurrence fits in it), while the boundary
-    rules still look at the whole text. ASCII text folds by ``lower()`` (NFKC leaves it as it
-    is). The answer is the same as tagging the whole text.
-
-    Before folding a whole text, the anchor is looked for as written (lower case, upper case,
-    capitalised, or as the user typed it). Where the window around such an occurrence, and the
-    character after it, hold only characters that fold one to one on their own
-    (``_FOLD_STABLE``), folding the window alone gives what folding the whole text gives there,
-    so a match in it is a match. Anything else is decided on the folded whole text.
-    """
-
-    def __init__(self, term: str) -> None:
-        self.tagger = _term_tagger(term)
-        self.anchor = term_anchor(term)
-        self.reach = len(_fold_alias(term)) + 1
-        self.written: tuple[str, ...] = ()
-        if self.anchor and _FOLD_STABLE.fullmatch(self.anchor):
-            typed = [p for p in _ANCHOR_SEPARATORS.split(term) if fold_text(p) == self.anchor]
-            forms = (self.anchor, self.anchor.upper(), self.anchor.capitalize(), *typed)
-            self.written = tuple(dict.fromkeys(forms))
-        # A term that is its anchor, spelt one way only (diffusion, GPU, 로봇): an occurrence
-        # is a match when its two edges pass the boundary rules (checked without the automaton).
-        self.edges: tuple[bool, bool] | None = None
-        if self.tagger is not None and _variants(_fold_alias(term)) == (self.anchor,):
-            _, before, after, *_ = self.tagger._auto.get(self.anchor)
-            self.edges = (before, after)
-
-    def __call__(self, *texts: str) -> bool:
-        """Whether the term occurs in any of ``texts`` (no match spans two of them)."""
-        tagger = self.tagger
-        if tagger is None:
-            return False
-        # Occurrences as written first, in every text: most matches are decided there, and
-        # folding a text costs more than looking.
-        if self.written and any(self._as_written(tagger, text) for text in texts if text):
-            return True
-        return any(self._folded(tagger, text) for text in texts if text)
-
-    def _folded(self, tagger: Tagger, text: str) -> bool:
-        """A match in the folded whole text."""
-        folded = _fold_fast(text)
-        if not self.anchor:
-            return bool(tagger._tags_folded(folded))
-        # An ad-hoc term's tagger has one alias and no exclusions: any hit is a match.
-        size, reach = len(self.anchor), self.reach
-        at = folded.find(self.anchor)
-        while at >= 0:
-            if tagger._scan(folded, max(0, at - reach), at + size + reach):
-                return True
-            at = folded.find(self.anchor, at + 1)
-        return False
-
-    def _as_written(self, tagger: Tagger, text: str) -> bool:
-        """A match around an occurrence of the anchor as written, in a fold-stable window."""
-        n, size, edges = len(text), len(self.anchor), self.edges
-        reach = 0 if edges is not None else self.reach
-        for form in self.written:
-            at = text.find(form)
-            while at >= 0:
-                # One more character on the left and two on the right for the boundary rules;
-                # the one after the window must be stable too, or it could change the last.
-                lo, hi = max(0, at - reach - 1), min(n, at + size + reach + 2)
-                if _FOLD_STABLE.fullmatch(text, lo, min(n, hi + 1)):
-                    window = text[lo:hi].lower()
-                    first = 1 if lo > 0 else 0
-                    last = len(window) - 2 if hi < n else len(window)
-                    if edges is not None:
-                        start = at - lo  # the occurrence, in the window
-                        end = start + size
-                        if not (edges[0] and start and window[start - 1] in _WORD) and not (
-                            edges[1] and end < len(window) and _letter_after(window, end, hi - lo)
-                        ):
-                            return True
-                    elif tagger._scan(window, first, last):
-                        return True
-                at = text.find(form, at + 1)
-        return False
-
-
-@functools.lru_cache(maxsize=64)
-def term_matcher(term: str) -> _TermMatcher:
-    return _TermMatcher(term)
-
-
-def term_matches(term: str, text: str) -> list[Match]:
-    """Occurrences of an ad-hoc term in ``text``, by the same rules as tag aliases."""
-    tagger = _term_tagger(term)
-    hit = tagger.explain(text).get("term") if tagger is not None else None
-    return list(hit.matches) if hit is not None else []
-
-
-def term_in(term: str, title: str, description: str) -> bool:
-    """Whether an ad-hoc term occurs in a posting: what ``Tagger.tags_for`` would say (no match
-    spans title and description), looking only near the term's anchor."""
-    return term_matcher(term)(title, description)
-
-
 def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:
     """The tag a typed term names (its key, label or an ``any`` alias), else None."""
-    folded = _fold_alias(term)
+    folded = fold_alias(term)
     if not folded:
         return None
     ordered = sorted(tags.items())
     for key, _ in ordered:
-        if _fold_alias(key) == folded:
+        if fold_alias(key) == folded:
             return key
     for key, tag in ordered:
-        if _fold_alias(tag.label) == folded:
+        if fold_alias(tag.label) == folded:
             return key
     for key, tag in ordered:
-        if any(folded in _variants(_fold_alias(alias)) for alias in tag.any):
+        if any(folded in spellings(fold_alias(alias)) for alias in tag.any):
             return key
     return None

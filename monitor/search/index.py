@@ -2,7 +2,7 @@
 
 A term that folds to one Latin word ("diffusion", "VLM") is answered by the word index alone
 (``posting_words``, migration 0005): the postings holding that word or its plural are exactly
-those the matcher accepts (``tagging.term_words``), so no text is read.
+those the matcher accepts (``matcher.term_words``), so no text is read.
 
 Any other term (spaces, dashes, Hangul, symbols): a text index finds candidates (SQLite FTS5
 trigram, PostgreSQL pg_trgm), then the tagger's own matcher decides, so a term matches exactly
@@ -32,10 +32,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from monitor.gcpause import paused_gc
+from monitor.search.matcher import term_anchor, term_key, term_matcher, term_words
 from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
 from monitor.storage.idlist import id_in
 from monitor.storage.models import Posting, ScrapeRun, TermMatch
-from monitor.tagging import term_anchor, term_key, term_matcher, term_words
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ REMEMBER_WAIT_MS = 200
 
 
 def index_chunk(term: str) -> str:
-    """What the text index is asked for: the term's anchor (see ``tagging.term_anchor``)."""
+    """What the text index is asked for: the term's anchor (see ``matcher.term_anchor``)."""
     return term_anchor(term)
 
 
@@ -108,7 +108,7 @@ def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | lis
 
 
 def _word_postings(session: Session, words: Sequence[str]) -> list[int]:
-    """Postings holding any of ``words`` (folded words, as ``tagging.text_words`` gives them)."""
+    """Postings holding any of ``words`` (folded words, as ``matcher.text_words`` gives them)."""
     if session.get_bind().dialect.name == "sqlite":
         query = "SELECT rowid FROM posting_words_fts WHERE posting_words_fts MATCH :expression"
         found = session.scalars(text(query), {"expression": " OR ".join(map(_quoted, words))})

@@ -25,6 +25,7 @@ from monitor.identity import dedup_key
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
 from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
+from monitor.search.matcher import text_words
 from monitor.storage.models import (
     HttpCache,
     Job,
@@ -35,7 +36,7 @@ from monitor.storage.models import (
     ScrapeRun,
     Source,
 )
-from monitor.tagging import Tagger, text_words
+from monitor.tagging import Tagger
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -170,7 +170,8 @@ class PostingTag(Base):
 
 class PostingWords(Base):
     """A posting's distinct words as the matcher folds its title and description
-    (``tagging.text_words``): what the word index of ``monitor.search.index`` is built on."""
+    (``monitor.search.matcher.text_words``): what the word index of ``monitor.search.index``
+    is built on."""
 
     __tablename__ = "posting_words"
 

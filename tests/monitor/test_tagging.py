@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from monitor.errors import ConfigError
+from monitor.search.matcher import term_anchor, term_in, term_matches, term_words, text_words
 from monitor.tagging import (
     Match,
     TagDef,
@@ -20,11 +21,6 @@ from monitor.tagging import (
     fold_text,
     resolve_term,
     tagdef_from_table,
-    term_anchor,
-    term_in,
-    term_matches,
-    term_words,
-    text_words,
 )
 
 CASES_FILE = Path(__file__).parents[1] / "data" / "tagging_cases.toml"

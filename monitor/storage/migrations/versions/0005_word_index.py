@@ -1,9 +1,9 @@
 """Word index: a posting's folded words, so single-word ad-hoc terms need no text read.
 
 ``posting_words`` holds, per posting, its distinct words as the matcher folds its title and
-description (``monitor.tagging.text_words``); the store writes it with the posting. A term
+description (``monitor.matcher.text_words``); the store writes it with the posting. A term
 that folds to one Latin word matches exactly the postings holding that word or its plural
-(``monitor.tagging.term_words``), so the index answers it without reading or checking any
+(``monitor.matcher.term_words``), so the index answers it without reading or checking any
 text. SQLite indexes the words with an external-content FTS5 table (the ``ascii`` tokenizer
 splits on the spaces alone: every word is one token); PostgreSQL with a GIN index on the words
 as an array. This revision fills the words of the postings already stored.
@@ -20,7 +20,7 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-from monitor.tagging import text_words
+from monitor.search.matcher import text_words
 
 revision = "0005"
 down_revision = "0004"
