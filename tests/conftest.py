@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
 from monitor.storage.db import Database
 
 

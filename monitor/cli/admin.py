@@ -211,7 +211,7 @@ def db_rebuild_counts(app: App) -> None:
 @click.pass_obj
 def demo(app: App, weeks: int, out_dir: Path) -> None:
     """Run the whole pipeline offline against simulated job boards on 127.0.0.1."""
-    from monitor.demo import run_demo
+    from monitor.demo.runner import run_demo
 
     if weeks < 1:
         raise UsageError("--weeks must be at least 1.")

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from monitor.boardserver import BoardServer, Reply, Request, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer, Reply, Request, greenhouse_job, lever_posting
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ import pytest
 from helpers import cli_json, run_cli, write_config
 from sqlalchemy import create_engine
 
-from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
 from monitor.cli import cli
 from monitor.config import load
+from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
 from monitor.storage.db import current_revision, head_revision, redact
 
 REPO = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ import pytest
 from helpers import run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from helpers import local_policy, run_cli, stored_postings, write_config
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.arbeitnow import arbeitnow_job, install, set_arbeitnow
 from monitor.errors import FetchError, ParseError
-from monitor.market.arbeitnow import arbeitnow_job, install, set_arbeitnow
 from monitor.normalise import normalise
 from scrapers.arbeitnow import ArbeitnowSource
 from scrapers.http import HttpClient, NotModified

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from helpers import local_policy
 
-from monitor.boardserver import BoardServer, greenhouse_job
+from monitor.demo.server import BoardServer, greenhouse_job
 from monitor.errors import BlockedError, FetchError, ParseError
 from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
 from scrapers.http import HttpClient, NotModified

@@ -13,9 +13,9 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.himalayas import himalayas_job, install, set_himalayas
 from monitor.errors import FetchError, ParseError
-from monitor.market.himalayas import himalayas_job, install, set_himalayas
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag

@@ -12,9 +12,9 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 import scrapers.hn as hn_module
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.hn import hn_comment, hn_deleted_comment, hn_text, install, set_hn
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.hn import hn_comment, hn_deleted_comment, hn_text, install, set_hn
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag

@@ -11,9 +11,9 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.html import ListedJob, install, listing_page, page_url, set_html
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.html import ListedJob, install, listing_page, page_url, set_html
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options

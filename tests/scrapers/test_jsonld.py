@@ -12,9 +12,8 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
-from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.jsonld import (
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.jsonld import (
     XML_TYPE,
     install,
     job_posting,
@@ -24,6 +23,7 @@ from monitor.market.jsonld import (
     sitemap_index_xml,
     sitemap_xml,
 )
+from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun
@@ -56,7 +56,7 @@ def client(**kwargs: object) -> HttpClient:
 
 
 def page_bytes(*items: object) -> bytes:
-    from monitor.market.jsonld import jsonld_page
+    from monitor.demo.shapes.jsonld import jsonld_page
 
     return jsonld_page(list(items)).encode()
 

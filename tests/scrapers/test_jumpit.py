@@ -11,9 +11,9 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.jumpit import install, jumpit_position, set_jumpit
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.jumpit import install, jumpit_position, set_jumpit
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
 from monitor.storage.db import Database

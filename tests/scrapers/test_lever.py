@@ -11,7 +11,7 @@ import httpx
 import pytest
 from helpers import local_policy
 
-from monitor.boardserver import BoardServer, lever_posting
+from monitor.demo.server import BoardServer, lever_posting
 from monitor.errors import BlockedError, FetchError, ParseError
 from scrapers.http import HttpClient, NotModified
 from scrapers.lever import EU_BASE_URL, LeverOptions, LeverSource

@@ -11,9 +11,9 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.personio import install, personio_position, render_feed, set_personio
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.personio import install, personio_position, render_feed, set_personio
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source

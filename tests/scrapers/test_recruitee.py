@@ -11,10 +11,10 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
 from monitor.config import load
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.recruitee import install, recruitee_offer, set_recruitee
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.recruitee import install, recruitee_offer, set_recruitee
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source

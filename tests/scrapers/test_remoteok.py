@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 from helpers import local_policy, run_cli, stored_postings, write_config
 
-from monitor.boardserver import BoardServer
-from monitor.errors import FetchError, ParseError
-from monitor.market.remoteok import (
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.remoteok import (
     REQUESTER_IP,
     anti_spam_paragraph,
     install,
     remoteok_job,
     set_remoteok,
 )
+from monitor.errors import FetchError, ParseError
 from monitor.normalise import normalise
 from scrapers.http import HttpClient, NotModified
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from helpers import local_policy, run_cli, stored_postings, write_config
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.remotive import install, remotive_job, set_remotive
 from monitor.errors import FetchError, ParseError
-from monitor.market.remotive import install, remotive_job, set_remotive
 from monitor.normalise import normalise
 from monitor.schedule import validate_cron
 from scrapers.http import HttpClient, NotModified

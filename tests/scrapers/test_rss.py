@@ -12,10 +12,10 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
 from monitor.config import load as load_config
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.rss import install, set_rss, wwr_item
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.rss import install, set_rss, wwr_item
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag

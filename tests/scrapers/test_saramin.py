@@ -11,9 +11,9 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.saramin import install, saramin_job, set_saramin
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
-from monitor.market.saramin import install, saramin_job, set_saramin
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options

@@ -13,9 +13,13 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.smartrecruiters import (
+    install,
+    set_smartrecruiters,
+    smartrecruiters_posting,
+)
 from monitor.errors import ConfigError, ParseError
-from monitor.market.smartrecruiters import install, set_smartrecruiters, smartrecruiters_posting
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source

@@ -12,9 +12,9 @@ from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
 import scrapers.wanted
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.wanted import install, set_wanted, wanted_job
 from monitor.errors import FetchError, ParseError
-from monitor.market.wanted import install, set_wanted, wanted_job
 from monitor.normalise import tidy_text
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source

@@ -11,9 +11,9 @@ import pytest
 from helpers import local_policy, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.boardserver import BoardServer
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.workable import install, set_workable, workable_job
 from monitor.errors import ConfigError, FetchError, ParseError
-from monitor.market.workable import install, set_workable, workable_job
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source

@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.boardserver import BoardServer, Handler, Reply, Request
+from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "remoteok"
 LEGAL = (

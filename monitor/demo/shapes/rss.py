@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
-from monitor.boardserver import BoardServer, Handler, Reply, Request
+from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "rss"
 RSS_TYPE = "application/rss+xml; charset=utf-8"

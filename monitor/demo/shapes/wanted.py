@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from monitor.boardserver import BoardServer, Handler, Reply, Request
+from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "wanted"
 DEFAULT_LIMIT = 20

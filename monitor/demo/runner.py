@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.boardserver import BoardServer, greenhouse_job, lever_posting
 from monitor.clock import Clock
 from monitor.config import Config, load
+from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
 from monitor.numbers.trends import Row, TrendQuery, trend
 from monitor.pipeline import scrape
 from monitor.storage.db import Database

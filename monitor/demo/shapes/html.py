@@ -22,7 +22,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from monitor.boardserver import BoardServer, Reply, Request
+from monitor.demo.server import BoardServer, Reply, Request
 
 SHAPE = "html"
 PREFIX = "/html/"

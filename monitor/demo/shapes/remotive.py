@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from monitor.boardserver import BoardServer, Handler, Reply, Request
+from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "remotive"
 WARNING = (

@@ -455,7 +455,7 @@ def lever_posting(
     }
 
 
-def main() -> None:  # pragma: no cover - a manual aid: `python -m monitor.boardserver`
+def main() -> None:  # pragma: no cover - a manual aid: `python -m monitor.demo.server`
     """Serve a small sample board until Ctrl-C."""
     with BoardServer() as server:
         server.set_greenhouse(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from monitor.boardserver import BoardServer, Reply, Request
+from monitor.demo.server import BoardServer, Reply, Request
 
 SHAPE = "ashby"
 

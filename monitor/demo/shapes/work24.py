@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
-from monitor.boardserver import BoardServer, Handler, Reply, Request
+from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "work24"
 LIST_PATH = "/cm/openApi/call/wk/callOpenApiSvcInfo210L01.do"

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from monitor.boardserver import BoardServer, Reply, Request
+from monitor.demo.server import BoardServer, Reply, Request
 
 SHAPE = "smartrecruiters"
 DEFAULT_LIMIT = 10

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from monitor.boardserver import BoardServer, Reply, Request
+from monitor.demo.server import BoardServer, Reply, Request
 
 SHAPE = "recruitee"
 _NOT_FOUND = b"<!DOCTYPE html><html><body><h1>Page not found</h1></body></html>"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from monitor.boardserver import BoardServer, Handler, Reply, Request
+from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "arbeitnow"
 REAL_PATH = "https://www.arbeitnow.com/api/job-board-api"

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from monitor.boardserver import BoardServer, Reply, Request
+from monitor.demo.server import BoardServer, Reply, Request
 
 MAX_HITS_PER_PAGE = 1000
 PAGINATION_LIMIT = 1000
