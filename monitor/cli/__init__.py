@@ -45,9 +45,21 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 
 def _register() -> None:
-    from monitor.cli import admin, export, query, scrape, sources, tags
+    from monitor.cli import (
+        db,
+        demo,
+        export,
+        init,
+        postings,
+        query,
+        run,
+        scrape,
+        sources,
+        status,
+        tags,
+    )
 
-    for module in (admin, export, query, scrape, sources, tags):
+    for module in (init, scrape, query, postings, export, sources, tags, status, run, db, demo):
         module.register(cli)
 
 

@@ -1,12 +1,11 @@
-"""``jobtrend export`` and ``jobtrend postings``: the jobs behind the numbers, with links.
+"""``jobtrend export``: every job (or a range's) with its tags, streamed.
 
-``export`` streams every job (or a range's) with its tags as CSV (UTF-8 with a BOM, so Excel
-shows Korean) or JSON Lines; ``postings`` lists one term's jobs for one period as a table,
-JSON or CSV. Both read :func:`monitor.numbers.listing.jobs`, which counts by the rules of the
-numbers.
+CSV in UTF-8 with a BOM (so Excel shows Korean) or JSON Lines, read from
+:func:`monitor.numbers.listing.jobs`, which counts by the rules of the numbers. The CSV and
+output helpers here serve ``jobtrend postings`` too.
 
 Scraped text is untrusted: CSV cells that a spreadsheet would read as a formula are
-neutralised, and table cells are ``rich.text.Text`` so markup in a title is printed as typed.
+neutralised.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from monitor.cli.app import App, console, filter_options, print_json
+from monitor.cli.app import App, console, filter_options
 from monitor.errors import UsageError
 
 if TYPE_CHECKING:
@@ -84,7 +83,7 @@ def write_jsonl(stream: IO[str], rows: Iterable[JobRow], tick: Callable[[], None
 
 
 @contextlib.contextmanager
-def _output(path: str | None, encoding: str) -> Iterator[IO[str]]:
+def open_output(path: str | None, encoding: str) -> Iterator[IO[str]]:
     """A text stream to FILE or stdout in ``encoding``.
 
     A file is written under a temporary name and renamed at the end, so an export that fails
@@ -142,7 +141,7 @@ def _range(since: str | None, until: str | None) -> tuple[date | None, date | No
     return start, end
 
 
-def _filters(values: dict[str, Any]) -> Any:
+def listing_filters(values: dict[str, Any]) -> Any:
     from monitor.numbers.listing import Filters
 
     return Filters(
@@ -202,110 +201,18 @@ def export(
             app.clock,
             start=start,
             end=end,
-            filters=_filters(filters),
+            filters=listing_filters(filters),
             stale_after_days=app.config.http.stale_after_days,
         )
         # The first row before any output: a bad option (an unknown source) then fails with
         # nothing written, not after a CSV header.
         first = next(rows, None)
         items = rows if first is None else chain([first], rows)
-        with _output(output, encoding) as stream, _progress(show) as tick:
+        with open_output(output, encoding) as stream, _progress(show) as tick:
             count = writer(stream, items, tick)
     if to_file:
         console(stderr=True).print(f"wrote {count} jobs to {output}")
 
 
-@click.command()
-@click.argument("term")
-@click.option(
-    "--period",
-    metavar="PERIOD",
-    help="YYYY-MM-DD, YYYY-Www or YYYY-MM (default: the current ISO week).",
-)
-@filter_options
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of jobs.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most N jobs (newest first).")
-@click.pass_obj
-def postings(
-    app: App,
-    term: str,
-    period: str | None,
-    as_json: bool,
-    as_csv: bool,
-    limit: int | None,
-    **filters: Any,
-) -> None:
-    """The jobs behind a number: jobs active in a period that carry TERM, with links.
-
-    TERM is a tag (key, label or alias) or any word, as in `jobtrend query`. Each job is listed
-    once, newest first, with every board it was seen on.
-    """
-    from itertools import islice
-
-    from monitor.numbers.listing import jobs
-    from monitor.numbers.periods import parse_bound, period_of
-
-    if as_json and as_csv:
-        raise click.UsageError("Choose one of --json and --csv.")
-    if period:
-        start, end = parse_bound(period, "--period")
-        label = period.strip()
-    else:
-        week = period_of(app.clock.today(), "week")
-        start, end, label = week.start, week.end, week.label
-    with app.db.session() as session:
-        found = jobs(
-            session,
-            app.clock,
-            term=term,
-            taxonomy=app.config.tags,
-            start=start,
-            end=end,
-            filters=_filters(filters),
-            stale_after_days=app.config.http.stale_after_days,
-        )
-        rows = list(islice(found, limit))
-        found.close()  # a --limit stops early: release the query now
-    if as_json:
-        print_json([row.as_dict() for row in rows])
-    elif as_csv:
-        with _output(None, "utf-8") as stream:
-            write_csv(stream, rows, lambda: None)
-    elif not rows:
-        console(stderr=True).print(f"No jobs with {term!r} were active in {label}.")
-    else:
-        _print_table(app, term, label, rows, limit)
-
-
-def _print_table(app: App, term: str, label: str, rows: list[JobRow], limit: int | None) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from monitor.tagging import resolve_term
-
-    tag = resolve_term(term, app.config.tags)
-    what = f"{term} (tag {tag})" if tag is not None and tag != term else term
-    more = " (limit reached)" if limit is not None and len(rows) == limit else ""
-    table = Table(title=Text(f"{what}: {len(rows)} jobs active in {label}{more}"))
-    for column in ("first seen", "last seen", "title", "company", "where", "sources"):
-        table.add_column(column)
-    table.add_column("links", overflow="fold")
-    for row in rows:
-        last = "open" if row.closed_at is None else str(app.clock.local_day(row.last_seen))
-        where = row.location or row.country or ("remote" if row.remote else "")
-        table.add_row(
-            str(app.clock.local_day(row.first_seen)),
-            last,
-            Text(row.title),
-            Text(row.company),
-            Text(where),
-            Text(", ".join(row.sources)),
-            Text("\n".join(row.urls)),
-        )
-    console().print(table)
-
-
 def register(group: click.Group) -> None:
     group.add_command(export)
-    group.add_command(postings)

@@ -166,7 +166,7 @@ def query(
         return
     from rich.text import Text
 
-    from monitor.tables import print_table
+    from monitor.cli.tables import print_table
 
     if not rows:
         console(stderr=True).print("No data yet for that range: run `jobtrend scrape` first.")
@@ -203,7 +203,7 @@ def chart(
     **filters: Any,
 ) -> None:
     """Draw a trend chart of TERMs (PNG or SVG)."""
-    from monitor.tables import metric_value
+    from monitor.cli.tables import metric_value
     from reports.charts import Point, Series, render_chart
 
     rows = run_query(app, terms, since, until, by, **filters)

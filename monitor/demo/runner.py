@@ -14,13 +14,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from monitor.cli.tables import print_table
 from monitor.clock import Clock
 from monitor.config import Config, load
 from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
 from monitor.numbers.trends import Row, TrendQuery, trend
 from monitor.pipeline import scrape
 from monitor.storage.db import Database
-from monitor.tables import print_table
 from monitor.tagging import Tagger
 
 # (title, description) pools by topic, English and Korean.

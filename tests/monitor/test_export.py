@@ -25,7 +25,6 @@ import pytest
 from helpers import run_cli, write_config
 from runs import DAY1, SEOUL, postings, raw, run
 
-from monitor.cli import cli
 from monitor.cli import export as export_cli
 from monitor.clock import Clock
 from monitor.numbers import listing
@@ -37,15 +36,6 @@ from monitor.taxonomy import builtin_tags
 NOW = "2026-03-10T09:00"
 WIDE = {"COLUMNS": "250"}  # rich wraps at 80 columns when not on a terminal
 BOM = "\ufeff"
-
-
-@pytest.fixture(autouse=True)
-def _commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The commands on the group for these tests only (until monitor/cli registers them)."""
-    for command in (export_cli.export, export_cli.postings):
-        if command.name not in cli.commands:
-            assert command.name is not None
-            monkeypatch.setitem(cli.commands, command.name, command)
 
 
 def post(

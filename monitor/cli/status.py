@@ -1,17 +1,13 @@
-"""Set-up and upkeep: ``init``, ``status``, ``db upgrade``, ``db rebuild-counts``, ``demo``."""
+"""``jobtrend status``: last run per source, health, database, daemon and next runs."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import UTC, datetime
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import click
 
 from monitor.cli.app import App, console, print_json
-from monitor.errors import UsageError
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -19,30 +15,6 @@ def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-@click.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
-@click.pass_obj
-def init(app: App, path: Path | None, force: bool) -> None:
-    """Write a starter config (default: the platform config dir) and create the database."""
-    from monitor.config import config_dir, load
-    from monitor.storage.db import Database, redact
-
-    target = path or config_dir() / "config.toml"
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists; edit it, or pass --force to overwrite it.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        files("monitor").joinpath("starter.toml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
-    config = load(target)
-    db = Database(config.database_url)
-    db.dispose()
-    click.echo(f"wrote {target}", err=True)
-    click.echo(f"database ready at {redact(config.database_url)}", err=True)
-    click.echo("next: edit the [[sources]] in it, then run `jobtrend scrape`.", err=True)
 
 
 @click.command()
@@ -163,88 +135,5 @@ def _print_status(payload: dict[str, Any]) -> None:
     out.print(f"report: last sent {last}, next {report['next_run_at'] or '-'}")
 
 
-@click.group()
-def db() -> None:
-    """Database upkeep."""
-
-
-@db.command("upgrade")
-@click.pass_obj
-def db_upgrade(app: App) -> None:
-    """Apply the database migrations (also done automatically on first use)."""
-    from monitor.storage.db import Database, current_revision, redact, upgrade
-
-    database = Database(app.config.database_url, auto_upgrade=False)
-    try:
-        before = current_revision(database.engine)
-        upgrade(database.engine)
-        after = current_revision(database.engine)
-    finally:
-        database.dispose()
-    state = "already up to date" if before == after else f"upgraded from {before or 'empty'}"
-    console(stderr=True).print(f"{redact(database.url)}: {state} (revision {after})")
-
-
-@db.command("rebuild-counts")
-@click.pass_obj
-def db_rebuild_counts(app: App) -> None:
-    """Recompute the daily counts from the stored postings."""
-    from monitor.numbers.daily import rebuild_counts
-
-    err = console(stderr=True)
-    busy = err.status("rebuilding the daily counts") if err.is_terminal else nullcontext()
-    with busy, app.db.session() as session:
-        rows = rebuild_counts(session, app.clock, app.config.http.stale_after_days)
-    err.print(f"rebuilt daily counts: {rows} rows")
-
-
-@click.command()
-@click.option("--weeks", default=3, show_default=True, help="Weeks of history to simulate.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("demo-out"),
-    show_default=True,
-    help="Where the database and chart go.",
-)
-@click.pass_obj
-def demo(app: App, weeks: int, out_dir: Path) -> None:
-    """Run the whole pipeline offline against simulated job boards on 127.0.0.1."""
-    from monitor.demo.runner import run_demo
-
-    if weeks < 1:
-        raise UsageError("--weeks must be at least 1.")
-    run_demo(out_dir, days=weeks * 7, echo=click.echo)
-
-
-@click.command()
-@click.pass_obj
-def run(app: App) -> None:
-    """Run the daemon: scrape each source on its schedule until stopped (SIGTERM/Ctrl-C)."""
-    import logging
-
-    from monitor.daemon import Daemon
-
-    log_file = app.config.daemon.log_file
-    root = logging.getLogger()
-    if log_file:
-        handler: logging.Handler = logging.FileHandler(
-            Path(log_file).expanduser(), encoding="utf-8"
-        )
-    else:
-        handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.handlers = [handler]
-    root.setLevel(min(root.level, logging.INFO) if root.level else logging.INFO)
-    daemon = Daemon(app.config, app.db)
-    console(stderr=True).print(
-        f"jobtrend daemon: {len(daemon.sources)} sources scheduled in {app.config.timezone}; "
-        "Ctrl-C stops it."
-    )
-    daemon.run()
-
-
 def register(group: click.Group) -> None:
-    for command in (init, status, db, demo, run):
-        group.add_command(command)
+    group.add_command(status)

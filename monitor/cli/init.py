@@ -1,0 +1,39 @@
+"""``jobtrend init``: a starter config and the database."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import click
+
+from monitor.cli.app import App
+from monitor.errors import UsageError
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.pass_obj
+def init(app: App, path: Path | None, force: bool) -> None:
+    """Write a starter config (default: the platform config dir) and create the database."""
+    from monitor.config import config_dir, load
+    from monitor.storage.db import Database, redact
+
+    target = path or config_dir() / "config.toml"
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists; edit it, or pass --force to overwrite it.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        files("monitor").joinpath("starter.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    config = load(target)
+    db = Database(config.database_url)
+    db.dispose()
+    click.echo(f"wrote {target}", err=True)
+    click.echo(f"database ready at {redact(config.database_url)}", err=True)
+    click.echo("next: edit the [[sources]] in it, then run `jobtrend scrape`.", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(init)

@@ -1,0 +1,112 @@
+"""``jobtrend postings``: the jobs behind a number, with links.
+
+One term's jobs active in one period, each listed once, newest first, with every board it was
+seen on: a table, JSON or CSV, read from :func:`monitor.numbers.listing.jobs`. Table cells are
+``rich.text.Text``, so markup in a scraped title is printed as typed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from monitor.cli.app import App, console, filter_options, print_json
+from monitor.cli.export import listing_filters, open_output, write_csv
+
+if TYPE_CHECKING:
+    from monitor.numbers.listing import JobRow
+
+
+@click.command()
+@click.argument("term")
+@click.option(
+    "--period",
+    metavar="PERIOD",
+    help="YYYY-MM-DD, YYYY-Www or YYYY-MM (default: the current ISO week).",
+)
+@filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of jobs.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most N jobs (newest first).")
+@click.pass_obj
+def postings(
+    app: App,
+    term: str,
+    period: str | None,
+    as_json: bool,
+    as_csv: bool,
+    limit: int | None,
+    **filters: Any,
+) -> None:
+    """The jobs behind a number: jobs active in a period that carry TERM, with links.
+
+    TERM is a tag (key, label or alias) or any word, as in `jobtrend query`. Each job is listed
+    once, newest first, with every board it was seen on.
+    """
+    from itertools import islice
+
+    from monitor.numbers.listing import jobs
+    from monitor.numbers.periods import parse_bound, period_of
+
+    if as_json and as_csv:
+        raise click.UsageError("Choose one of --json and --csv.")
+    if period:
+        start, end = parse_bound(period, "--period")
+        label = period.strip()
+    else:
+        week = period_of(app.clock.today(), "week")
+        start, end, label = week.start, week.end, week.label
+    with app.db.session() as session:
+        found = jobs(
+            session,
+            app.clock,
+            term=term,
+            taxonomy=app.config.tags,
+            start=start,
+            end=end,
+            filters=listing_filters(filters),
+            stale_after_days=app.config.http.stale_after_days,
+        )
+        rows = list(islice(found, limit))
+        found.close()  # a --limit stops early: release the query now
+    if as_json:
+        print_json([row.as_dict() for row in rows])
+    elif as_csv:
+        with open_output(None, "utf-8") as stream:
+            write_csv(stream, rows, lambda: None)
+    elif not rows:
+        console(stderr=True).print(f"No jobs with {term!r} were active in {label}.")
+    else:
+        _print_table(app, term, label, rows, limit)
+
+
+def _print_table(app: App, term: str, label: str, rows: list[JobRow], limit: int | None) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from monitor.tagging import resolve_term
+
+    tag = resolve_term(term, app.config.tags)
+    what = f"{term} (tag {tag})" if tag is not None and tag != term else term
+    more = " (limit reached)" if limit is not None and len(rows) == limit else ""
+    table = Table(title=Text(f"{what}: {len(rows)} jobs active in {label}{more}"))
+    for column in ("first seen", "last seen", "title", "company", "where", "sources"):
+        table.add_column(column)
+    table.add_column("links", overflow="fold")
+    for row in rows:
+        last = "open" if row.closed_at is None else str(app.clock.local_day(row.last_seen))
+        where = row.location or row.country or ("remote" if row.remote else "")
+        table.add_row(
+            str(app.clock.local_day(row.first_seen)),
+            last,
+            Text(row.title),
+            Text(row.company),
+            Text(where),
+            Text(", ".join(row.sources)),
+            Text("\n".join(row.urls)),
+        )
+    console().print(table)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(postings)
