@@ -27,7 +27,11 @@ def demo(app: App, weeks: int, out_dir: Path) -> None:
 
     if weeks < 1:
         raise UsageError("--weeks must be at least 1.")
-    run_demo(out_dir, days=weeks * 7, echo=click.echo)
+    from monitor.cli.tables import print_table
+    from monitor.demo.runner import DEMO_TERMS
+
+    rows = run_demo(out_dir, days=weeks * 7, echo=click.echo)
+    print_table(rows, list(DEMO_TERMS), "share")
 
 
 def register(group: click.Group) -> None:

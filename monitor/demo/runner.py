@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.cli.tables import print_table
 from monitor.clock import Clock
 from monitor.config import Config, load
 from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
@@ -184,8 +183,12 @@ base_url = "{server_url}"
     return path
 
 
+DEMO_TERMS = ("llm", "멀티모달 LLM", "autonomous_driving", "medical")
+
+
 def run_demo(out_dir: Path, *, days: int = 21, echo: Callable[[str], Any] = print) -> list[Row]:
-    """Simulate ``days`` days of scraping and write a chart; returns the weekly rows."""
+    """Simulate ``days`` days of scraping and write a chart; returns the weekly rows of
+    ``DEMO_TERMS`` (the CLI prints them)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("jobtrend.db", "jobtrend.db-wal", "jobtrend.db-shm"):
         (out_dir / stale).unlink(missing_ok=True)
@@ -212,12 +215,11 @@ def run_demo(out_dir: Path, *, days: int = 21, echo: Callable[[str], Any] = prin
             summary = ", ".join(f"{r.name} {r.status} ({r.returned})" for r in results)
             echo(f"{day}: {summary}")
         clock = Clock(config.zone, datetime.combine(today, time(12), config.zone).astimezone(UTC))
-        terms = ["llm", "멀티모달 LLM", "autonomous_driving", "medical"]
+        terms = list(DEMO_TERMS)
         query = TrendQuery(terms=terms, start=start, end=today, by="week")
         with db.session() as session:
             rows = trend(session, clock, config.tags, query)
         db.dispose()
-    print_table(rows, terms, "share")
     chart = _chart(rows, terms, out_dir / "demo-trend.png", clock)
     echo(f"chart: {chart}")
     echo(f"database: {out_dir / 'jobtrend.db'}")

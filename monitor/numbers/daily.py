@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.gcpause import paused_gc
-from monitor.numbers.shares import ALL_SOURCES, ALL_TAGS, Counts, Key
+from monitor.numbers.shares import Counts, Key
 from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
 from monitor.storage.db import in_batches
 from monitor.storage.idlist import id_in
@@ -45,6 +45,7 @@ from monitor.storage.models import (
     PostingTag,
     Source,
 )
+from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
 
 log = logging.getLogger(__name__)
 

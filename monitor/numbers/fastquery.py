@@ -16,10 +16,8 @@ from pathlib import Path
 
 from monitor.clock import Clock
 from monitor.numbers.periods import By
-from monitor.numbers.shares import ALL_SOURCES, ALL_TAGS, Counts, Row, period_rows
-
-# The newest migration; monitor.storage.db checks it against Alembic's head in the tests.
-SCHEMA_REVISION = "0005"
+from monitor.numbers.shares import Counts, Row, period_rows
+from monitor.storage.schema import ALL_SOURCES, ALL_TAGS, SCHEMA_REVISION
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -15,10 +15,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from monitor.numbers.periods import By, Period, periods_between
+from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
 
 # The source_id of the all-sources rows and the tag of the all-jobs rows in daily_count.
-ALL_SOURCES = 0
-ALL_TAGS = "*"
 TOO_FEW = 5
 Z95 = 1.959963984540054
 

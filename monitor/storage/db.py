@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from monitor.errors import ConfigError, JobtrendError
-from monitor.numbers.fastquery import SCHEMA_REVISION
+from monitor.storage.schema import SCHEMA_REVISION
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # The daily_count conventions, re-exported for the storage code.
-from monitor.numbers.shares import ALL_SOURCES as ALL_SOURCES
-from monitor.numbers.shares import ALL_TAGS as ALL_TAGS
+from monitor.storage.schema import ALL_SOURCES as ALL_SOURCES
+from monitor.storage.schema import ALL_TAGS as ALL_TAGS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

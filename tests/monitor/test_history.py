@@ -243,7 +243,7 @@ def test_the_fast_path_gives_the_same_rows_as_the_full_one(
 
 
 def test_schema_revision_is_alembics_head() -> None:
-    from monitor.numbers.fastquery import SCHEMA_REVISION
     from monitor.storage.db import head_revision
+    from monitor.storage.schema import SCHEMA_REVISION
 
     assert head_revision() == SCHEMA_REVISION

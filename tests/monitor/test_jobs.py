@@ -166,3 +166,38 @@ def test_stored_counts_equal_a_rebuild(db: Database) -> None:
     assert {row[0] for row in stored} == {day(n) for n in range(1, 24)}
     llm = {row[0]: row[3] for row in stored if row[1] == "llm" and row[2] == ALL_SOURCES}
     assert llm[day(1)] == 1 and llm[day(5)] == 1
+
+
+def test_the_sqlite_fast_path_equals_the_full_one_with_reposts_and_duplicates(
+    db: Database,
+) -> None:
+    """``fast_trend`` reads what ``compute_daily`` stored; on a history with reposts, a job on
+    two boards, a posting that came back, a failed run and a stale source, its rows are
+    ``trend``'s, figure for figure."""
+    if not db.url.startswith("sqlite"):
+        return  # the fast path is SQLite's only
+    from monitor.numbers.fastquery import fast_trend
+    from monitor.numbers.trends import TrendQuery, trend
+    from monitor.tagging import resolve_term
+    from monitor.taxonomy import builtin_tags
+
+    llm = "LLM Engineer"
+    run(db, 1, with_fillers(raw("x1", llm), raw("p1", "Medical imaging lead")), source="a")
+    run(db, 1, [raw("x2", llm), raw("b1", "VLM researcher")], source="b")
+    run(db, 2, with_fillers(raw("x1", llm)), source="a")  # p1 gone
+    run(db, 3, [raw("b1", "VLM researcher")], status="failed", source="b")
+    run(db, 5, with_fillers(raw("x1", llm), raw("p2", "Medical imaging lead")), source="a")
+    run(db, 9, with_fillers(raw("x1", llm), raw("p2", "Medical imaging lead")), source="a")
+    run(db, 26, with_fillers(raw("x1", llm)), source="a")  # b is stale by now
+    tags = builtin_tags()
+    terms = ["llm", "medical", "multimodal_llm"]
+    clock = Clock(SEOUL, DAY1 + timedelta(days=25, hours=3))
+    for by in ("day", "week"):
+        query = TrendQuery(terms=terms, start=day(1), end=day(26), by=by)  # type: ignore[arg-type]
+        with db.session() as session:
+            full = trend(session, clock, tags, query)
+        resolved = {term: resolve_term(term, tags) for term in terms}
+        fast = fast_trend(db.url, clock, resolved, terms, day(1), day(26), by)  # type: ignore[arg-type]
+        assert fast is not None
+        assert fast == full
+        assert any(row.active for row in full if row.term == "medical")
