@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import Result, human, log, sizes
+from monitor.process import tune_gc
 
 
 def fixture_rows(quick: bool) -> list[Result]:
@@ -61,6 +62,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
+    tune_gc()  # as the CLI does: the in-process figures are the commands' own
     try:
         rows = groups()[args.group](args.quick)
     except Exception as exc:

@@ -2,14 +2,19 @@
 
 The tree::
 
-    JobtrendError              anything jobtrend reports as one sentence, never a traceback
-    ├── ConfigError            a config file or option is wrong (exit code 2)
-    ├── UsageError             a command-line argument is wrong (exit code 2)
-    └── SourceError            one source's run failed; the others go on (exit code 1)
-        ├── FetchError         the network or the server failed (after retries)
-        │   └── BlockedError   robots.txt or the server refused us; retrying will not help
-        ├── ParseError         a response did not have the shape its parser needs
-        └── MissingKeyError    the environment variable holding an API key is unset
+    JobtrendError                  anything jobtrend reports as one sentence, never a traceback
+    ├── ConfigError                a config file or option is wrong (exit code 2)
+    ├── UsageError                 a command-line argument is wrong (exit code 2)
+    ├── DatabaseError              the database cannot be opened or migrated (exit code 1)
+    └── SourceError                one source's run failed; the others go on (exit code 1)
+        ├── FetchError             the network or the server failed (after retries)
+        │   └── BlockedError       robots.txt or the server refused us; retrying will not help
+        ├── ParseError             a response did not have the shape its parser needs
+        │   └── NoJobPostingError  a career page parsed fine but holds no schema.org JobPosting
+        └── MissingKeyError        the environment variable holding an API key is unset
+
+    NotModified                    not an error: a conditional GET answered 304, so the run is
+                                   ``unchanged`` (raised by the fetch layer, caught by the pipeline)
 
 A source error carries ``kind`` (``fetch``, ``blocked``, ``parse``, ``key``), stored on the
 failed run.
@@ -44,6 +49,10 @@ class UsageError(JobtrendError):
     exit_code = 2
 
 
+class DatabaseError(JobtrendError):
+    """The database cannot be opened or migrated."""
+
+
 class SourceError(JobtrendError):
     """A source could not deliver a complete listing."""
 
@@ -73,8 +82,20 @@ class ParseError(SourceError):
     kind = "parse"
 
 
+class NoJobPostingError(ParseError):
+    """A page parsed fine but carries no schema.org JobPosting."""
+
+
 class MissingKeyError(SourceError):
     """A source's ``key_env`` names an environment variable that is not set (checked at
     scrape time, not at config load, so other commands work without the key)."""
 
     kind = "key"
+
+
+class NotModified(Exception):
+    """A conditional GET answered 304: what we stored last time is still current."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url} has not changed since the last run.")
+        self.url = url

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
-from monitor.errors import SourceError, UsageError
+from monitor.errors import NotModified, SourceError, UsageError
 from monitor.normalise import normalise
 from monitor.numbers.daily import refresh_counts
 from monitor.posting import RawPosting
@@ -31,7 +31,7 @@ from monitor.storage.models import HttpCache
 from monitor.storage.models import Source as SourceRow
 from monitor.tagging import Tagger
 from scrapers.base import Source
-from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators
+from scrapers.http import HttpClient, HttpPolicy, Validators
 
 log = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from typing import Any
 
 import httpx
 
-from monitor.errors import BlockedError, FetchError, ParseError
+from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.robots import ROBOTS_MAX_BYTES, RobotsCache, product_token
 
-__all__ = ["HttpClient", "HttpPolicy", "NotModified", "Response", "Validators"]
+__all__ = ["HttpClient", "HttpPolicy", "Response", "Validators"]
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +96,6 @@ class Response:
             return json.loads(self.content)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ParseError(f"The response from {self.url} is not valid JSON ({exc}).") from exc
-
-
-class NotModified(Exception):
-    """A conditional GET answered 304: what we stored last time is still current."""
-
-    def __init__(self, url: str) -> None:
-        super().__init__(f"{url} has not changed since the last run.")
-        self.url = url
 
 
 class _Host:

@@ -54,7 +54,7 @@ import defusedxml.ElementTree as SafeElementTree  # type: ignore[import-untyped]
 from defusedxml import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser
 
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NoJobPostingError, ParseError
 from monitor.posting import RawPosting, TextFormat
 from scrapers.base import Source
 from scrapers.html import decode_page
@@ -123,10 +123,6 @@ class JsonLdOptions:
         """The configured page URLs (``url`` or ``urls``), without repeats."""
         listed = [self.url] if self.url is not None else list(self.urls or [])
         return list(dict.fromkeys(listed))
-
-
-class NoJobPostingError(ParseError):
-    """A page parsed fine but carries no schema.org JobPosting."""
 
 
 class JsonLdSource(Source):

@@ -67,6 +67,9 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> Any:
+    from monitor.process import tune_gc
+
+    tune_gc()
     return cli.main(args=argv, prog_name="jobtrend")
 
 

@@ -33,7 +33,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.gcpause import paused_gc
 from monitor.numbers.shares import Counts, Key
 from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
 from monitor.storage.db import in_batches
@@ -177,7 +176,6 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-@paused_gc()
 def compute_daily(
     session: Session,
     clock: Clock,

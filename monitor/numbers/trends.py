@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.errors import UsageError
-from monitor.gcpause import paused_gc
 from monitor.numbers.daily import compute_daily
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
@@ -122,7 +121,6 @@ def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElemen
     return conditions
 
 
-@paused_gc()
 def trend(
     session: Session, clock: Clock, taxonomy: dict[str, TagDef], query: TrendQuery
 ) -> list[Row]:

@@ -31,7 +31,6 @@ from sqlalchemy import ColumnElement, delete, false, func, insert, or_, select, 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from monitor.gcpause import paused_gc
 from monitor.search.matcher import term_anchor, term_key, term_matcher, term_words
 from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
 from monitor.storage.idlist import id_in
@@ -121,7 +120,6 @@ def _word_postings(session: Session, words: Sequence[str]) -> list[int]:
     return list(found.all())
 
 
-@paused_gc()
 def _search(session: Session, term: str) -> list[int]:
     """Postings matching ``term``, found afresh: from the word index where it answers, else
     the text index's candidates, then the matcher."""
@@ -185,7 +183,6 @@ def forget_matches(session: Session) -> None:
     session.execute(delete(TermMatch))
 
 
-@paused_gc()
 def matched_ids(session: Session, term: str) -> list[int]:
     """Ids (ascending) of the postings whose title or description contain ``term`` by the
     tagger's rules, remembered until the next run (``term_match``)."""

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from monitor.errors import ConfigError, JobtrendError
+from monitor.errors import ConfigError, DatabaseError
 from monitor.storage.schema import SCHEMA_REVISION
 
 log = logging.getLogger(__name__)
@@ -26,10 +26,6 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 FETCH_BATCH = 5000
-
-
-class DatabaseError(JobtrendError):
-    """The database cannot be opened or migrated."""
 
 
 def in_batches(result: Result[*tuple[Any, ...]]) -> Iterator[Any]:

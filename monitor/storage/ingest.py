@@ -20,7 +20,6 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.gcpause import paused_gc
 from monitor.identity import dedup_key
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
@@ -133,7 +132,6 @@ def _run_row(source: Source, outcome: RunOutcome, status: str) -> ScrapeRun:
     )
 
 
-@paused_gc()
 def write_run(
     session: Session,
     source: Source,

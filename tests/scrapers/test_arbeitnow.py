@@ -13,10 +13,10 @@ from helpers import local_policy, run_cli, stored_postings, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.arbeitnow import arbeitnow_job, install, set_arbeitnow
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from scrapers.arbeitnow import ArbeitnowSource
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "arbeitnow"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"

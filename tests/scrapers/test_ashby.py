@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.ashby import ashby_job, install, set_ashby
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.ashby import AshbyOptions, AshbySource
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ashby"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"

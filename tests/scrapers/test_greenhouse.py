@@ -13,9 +13,9 @@ import pytest
 from helpers import local_policy
 
 from monitor.demo.server import BoardServer, greenhouse_job
-from monitor.errors import BlockedError, FetchError, ParseError
+from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "greenhouse"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"

@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.himalayas import himalayas_job, install, set_himalayas
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.himalayas import PAGE_SIZE, WINDOW_PAGES, HimalayasSource
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "himalayas"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"

@@ -14,13 +14,13 @@ from sqlalchemy import select
 import scrapers.hn as hn_module
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.hn import hn_comment, hn_deleted_comment, hn_text, install, set_hn
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.hn import HnOptions, HnSource, first_line, heading_fields
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hn"
 REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"

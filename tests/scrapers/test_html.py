@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.html import ListedJob, install, listing_page, page_url, set_html
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.html import HtmlOptions, HtmlSource, decode_page, parse_date
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 PAGE = "https://www.hanbit-robotics.example/careers/"

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from monitor.errors import BlockedError, FetchError, ParseError
-from scrapers.http import HttpClient, HttpPolicy, NotModified, Validators
+from monitor.errors import BlockedError, FetchError, NotModified, ParseError
+from scrapers.http import HttpClient, HttpPolicy, Validators
 
 UA = "jobtrend-test/0.1 (+mailto:ops@example.org)"
 BASE = "https://jobs.example.com"

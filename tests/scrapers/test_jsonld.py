@@ -23,13 +23,13 @@ from monitor.demo.shapes.jsonld import (
     sitemap_index_xml,
     sitemap_xml,
 )
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NoJobPostingError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun
 from scrapers.base import build_options
-from scrapers.http import HttpClient, NotModified
-from scrapers.jsonld import JsonLdOptions, JsonLdSource, NoJobPostingError, parse_sitemap
+from scrapers.http import HttpClient
+from scrapers.jsonld import JsonLdOptions, JsonLdSource, parse_sitemap
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jsonld"
 PAGE = "https://careers.hanbit-robotics.example/"

@@ -12,8 +12,8 @@ import pytest
 from helpers import local_policy
 
 from monitor.demo.server import BoardServer, lever_posting
-from monitor.errors import BlockedError, FetchError, ParseError
-from scrapers.http import HttpClient, NotModified
+from monitor.errors import BlockedError, FetchError, NotModified, ParseError
+from scrapers.http import HttpClient
 from scrapers.lever import EU_BASE_URL, LeverOptions, LeverSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lever"

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.personio import install, personio_position, render_feed, set_personio
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.personio import PersonioOptions, PersonioSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "personio"

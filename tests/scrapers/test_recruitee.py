@@ -14,12 +14,12 @@ from sqlalchemy import select
 from monitor.config import load
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.recruitee import install, recruitee_offer, set_recruitee
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.recruitee import RecruiteeOptions, RecruiteeSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "recruitee"

@@ -20,9 +20,9 @@ from monitor.demo.shapes.remoteok import (
     remoteok_job,
     set_remoteok,
 )
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remoteok"

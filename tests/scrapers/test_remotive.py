@@ -13,10 +13,10 @@ from helpers import local_policy, run_cli, stored_postings, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remotive import install, remotive_job, set_remotive
-from monitor.errors import FetchError, ParseError
+from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.schedule import validate_cron
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.remotive import RemotiveSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remotive"

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from monitor.config import load as load_config
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.rss import install, set_rss, wwr_item
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.rss import RssOptions, RssSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rss"

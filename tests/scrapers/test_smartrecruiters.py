@@ -19,12 +19,12 @@ from monitor.demo.shapes.smartrecruiters import (
     set_smartrecruiters,
     smartrecruiters_posting,
 )
-from monitor.errors import ConfigError, ParseError
+from monitor.errors import ConfigError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.smartrecruiters import SmartRecruitersOptions, SmartRecruitersSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "smartrecruiters"

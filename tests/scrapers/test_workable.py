@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.workable import install, set_workable, workable_job
-from monitor.errors import ConfigError, FetchError, ParseError
+from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient, NotModified
+from scrapers.http import HttpClient
 from scrapers.workable import WorkableOptions, WorkableSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "workable"
