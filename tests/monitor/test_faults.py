@@ -1,0 +1,190 @@
+"""The fault catalogue: what a hostile board, a careless user and a second process did to
+jobtrend, and what it must do instead.
+
+Each case is one reproduction from the hardening issue. Add new ones here, grouped by who does
+the harm: the user (one sentence, exit 2), the terminal (nothing raw reaches it), the board
+(served by the local board server's fault injection or a handler of its own), a second process.
+No case is timed: a slow case is bounded by a small deadline or a count of operations.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+from runs import DAY1, run
+
+from monitor.posting import RawPosting
+from monitor.storage.db import Database
+
+
+def one_sentence(output: str) -> str:
+    """The output is exactly one line "Error: <sentence>" (no traceback)."""
+    assert "Traceback" not in output, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1, output
+    assert lines[0].startswith("Error: "), output
+    return lines[0].removeprefix("Error: ")
+
+
+def posting(external_id: str, title: str, company: str, **kw: object) -> RawPosting:
+    return RawPosting(
+        external_id=external_id,
+        title=title,
+        url=f"https://jobs.example.com/{external_id}",
+        company=company,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    """A config over a SQLite database with two days of two companies' jobs."""
+    url = f"sqlite:///{tmp_path / 'jobtrend.db'}"
+    db = Database(url)
+    jobs = [
+        posting(str(n), f"LLM Engineer {n}", ["Acme", "=HYPERLINK(1)"][n % 2]) for n in range(12)
+    ]
+    run(db, 1, jobs)
+    run(db, 2, jobs)
+    db.dispose()
+    config = tmp_path / "config.toml"
+    config.write_text(f'timezone = "Asia/Seoul"\n[database]\nurl = "{url}"\n', encoding="utf-8")
+    return config
+
+
+# The hardening fixes turn these green; each mark goes with its fix.
+BEFORE_FIX = pytest.mark.xfail(strict=True, reason="fails before the hardening fix")
+
+NOW = (DAY1 + timedelta(days=1, hours=3)).isoformat()
+
+
+# --- the user: one sentence, exit 2 ----------------------------------------------------------
+
+
+@BEFORE_FIX
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("max_body_mb = inf", "max_body_mb"),
+        ("max_body_mb = nan", "max_body_mb"),
+        ("max_body_mb = 1e-9", "max_body_mb"),
+        ("timeout_s = nan", "timeout_s"),
+        ("timeout_s = 1e9", "timeout_s"),
+        ("stale_after_days = 99999999999", "stale_after_days"),
+        ("min_interval_s = inf", "min_interval_s"),
+    ],
+)
+def test_numbers_out_of_range_are_config_errors(tmp_path: Path, line: str, key: str) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f"[http]\n{line}\n", encoding="utf-8")
+    result = run_cli(config, "sources", "list")
+    assert result.exit_code == 2
+    message = one_sentence(result.output)
+    assert key in message and str(config) in message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(("query", "llm", "--since", "9999-12"), marks=BEFORE_FIX),
+        ("query", "llm", "--until", "0001-01"),
+        pytest.param(
+            ("query", "llm", "--group-by", "company", "--top", "99999999999999999999"),
+            marks=BEFORE_FIX,
+        ),
+        pytest.param(("postings", "llm", "--period", "9999-W52"), marks=BEFORE_FIX),
+    ],
+)
+def test_dates_and_counts_out_of_range_are_usage_errors(history: Path, args: tuple[str]) -> None:
+    result = run_cli(history, *args, now=NOW)
+    assert result.exit_code == 2, result.output
+    one_sentence(result.output)
+
+
+@BEFORE_FIX
+def test_a_database_directory_that_cannot_be_made_is_one_sentence(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text('[database]\nurl = "sqlite:////proc/jobtrend-x/j.db"\n', encoding="utf-8")
+    result = run_cli(config, "status")
+    assert result.exit_code == 2
+    assert "/proc/jobtrend-x" in one_sentence(result.output)
+
+
+@BEFORE_FIX
+def test_init_where_no_directory_can_be_made_is_one_sentence() -> None:
+    result = run_cli(None, "init", "/proc/jobtrend-x/config.toml")
+    assert result.exit_code == 2
+    assert "/proc/jobtrend-x" in one_sentence(result.output)
+
+
+@BEFORE_FIX
+def test_a_read_only_database_directory_exits_2(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        probe = locked / "probe"
+        try:
+            probe.write_text("x")
+        except PermissionError:
+            pass
+        else:  # root ignores permissions: nothing to test
+            probe.unlink()
+            pytest.skip("running as root: a read-only directory is still writable")
+        config = tmp_path / "c.toml"
+        config.write_text(f'[database]\nurl = "sqlite:///{locked}/sub/j.db"\n', encoding="utf-8")
+        result = run_cli(config, "status")
+        assert result.exit_code == 2
+        one_sentence(result.output)
+    finally:
+        locked.chmod(0o700)
+
+
+@BEFORE_FIX
+def test_undecodable_bytes_in_a_term(history: Path) -> None:
+    # What Python makes of a non-UTF-8 argument on a UTF-8 system (surrogateescape).
+    result = run_cli(history, "query", "caf\udce9", now=NOW)
+    assert result.exit_code == 2, result.output
+    assert "UTF-8" in one_sentence(result.output)
+
+
+@BEFORE_FIX
+def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    text = tmp_path / "latin.txt"
+    text.write_bytes("café LLM engineer".encode("latin-1"))
+    result = run_cli(None, "tags", "explain", "--file", str(text))
+    assert result.exit_code == 2
+    message = one_sentence(result.output)
+    assert str(text) in message and "UTF-8" in message
+
+
+@BEFORE_FIX
+def test_query_grouped_by_company_as_csv(history: Path) -> None:
+    result = run_cli(history, "query", "llm", "--group-by", "company", "--csv", now=NOW)
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert header.split(",")[-1] == "group"
+    groups = {row.rsplit(",", 1)[1] for row in rows}
+    # A scraped company name is a cell a spreadsheet must not run.
+    assert groups == {"Acme", "'=HYPERLINK(1)"}
+
+
+@BEFORE_FIX
+@pytest.mark.parametrize("term", ["[/x]", "[bold]llm[/bold]", "[link=file:///etc/passwd]x"])
+def test_markup_in_a_term_is_printed_as_typed(history: Path, term: str) -> None:
+    result = run_cli(history, "postings", term, now=NOW)
+    assert result.exit_code == 0, result.output
+    assert term in result.output
+
+
+@BEFORE_FIX
+def test_markup_in_a_new_source_name(history: Path) -> None:
+    result = run_cli(history, "sources", "rename", "acme", "[/x]", now=NOW)
+    assert result.exit_code == 0, result.output
+    assert "[/x]" in result.output
+    listed = run_cli(history, "status", "--json", now=NOW)
+    assert [s["name"] for s in json.loads(listed.stdout)["sources"]] == ["[/x]"]
