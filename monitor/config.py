@@ -8,6 +8,7 @@ the file, the table and the key.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 import typing
@@ -67,9 +68,14 @@ class HttpConfig:
     stale_after_days: int = 14
 
     def __post_init__(self) -> None:
-        _at_least(self, 1, "per_host_concurrency", "stale_after_days")
-        _at_least(self, 0, "min_interval_s", "max_retries", "backoff_s", "retry_after_cap_s")
-        _above_zero(self, "timeout_s", "max_body_mb")
+        _within(self, "timeout_s", 0.01, HOUR_S)
+        _within(self, "per_host_concurrency", 1, 16)
+        _within(self, "min_interval_s", 0, HOUR_S)
+        _within(self, "max_body_mb", 0.01, 1024)  # 10 kB .. 1 GB
+        _within(self, "max_retries", 0, 20)
+        _within(self, "backoff_s", 0, HOUR_S)
+        _within(self, "retry_after_cap_s", 0, HOUR_S)
+        _within(self, "stale_after_days", 1, 3650)
         if not self.user_agent.strip():
             raise ConfigError("must not be empty: say who you are", key="user_agent")
 
@@ -107,20 +113,19 @@ class DaemonConfig:
     log_file: str = ""
 
     def __post_init__(self) -> None:
-        _at_least(self, 1, "alert_after_failures")
-        _at_least(self, 0, "shutdown_grace_s")
+        _within(self, "alert_after_failures", 1, 1000)
+        _within(self, "shutdown_grace_s", 0, HOUR_S)
 
 
-def _at_least(section: Any, low: float, *keys: str) -> None:
-    for key in keys:
-        if getattr(section, key) < low:
-            raise ConfigError(f"must be at least {low}, not {getattr(section, key)!r}", key=key)
+HOUR_S = 3600.0
 
 
-def _above_zero(section: Any, *keys: str) -> None:
-    for key in keys:
-        if getattr(section, key) <= 0:
-            raise ConfigError(f"must be more than 0, not {getattr(section, key)!r}", key=key)
+def _within(section: Any, key: str, low: float, high: float) -> None:
+    """A finite number from ``low`` to ``high`` (inf, nan and absurd sizes are refused here,
+    not when a scrape trips over them)."""
+    value = getattr(section, key)
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ConfigError(f"must be a number from {low:g} to {high:g}, not {value!r}", key=key)
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,6 @@ NOW = (DAY1 + timedelta(days=1, hours=3)).isoformat()
 # --- the user: one sentence, exit 2 ----------------------------------------------------------
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize(
     ("line", "key"),
     [
