@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 @filter_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of jobs.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most N jobs (newest first).")
+@click.option(
+    "--limit", type=click.IntRange(min=1, max=10**9), help="At most N jobs (newest first)."
+)
 @click.pass_obj
 def postings(
     app: App,

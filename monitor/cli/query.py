@@ -16,6 +16,8 @@ from monitor.cli.app import App, console, filter_options, print_json
 if TYPE_CHECKING:
     from monitor.numbers.shares import Row
 
+MAX_TOP = 10_000
+
 FIELDS = (
     "period",
     "term",
@@ -56,7 +58,7 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--top",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_TOP),
             default=10,
             show_default=True,
             help="How many groups --group-by shows (the largest).",

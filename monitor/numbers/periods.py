@@ -14,6 +14,8 @@ By = Literal["day", "week", "month"]
 _DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Years a bound may name: room on both sides for the day arithmetic of periods and zones.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
 
 
 @dataclass(frozen=True, order=True)
@@ -50,6 +52,11 @@ def period_of(day: date, by: By) -> Period:
 def parse_bound(text: str, option: str) -> tuple[date, date]:
     """The first and last day named by YYYY-MM-DD, YYYY-Www or YYYY-MM."""
     value = text.strip()
+    year = value[:4]
+    if year.isdigit() and not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise UsageError(
+            f"{option} {text!r} is out of range; give a date from {FIRST_YEAR} to {LAST_YEAR}."
+        )
     try:
         if m := _DAY.match(value):
             day = date(int(m[1]), int(m[2]), int(m[3]))

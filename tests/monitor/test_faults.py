@@ -89,19 +89,18 @@ def test_numbers_out_of_range_are_config_errors(tmp_path: Path, line: str, key: 
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(("query", "llm", "--since", "9999-12"), marks=BEFORE_FIX),
+        ("query", "llm", "--since", "9999-12"),
         ("query", "llm", "--until", "0001-01"),
-        pytest.param(
-            ("query", "llm", "--group-by", "company", "--top", "99999999999999999999"),
-            marks=BEFORE_FIX,
-        ),
-        pytest.param(("postings", "llm", "--period", "9999-W52"), marks=BEFORE_FIX),
+        ("query", "llm", "--group-by", "company", "--top", "99999999999999999999"),
+        ("postings", "llm", "--period", "9999-W52"),
     ],
 )
 def test_dates_and_counts_out_of_range_are_usage_errors(history: Path, args: tuple[str]) -> None:
     result = run_cli(history, *args, now=NOW)
     assert result.exit_code == 2, result.output
-    one_sentence(result.output)
+    assert "Traceback" not in result.output
+    # click's own usage errors come after its usage line; the sentence is the last line.
+    assert result.output.splitlines()[-1].startswith("Error: "), result.output
 
 
 @BEFORE_FIX
