@@ -23,10 +23,14 @@ def init(app: App, path: Path | None, force: bool) -> None:
     target = path or config_dir() / "config.toml"
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; edit it, or pass --force to overwrite it.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        files("monitor").joinpath("starter.toml").read_text(encoding="utf-8"), encoding="utf-8"
-    )
+    starter = files("monitor").joinpath("starter.toml").read_text(encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(starter, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write {target} ({exc.strerror}); give a PATH in a writable directory."
+        ) from None
     config = load(target)
     db = Database(config.database_url)
     db.dispose()

@@ -8,6 +8,7 @@ is reached through psycopg 3. The schema is always brought up to date by Alembic
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +59,23 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_directory(directory: Path) -> None:
+    """Create the SQLite file's directory; one that cannot be made or written is the
+    config's fault (exit 2), said in one sentence."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"The database directory {directory} cannot be created ({exc.strerror}); "
+            "set [database] url to a writable place."
+        ) from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"The database directory {directory} is not writable; "
+            "set [database] url to a writable place."
+        )
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; for SQLite the file's directory is created."""
     url = _normalise_url(url)
@@ -70,7 +88,7 @@ def make_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _sqlite_directory(Path(parsed.database).expanduser().parent)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine

@@ -103,7 +103,6 @@ def test_dates_and_counts_out_of_range_are_usage_errors(history: Path, args: tup
     assert result.output.splitlines()[-1].startswith("Error: "), result.output
 
 
-@BEFORE_FIX
 def test_a_database_directory_that_cannot_be_made_is_one_sentence(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[database]\nurl = "sqlite:////proc/jobtrend-x/j.db"\n', encoding="utf-8")
@@ -112,14 +111,12 @@ def test_a_database_directory_that_cannot_be_made_is_one_sentence(tmp_path: Path
     assert "/proc/jobtrend-x" in one_sentence(result.output)
 
 
-@BEFORE_FIX
 def test_init_where_no_directory_can_be_made_is_one_sentence() -> None:
     result = run_cli(None, "init", "/proc/jobtrend-x/config.toml")
     assert result.exit_code == 2
     assert "/proc/jobtrend-x" in one_sentence(result.output)
 
 
-@BEFORE_FIX
 def test_a_read_only_database_directory_exits_2(tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()
