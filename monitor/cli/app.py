@@ -34,6 +34,15 @@ class BadUsage(click.ClickException):
 class JobtrendGroup(click.Group):
     """Turns jobtrend's own errors into one clear line and the documented exit code."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape); they cannot be
+        # searched, stored or printed, so they stop here.
+        for arg in args:
+            if any("\ud800" <= c <= "\udfff" for c in arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise BadUsage(f"The argument {shown!r} is not valid UTF-8; retype it.")
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

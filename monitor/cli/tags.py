@@ -82,6 +82,16 @@ def _line_text(line: str, number: int, source: str) -> str:
     )
 
 
+def _utf8_lines(stream: Any, name: str) -> Iterator[str]:
+    """The lines of a text stream; bytes that are not UTF-8 are one sentence, not a traceback."""
+    try:
+        yield from stream
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{name} is not UTF-8 text (byte {exc.object[exc.start]:#04x}); save it as UTF-8."
+        ) from None
+
+
 @tags.command("explain")
 @click.argument("text", required=False)
 @click.option(
@@ -101,7 +111,7 @@ def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None
     if file is not None:
         stream = sys.stdin if file == "-" else Path(file).open(encoding="utf-8")  # noqa: SIM115
         with stream:
-            for number, line in enumerate(stream, start=1):
+            for number, line in enumerate(_utf8_lines(stream, file), start=1):
                 if not line.strip():
                     continue
                 result = _explain(app, _line_text(line, number, file))

@@ -139,7 +139,6 @@ def test_a_read_only_database_directory_exits_2(tmp_path: Path) -> None:
         locked.chmod(0o700)
 
 
-@BEFORE_FIX
 def test_undecodable_bytes_in_a_term(history: Path) -> None:
     # What Python makes of a non-UTF-8 argument on a UTF-8 system (surrogateescape).
     result = run_cli(history, "query", "caf\udce9", now=NOW)
@@ -147,7 +146,6 @@ def test_undecodable_bytes_in_a_term(history: Path) -> None:
     assert "UTF-8" in one_sentence(result.output)
 
 
-@BEFORE_FIX
 def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     text = tmp_path / "latin.txt"
     text.write_bytes("café LLM engineer".encode("latin-1"))
