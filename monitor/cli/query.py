@@ -129,10 +129,22 @@ def run_query(
 
 
 def print_csv(rows: Sequence[Row]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=FIELDS, lineterminator="\n")
+    """Rows as CSV; with --group-by a last column ``group``. Text cells (a term as typed, a
+    scraped company name) are neutralised so that a spreadsheet never runs them."""
+    from monitor.cli.export import neutralise
+
+    grouped = any(row.group is not None for row in rows)
+    fields = (*FIELDS, "group") if grouped else FIELDS
+    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row.as_dict())
+        cells = row.as_dict()
+        writer.writerow(
+            {
+                key: neutralise(value) if isinstance(value, str) else value
+                for key, value in cells.items()
+            }
+        )
 
 
 @click.command()

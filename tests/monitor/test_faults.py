@@ -155,7 +155,6 @@ def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     assert str(text) in message and "UTF-8" in message
 
 
-@BEFORE_FIX
 def test_query_grouped_by_company_as_csv(history: Path) -> None:
     result = run_cli(history, "query", "llm", "--group-by", "company", "--csv", now=NOW)
     assert result.exit_code == 0, result.output
