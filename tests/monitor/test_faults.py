@@ -10,15 +10,20 @@ No case is timed: a slow case is bounded by a small deadline or a count of opera
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import run_cli, stored_postings, write_config
 from runs import DAY1, run
+from sqlalchemy import select
 
+from monitor.demo.server import BoardServer, Reply, greenhouse_job, lever_posting
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
+from monitor.storage.models import ScrapeRun, Source
 
 
 def one_sentence(output: str) -> str:
@@ -60,6 +65,7 @@ def history(tmp_path: Path) -> Path:
 BEFORE_FIX = pytest.mark.xfail(strict=True, reason="fails before the hardening fix")
 
 NOW = (DAY1 + timedelta(days=1, hours=3)).isoformat()
+DAY1_LOCAL = "2026-03-02T09:00"
 
 
 # --- the user: one sentence, exit 2 ----------------------------------------------------------
@@ -180,3 +186,118 @@ def test_markup_in_a_new_source_name(history: Path) -> None:
     assert "[/x]" in result.output
     listed = run_cli(history, "status", "--json", now=NOW)
     assert [s["name"] for s in json.loads(listed.stdout)["sources"]] == ["[/x]"]
+
+
+# --- the board: one bad posting, hostile text, huge fields ---------------------------------
+
+
+ALPHA = "/raw/v1/boards/alpha/jobs"  # beside the server's own Greenhouse route
+
+
+def _greenhouse_body(jobs: list[dict[str, object]]) -> bytes:
+    """A Greenhouse listing as JSON text; escapes (\\ud800, \\u0000) stay as the board sent."""
+    return json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}}).encode()
+
+
+@pytest.fixture
+def board(board_server: BoardServer, database_url: str, tmp_path: Path) -> Callable[..., Path]:
+    """Serve alpha (Greenhouse) as the given raw body and beta (Lever) healthy; returns the
+    config's path."""
+
+    def serve(body: bytes, beta: list[dict[str, object]] | None = None) -> Path:
+        board_server.add_route(ALPHA, lambda request, match: Reply(200, body))
+        board_server.set_lever("beta", beta or [lever_posting("l1", "Designer", site="beta")])
+        url = board_server.url
+        sources = f"""
+[[sources]]
+name = "alpha"
+kind = "greenhouse"
+board = "alpha"
+base_url = "{url}/raw"
+
+[[sources]]
+name = "beta"
+kind = "lever"
+site = "beta"
+base_url = "{url}"
+"""
+        return write_config(tmp_path / "config.toml", url, database_url, sources=sources)
+
+    return serve
+
+
+def _job(id: int, title: str, **changes: object) -> dict[str, object]:
+    job = greenhouse_job(id, title, first_published="2026-03-02T08:00:00+09:00", company="Alpha")
+    job.update(changes)
+    return job
+
+
+def _runs(database_url: str) -> dict[str, ScrapeRun]:
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            rows = session.execute(select(Source.name, ScrapeRun).join(ScrapeRun)).all()
+            return {name: run for name, run in rows}
+    finally:
+        db.dispose()
+
+
+@BEFORE_FIX
+def test_a_lone_surrogate_in_one_title_is_repaired_and_the_rest_stored(
+    board: Callable[..., Path], database_url: str
+) -> None:
+    body = _greenhouse_body([_job(1, "LLM Engineer"), _job(2, "Bad \ud800 title")])
+    result = run_cli(board(body), "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 0, result.output
+    postings, _ = stored_postings(database_url)
+    assert set(postings) == {"1", "2", "l1"}
+    assert postings["2"].title == "Bad \ufffd title"
+
+
+@BEFORE_FIX
+def test_json_nested_too_deep_is_a_parse_error(
+    board: Callable[..., Path], database_url: str
+) -> None:
+    result = run_cli(board(b"[" * 100_000 + b"]" * 100_000), "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    runs = _runs(database_url)
+    assert runs["alpha"].status == "failed" and runs["alpha"].error_kind == "parse"
+    assert "nested" in (runs["alpha"].error or "")
+    assert runs["beta"].status == "ok"
+
+
+@BEFORE_FIX
+def test_nul_and_control_characters_never_reach_the_database(
+    board: Callable[..., Path], database_url: str
+) -> None:
+    nasty = _job(
+        1,
+        "LLM \x9b31m Engineer\x1b]8;;evil\x07",
+        absolute_url="https://jobs.example.com/1\x00\x1b[2J",
+        location={"name": "Seoul\x00, Korea"},
+    )
+    beta = [lever_posting("l1", "Designer", site="beta", country="\x1b[31mKR")]
+    result = run_cli(board(_greenhouse_body([nasty]), beta), "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 0, result.output
+    postings, _ = stored_postings(database_url)
+    assert set(postings) == {"1", "l1"}
+    for p in postings.values():
+        for value in (p.title, p.url, p.company, p.location, p.country, p.description):
+            assert value is None or not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", value), value
+    assert postings["l1"].country in (None, "KR")
+
+
+@BEFORE_FIX
+def test_huge_fields_are_cut_with_a_mark(board: Callable[..., Path], database_url: str) -> None:
+    huge = _job(1, "LLM " * 1000, company_name="C" * 5_000_000)
+    config = board(_greenhouse_body([huge]))
+    text = config.read_text(encoding="utf-8").replace(
+        "timeout_s = 5", "timeout_s = 5\nmax_body_mb = 50"
+    )
+    config.write_text(text, encoding="utf-8")
+    result = run_cli(config, "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 0, result.output
+    postings, _ = stored_postings(database_url)
+    assert len(postings["1"].company) <= 200 and postings["1"].company.endswith("…")
+    assert len(postings["1"].title) <= 500 and postings["1"].title.endswith("…")
