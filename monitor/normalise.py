@@ -3,6 +3,12 @@
 HTML becomes plain text once, here, with entities decoded and tags stripped; block elements
 become line breaks so words from two paragraphs never glue together (which would hide or
 invent tag matches).
+
+Scraped text is untrusted. Every stored string loses its control characters (C0, DEL and
+C1: terminal escapes, NUL, which PostgreSQL refuses; a description keeps its line breaks and
+tabs become spaces), lone surrogates become U+FFFD (they cannot be encoded, so one would fail
+its whole source), and each field is cut to ``LIMITS`` with a mark (``CUT``) so that no board
+can make a row, a chart label or an index entry as large as it likes.
 """
 
 from __future__ import annotations
@@ -21,7 +27,37 @@ _BLOCKS = (
 )
 _SPACES = re.compile(r"[ \t\f\v\xa0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_COUNTRY = re.compile(r"[A-Z]{2}")
+CUT = "…"
+# The longest each stored field may be, in characters (the README states them).
+LIMITS = {
+    "external_id": 500,
+    "title": 500,
+    "company": 200,
+    "location": 200,
+    "employment_type": 100,
+    "url": 2000,
+    "description": 200_000,
+}
+
+
+def capped(value: str, field: str) -> str:
+    """``value`` cut to the field's limit, the cut marked."""
+    limit = LIMITS[field]
+    return value if len(value) <= limit else value[: limit - len(CUT)] + CUT
+
+
+def repaired(text: str) -> str:
+    """Lone surrogates (undecodable input) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def one_token(text: str | None) -> str:
+    """An identifier or URL: no control characters or surrounding space, surrogates repaired."""
+    return _ANY_CONTROL.sub("", repaired(text or "")).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +99,7 @@ def html_to_text(html: str) -> str:
 
 def tidy_text(text: str) -> str:
     """Collapse runs of spaces, keep at most one blank line, drop control characters."""
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", repaired(text).replace("\r\n", "\n").replace("\r", "\n"))
     text = _SPACES.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     text = "\n".join(lines)
@@ -76,6 +112,11 @@ def one_line(text: str | None) -> str | None:
         return None
     value = " ".join(html_to_text(text).split())
     return value or None
+
+
+def _short(text: str | None, field: str) -> str | None:
+    value = one_line(text)
+    return capped(value, field) if value is not None else None
 
 
 def to_utc(value: datetime | None) -> datetime | None:
@@ -96,30 +137,34 @@ def content_hash(*parts: str | None) -> str:
 
 def normalise(raw: RawPosting, *, company: str | None, fallback_company: str) -> Posting:
     """Stored form of ``raw``; ``company`` (from config) wins over the payload's."""
-    description = (
+    description = capped(
         html_to_text(raw.description)
         if raw.description_format == "html"
-        else tidy_text(raw.description)
+        else tidy_text(raw.description),
+        "description",
     )
-    title = one_line(raw.title) or ""
-    company_name = company or one_line(raw.company) or fallback_company
-    location = one_line(raw.location)
+    title = capped(one_line(raw.title) or "", "title")
+    company_name = capped(company or one_line(raw.company) or fallback_company, "company")
+    location = _short(raw.location, "location")
     place = parse_location(location)
-    country = raw.country.strip().upper() if raw.country and raw.country.strip() else place.country
+    country = one_token(raw.country).upper() or None
+    if country is None or not _COUNTRY.fullmatch(country):
+        country = place.country
     remote = raw.remote if raw.remote is not None else (True if place.remote else None)
+    url = capped(one_token(raw.url), "url")
     return Posting(
-        external_id=raw.external_id.strip(),
+        external_id=capped(one_token(raw.external_id), "external_id"),
         title=title,
-        url=raw.url.strip(),
+        url=url,
         company=company_name,
         location=location,
         country=country,
         remote=remote,
-        employment_type=one_line(raw.employment_type),
+        employment_type=_short(raw.employment_type, "employment_type"),
         description=description,
         posted_at=to_utc(raw.posted_at),
         deadline_at=to_utc(raw.deadline_at),
-        content_hash=content_hash(title, company_name, location, description, raw.url.strip()),
+        content_hash=content_hash(title, company_name, location, description, url),
         detail_missing=raw.detail_missing,
         closes_at=to_utc(raw.closes_at),
         level=level_of(title),

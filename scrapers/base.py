@@ -109,6 +109,8 @@ def load_json(body: bytes, url: str) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ParseError(f"The response from {url} is not valid JSON ({exc}).") from exc
+    except RecursionError:  # a hostile body nested thousands deep
+        raise ParseError(f"The response from {url} is JSON nested too deeply to read.") from None
 
 
 def require(obj: Any, key: str, where: str) -> Any:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import email.utils
-import json
 import logging
 import math
 import re
@@ -27,7 +26,7 @@ from typing import Any
 
 import httpx
 
-from monitor.errors import BlockedError, FetchError, NotModified, ParseError
+from monitor.errors import BlockedError, FetchError, NotModified
 from scrapers.robots import ROBOTS_MAX_BYTES, RobotsCache, product_token
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "Validators"]
@@ -92,10 +91,9 @@ class Response:
     content: bytes
 
     def json(self) -> Any:
-        try:
-            return json.loads(self.content)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ParseError(f"The response from {self.url} is not valid JSON ({exc}).") from exc
+        from scrapers.base import load_json
+
+        return load_json(self.content, self.url)
 
 
 class _Host:

@@ -201,7 +201,7 @@ class JsonLdSource(Source):
             try:
                 # strict=False: real pages put raw newlines and tabs inside strings.
                 data = json.loads(text, strict=False)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 bad.append(f"ld+json block #{number} at {url} is not valid JSON ({exc})")
                 continue
             _collect_jobs(data, jobs)

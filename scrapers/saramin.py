@@ -141,6 +141,10 @@ class SaraminSource(Source):
     def _parse_text(self, text: str, url: str) -> tuple[list[RawPosting], str | None]:
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise ParseError(
+                f"The response from {url} is JSON nested too deeply to read."
+            ) from None
         except ValueError as exc:
             # Without `Accept: application/json` Saramin answers in XML.
             what = "XML, not JSON" if text.lstrip().startswith("<") else "not valid JSON"

@@ -242,7 +242,6 @@ def _runs(database_url: str) -> dict[str, ScrapeRun]:
         db.dispose()
 
 
-@BEFORE_FIX
 def test_a_lone_surrogate_in_one_title_is_repaired_and_the_rest_stored(
     board: Callable[..., Path], database_url: str
 ) -> None:
@@ -254,7 +253,6 @@ def test_a_lone_surrogate_in_one_title_is_repaired_and_the_rest_stored(
     assert postings["2"].title == "Bad \ufffd title"
 
 
-@BEFORE_FIX
 def test_json_nested_too_deep_is_a_parse_error(
     board: Callable[..., Path], database_url: str
 ) -> None:
@@ -267,7 +265,6 @@ def test_json_nested_too_deep_is_a_parse_error(
     assert runs["beta"].status == "ok"
 
 
-@BEFORE_FIX
 def test_nul_and_control_characters_never_reach_the_database(
     board: Callable[..., Path], database_url: str
 ) -> None:
@@ -288,7 +285,6 @@ def test_nul_and_control_characters_never_reach_the_database(
     assert postings["l1"].country in (None, "KR")
 
 
-@BEFORE_FIX
 def test_huge_fields_are_cut_with_a_mark(board: Callable[..., Path], database_url: str) -> None:
     huge = _job(1, "LLM " * 1000, company_name="C" * 5_000_000)
     config = board(_greenhouse_body([huge]))
