@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import run_cli, stored_postings, write_config
 from runs import DAY1, run
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from monitor.demo.server import BoardServer, Reply, greenhouse_job, lever_posting
 from monitor.posting import RawPosting
@@ -297,3 +298,49 @@ def test_huge_fields_are_cut_with_a_mark(board: Callable[..., Path], database_ur
     postings, _ = stored_postings(database_url)
     assert len(postings["1"].company) <= 200 and postings["1"].company.endswith("…")
     assert len(postings["1"].title) <= 500 and postings["1"].title.endswith("…")
+
+
+@BEFORE_FIX
+def test_a_posting_that_cannot_be_stored_is_skipped_not_the_source(
+    board: Callable[..., Path], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.pipeline
+
+    real = monitor.pipeline.normalise
+
+    def picky(raw: RawPosting, **kw: object) -> object:
+        if raw.external_id == "2":
+            raise ValueError("a source returned a naive datetime")
+        return real(raw, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor.pipeline, "normalise", picky)
+    body = _greenhouse_body([_job(1, "LLM Engineer"), _job(2, "Broken")])
+    result = run_cli(board(body), "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 0, result.output
+    runs = _runs(database_url)
+    assert runs["alpha"].status == "partial" and runs["alpha"].skipped == 1
+    assert "2" in (runs["alpha"].skipped_detail or "")
+    assert set(stored_postings(database_url)[0]) == {"1", "l1"}
+
+
+@BEFORE_FIX
+def test_one_sources_failed_write_never_takes_the_others_down(
+    board: Callable[..., Path], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.pipeline
+
+    real = monitor.pipeline.write_run
+
+    def failing(session: Session, source: Source, *a: object, **kw: object) -> object:
+        if source.name == "alpha":
+            session.execute(text("SELECT * FROM no_such_table"))
+        return real(session, source, *a, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor.pipeline, "write_run", failing)
+    result = run_cli(board(_greenhouse_body([_job(1, "LLM Engineer")])), "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    runs = _runs(database_url)
+    assert runs["beta"].status == "ok"
+    assert runs["alpha"].status == "failed" and runs["alpha"].error_kind == "store"
+    assert set(stored_postings(database_url)[0]) == {"l1"}
