@@ -12,11 +12,12 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
@@ -27,7 +28,7 @@ from monitor.posting import RawPosting
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
 from monitor.storage.db import Database
 from monitor.storage.ingest import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
-from monitor.storage.models import HttpCache
+from monitor.storage.models import HttpCache, ScrapeRun
 from monitor.storage.models import Source as SourceRow
 from monitor.tagging import Tagger
 from scrapers.base import Source
@@ -95,11 +96,15 @@ def fetch_source(
     source = source_config.build()
     source.known_ids = known
     fallback_company = source_config.name
+    postings = []
     try:
-        postings = [
-            normalise(raw, company=source_config.company, fallback_company=fallback_company)
-            for raw in (fetch(source, view) if fetch else source.fetch(view))
-        ]
+        for raw in fetch(source, view) if fetch else source.fetch(view):
+            try:
+                postings.append(
+                    normalise(raw, company=source_config.company, fallback_company=fallback_company)
+                )
+            except ValueError as exc:  # one bad posting is skipped, never its whole source
+                source.skipped.append(f"posting {raw.external_id!r}: {exc}")
     except NotModified:
         return RunOutcome(
             status=RunStatus.UNCHANGED,
@@ -178,25 +183,63 @@ def store_outcome(
         seen_at_posted=source.seen_at_posted,
         close_missing=close_missing,
     )
-    with db.session() as session:
-        row = ensure_source(
-            session, src.name, src.kind, source.is_query_filtered(), outcome.started_at
+    try:
+        with db.session() as session:
+            row = ensure_source(
+                session, src.name, src.kind, source.is_query_filtered(), outcome.started_at
+            )
+            result = write_run(session, row, outcome, tagger=tagger, clock=clock, traits=traits)
+            refresh_counts(session, clock, result.first_changed_day, stale_after_days)
+            return _result(src, outcome, result.run)
+    except SQLAlchemyError as exc:
+        # The write rolled back; this source's run is recorded as failed on its own, and the
+        # other sources of the pass go on.
+        log.exception("storing %s failed", src.name)
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        failed = replace(
+            outcome,
+            status=RunStatus.FAILED,
+            postings=(),
+            error_kind="store",
+            error=f"Storing the run failed: {reason}",
+            validators={},
         )
-        result = write_run(session, row, outcome, tagger=tagger, clock=clock, traits=traits)
-        refresh_counts(session, clock, result.first_changed_day, stale_after_days)
-        run = result.run
-        return SourceResult(
-            name=src.name,
-            kind=src.kind,
-            status=run.status,
-            returned=run.returned,
-            new=run.new,
-            closed=run.closed,
-            skipped=run.skipped,
-            requests=run.requests,
-            seconds=(outcome.ended_at - outcome.started_at).total_seconds(),
-            error=run.error,
-        )
+        try:
+            with db.session() as session:
+                row = ensure_source(
+                    session, src.name, src.kind, source.is_query_filtered(), outcome.started_at
+                )
+                run = write_run(session, row, failed, tagger=tagger, clock=clock, traits=traits)
+                return _result(src, failed, run.run)
+        except SQLAlchemyError:
+            log.exception("recording the failed run of %s failed too", src.name)
+            return SourceResult(
+                name=src.name,
+                kind=src.kind,
+                status=RunStatus.FAILED,
+                returned=0,
+                new=0,
+                closed=0,
+                skipped=0,
+                requests=outcome.requests,
+                seconds=(outcome.ended_at - outcome.started_at).total_seconds(),
+                error=f"{failed.error} (not recorded: the database failed too)",
+            )
+
+
+def _result(src: SourceConfig, outcome: RunOutcome, run: ScrapeRun) -> SourceResult:
+    return SourceResult(
+        name=src.name,
+        kind=src.kind,
+        status=run.status,
+        returned=run.returned,
+        new=run.new,
+        closed=run.closed,
+        skipped=run.skipped,
+        requests=run.requests,
+        seconds=(outcome.ended_at - outcome.started_at).total_seconds(),
+        error=run.error,
+    )
 
 
 def scrape(

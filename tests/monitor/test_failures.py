@@ -422,7 +422,10 @@ def test_zero_concurrency_is_a_config_error(
     result = run_cli(config, "scrape", now=DAY1)
     assert result.exit_code == 2
     _assert_one_error_line(
-        result.output, str(config), "[http] key 'per_host_concurrency'", "must be a number from 1 to 16"
+        result.output,
+        str(config),
+        "[http] key 'per_host_concurrency'",
+        "must be a number from 1 to 16",
     )
     assert board_server.requests == []
 
