@@ -112,7 +112,8 @@ def print_json(value: Any) -> None:
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    # Nothing printed is markup: a scraped title or a typed term "[/x]" is shown as written.
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:

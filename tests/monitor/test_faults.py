@@ -173,7 +173,6 @@ def test_query_grouped_by_company_as_csv(history: Path) -> None:
     assert groups == {"Acme", "'=HYPERLINK(1)"}
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("term", ["[/x]", "[bold]llm[/bold]", "[link=file:///etc/passwd]x"])
 def test_markup_in_a_term_is_printed_as_typed(history: Path, term: str) -> None:
     result = run_cli(history, "postings", term, now=NOW)
@@ -181,7 +180,6 @@ def test_markup_in_a_term_is_printed_as_typed(history: Path, term: str) -> None:
     assert term in result.output
 
 
-@BEFORE_FIX
 def test_markup_in_a_new_source_name(history: Path) -> None:
     result = run_cli(history, "sources", "rename", "acme", "[/x]", now=NOW)
     assert result.exit_code == 0, result.output
