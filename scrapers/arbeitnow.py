@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.fields import text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -77,11 +78,11 @@ class ArbeitnowSource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Arbeitnow job #{index + 1} at {url}"
-        slug = _text(require(job, "slug", where))
+        slug = text_of(require(job, "slug", where))
         if slug is None:
             raise ParseError(f"The {where} has an empty field 'slug' (its id).")
         where = f"Arbeitnow job {slug} at {url}"
-        title = _text(require(job, "title", where))
+        title = text_of(require(job, "title", where))
         if title is None:
             raise ParseError(f"The {where} has an empty field 'title'.")
         remote = job.get("remote")
@@ -91,9 +92,9 @@ class ArbeitnowSource(Source):
         return RawPosting(
             external_id=slug,
             title=title,
-            url=_text(job.get("url")) or f"https://www.arbeitnow.com/view/{slug}",
-            company=self.company or _text(job.get("company_name")),
-            location=_text(job.get("location")),
+            url=text_of(job.get("url")) or f"https://www.arbeitnow.com/view/{slug}",
+            company=self.company or text_of(job.get("company_name")),
+            location=text_of(job.get("location")),
             description=description if isinstance(description, str) else "",
             description_format="html",
             posted_at=_epoch_seconds(job.get("created_at"), where),
@@ -101,12 +102,6 @@ class ArbeitnowSource(Source):
             employment_type=", ".join(t for t in job_types if t) or None,
             extra={"tags": tags} if tags else {},
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
 
 
 def _epoch_seconds(value: Any, where: str) -> datetime | None:

@@ -28,6 +28,7 @@ from urllib.parse import quote
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.fields import as_list, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -102,27 +103,27 @@ class AshbySource(Source):
             raise ParseError(f"The {where} has an empty field 'title'.")
 
         board = self.options.board
-        location = _text(job.get("location"))
+        location = text_of(job.get("location"))
         secondary = [
             name
-            for item in _list(job.get("secondaryLocations"))
-            if isinstance(item, dict) and (name := _text(item.get("location")))
+            for item in as_list(job.get("secondaryLocations"))
+            if isinstance(item, dict) and (name := text_of(item.get("location")))
         ]
         description, text_format = _description(job)
         extra: dict[str, object] = {}
         for key in ("department", "team"):
-            if _text(job.get(key)):
-                extra[key] = _text(job.get(key))
+            if text_of(job.get(key)):
+                extra[key] = text_of(job.get(key))
         if secondary:
             extra["all_locations"] = [location, *secondary] if location else secondary
         compensation = job.get("compensation")
-        if isinstance(compensation, dict) and _text(compensation.get("compensationTierSummary")):
-            extra["compensation"] = _text(compensation.get("compensationTierSummary"))
-        employment = _text(job.get("employmentType"))
+        if isinstance(compensation, dict) and text_of(compensation.get("compensationTierSummary")):
+            extra["compensation"] = text_of(compensation.get("compensationTierSummary"))
+        employment = text_of(job.get("employmentType"))
         return RawPosting(
             external_id=job_id.strip(),
             title=title.strip(),
-            url=_text(job.get("jobUrl")) or f"https://jobs.ashbyhq.com/{board}/{job_id}",
+            url=text_of(job.get("jobUrl")) or f"https://jobs.ashbyhq.com/{board}/{job_id}",
             company=self.company or board,
             location=location,
             description=description,
@@ -135,21 +136,11 @@ class AshbySource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _description(job: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
-    html_text = _text(job.get("descriptionHtml"))
+    html_text = text_of(job.get("descriptionHtml"))
     if html_text:
         return html_text, "html"
-    return _text(job.get("descriptionPlain")) or "", "text"
+    return text_of(job.get("descriptionPlain")) or "", "text"
 
 
 def _remote(job: dict[str, Any], locations: list[str | None]) -> bool | None:
@@ -168,7 +159,7 @@ def _country_code(address: Any) -> str | None:
     left to the location parser in monitor.normalise, which knows country names."""
     if not isinstance(address, dict) or not isinstance(address.get("postalAddress"), dict):
         return None
-    country = _text(address["postalAddress"].get("addressCountry"))
+    country = text_of(address["postalAddress"].get("addressCountry"))
     if country and len(country) == 2 and country.isascii() and country.isalpha():
         return country.upper()
     return None

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.fields import text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -92,7 +93,7 @@ class GreenhouseSource(Source):
             title=title.strip(),
             url=job.get("absolute_url")
             or f"https://job-boards.greenhouse.io/{board}/jobs/{job_id}",
-            company=self.company or _text(job.get("company_name")) or board,
+            company=self.company or text_of(job.get("company_name")) or board,
             location=location,
             # Escaped once by Greenhouse: one unescape gives the HTML, entities inside it stay.
             description=html.unescape(content) if isinstance(content, str) else "",
@@ -106,16 +107,10 @@ class GreenhouseSource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
 def _location_name(value: Any) -> str | None:
     if isinstance(value, dict):
-        return _text(value.get("name"))
-    return _text(value)
+        return text_of(value.get("name"))
+    return text_of(value)
 
 
 def _metadata_value(metadata: Any, names: frozenset[str]) -> str | None:

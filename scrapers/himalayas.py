@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.fields import text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -95,11 +96,11 @@ class HimalayasSource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Himalayas job #{index + 1} at {url}"
-        guid = _text(require(job, "guid", where))
+        guid = text_of(require(job, "guid", where))
         if guid is None:
             raise ParseError(f"The {where} has an empty field 'guid' (its id).")
         where = f"Himalayas job {guid}"
-        title = _text(require(job, "title", where))
+        title = text_of(require(job, "title", where))
         if title is None:
             raise ParseError(f"The {where} has an empty field 'title'.")
         places = _strings(job.get("locationRestrictions"))
@@ -118,23 +119,19 @@ class HimalayasSource(Source):
         return RawPosting(
             external_id=guid,
             title=title,
-            url=_text(job.get("applicationLink")) or guid,
-            company=self.company or _text(job.get("companyName")) or _text(job.get("companySlug")),
+            url=text_of(job.get("applicationLink")) or guid,
+            company=self.company
+            or text_of(job.get("companyName"))
+            or text_of(job.get("companySlug")),
             # No restriction means anywhere; a list of countries where candidates may live.
             location=", ".join(places) if places else "Anywhere",
             description=description if isinstance(description, str) else "",
             description_format="html",
             posted_at=_timestamp(job.get("pubDate"), where, "pubDate"),
             remote=True,  # a board of remote jobs only
-            employment_type=_text(job.get("employmentType")),
+            employment_type=text_of(job.get("employmentType")),
             extra=extra,
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
 
 
 def _strings(value: Any) -> list[str]:

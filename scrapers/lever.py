@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.fields import as_object, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -105,38 +106,30 @@ class LeverSource(Source):
 
         site = self.options.site
         jobs_host = "jobs.eu.lever.co" if self.options.region == "eu" else "jobs.lever.co"
-        categories = item.get("categories")
-        if not isinstance(categories, dict):
-            categories = {}
+        categories = as_object(item.get("categories"))
         workplace = item.get("workplaceType")
         description, text_format = _description(item)
         extra: dict[str, object] = {}
         for key in ("team", "department"):
-            if _text(categories.get(key)):
-                extra[key] = _text(categories.get(key))
+            if text_of(categories.get(key)):
+                extra[key] = text_of(categories.get(key))
         if isinstance(categories.get("allLocations"), list):
             extra["all_locations"] = [v for v in categories["allLocations"] if isinstance(v, str)]
         return RawPosting(
             external_id=posting_id,
             title=title.strip(),
-            url=_text(item.get("hostedUrl")) or f"https://{jobs_host}/{site}/{posting_id}",
+            url=text_of(item.get("hostedUrl")) or f"https://{jobs_host}/{site}/{posting_id}",
             company=self.company or site,
-            location=_text(categories.get("location")),
+            location=text_of(categories.get("location")),
             description=description,
             description_format=text_format,
             posted_at=_epoch_ms(item.get("createdAt"), where),
-            country=_text(item.get("country")),
+            country=text_of(item.get("country")),
             # "unspecified" and a missing value both mean: the posting does not say.
             remote=_WORKPLACE_REMOTE.get(workplace) if isinstance(workplace, str) else None,
-            employment_type=_text(categories.get("commitment")),
+            employment_type=text_of(categories.get("commitment")),
             extra=extra,
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
 
 
 def _epoch_ms(value: Any, where: str) -> datetime | None:
@@ -151,19 +144,19 @@ def _epoch_ms(value: Any, where: str) -> datetime | None:
 
 def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
     """HTML from the description (or opening + body), the lists and the closing text."""
-    head = _text(item.get("description"))
+    head = text_of(item.get("description"))
     if head is None:
-        head = "".join(_text(item.get(key)) or "" for key in ("opening", "descriptionBody"))
+        head = "".join(text_of(item.get(key)) or "" for key in ("opening", "descriptionBody"))
     parts = [head] if head else []
     for block in item.get("lists") or []:
         if not isinstance(block, dict):
             continue
-        heading = _text(block.get("text"))
+        heading = text_of(block.get("text"))
         content = block.get("content") if isinstance(block.get("content"), str) else ""
         if heading or content:
             # List titles are plain text; the items are HTML <li> elements already.
             parts.append(f"<h3>{html.escape(heading or '', quote=False)}</h3><ul>{content}</ul>")
-    additional = _text(item.get("additional"))
+    additional = text_of(item.get("additional"))
     if additional:
         parts.append(additional)
     if parts:

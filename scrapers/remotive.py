@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
+from scrapers.fields import text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -75,15 +76,15 @@ class RemotiveSource(Source):
         if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
             raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
         where = f"Remotive job {job_id} at {url}"
-        title = _text(require(job, "title", where))
+        title = text_of(require(job, "title", where))
         if title is None:
             raise ParseError(f"The {where} has an empty field 'title'.")
         description = job.get("description")
-        job_type = _text(job.get("job_type"))
+        job_type = text_of(job.get("job_type"))
         extra: dict[str, object] = {}
         for key in ("category", "salary"):
-            if _text(job.get(key)):
-                extra[key] = _text(job.get(key))
+            if text_of(job.get(key)):
+                extra[key] = text_of(job.get(key))
         tags = [t.strip() for t in job.get("tags") or [] if isinstance(t, str) and t.strip()]
         if tags:
             extra["tags"] = tags
@@ -91,9 +92,9 @@ class RemotiveSource(Source):
             external_id=str(job_id).strip(),
             title=title,
             # Kept as given: the terms ask for a link back to the job on Remotive.
-            url=_text(job.get("url")) or f"https://remotive.com/remote-jobs/{job_id}",
-            company=self.company or _text(job.get("company_name")),
-            location=_text(job.get("candidate_required_location")),
+            url=text_of(job.get("url")) or f"https://remotive.com/remote-jobs/{job_id}",
+            company=self.company or text_of(job.get("company_name")),
+            location=text_of(job.get("candidate_required_location")),
             description=description if isinstance(description, str) else "",
             description_format="html",
             posted_at=_publication_date(job.get("publication_date"), where),
@@ -103,14 +104,8 @@ class RemotiveSource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
 def _publication_date(value: Any, where: str) -> datetime | None:
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     try:

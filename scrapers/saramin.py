@@ -39,6 +39,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, require
+from scrapers.fields import text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -183,7 +184,7 @@ class SaraminSource(Source):
             raise ParseError(f"The {where} has no field 'position.title' (or it is empty).")
         company = item.get("company")
         detail = company.get("detail") if isinstance(company, dict) else None
-        name = _text(detail.get("name")) if isinstance(detail, dict) else None
+        name = text_of(detail.get("name")) if isinstance(detail, dict) else None
         if name is None:
             raise ParseError(
                 f"The {where} has no field 'company.detail.name'; the format may have changed."
@@ -208,7 +209,7 @@ class SaraminSource(Source):
         return RawPosting(
             external_id=str(job_id),
             title=title.strip(),
-            url=_text(item.get("url")) or POSTING_URL.format(id=job_id),
+            url=text_of(item.get("url")) or POSTING_URL.format(id=job_id),
             company=self.company or name,
             location=_name(position.get("location")),
             country="KR",
@@ -221,13 +222,9 @@ class SaraminSource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
 def _name(value: Any) -> str | None:
     """The ``name`` of a ``{"code", "name"}`` pair."""
-    return _text(value.get("name")) if isinstance(value, dict) else None
+    return text_of(value.get("name")) if isinstance(value, dict) else None
 
 
 def _code(value: Any) -> str | None:
@@ -238,7 +235,7 @@ def _code(value: Any) -> str | None:
 def _job_keywords(job_code: Any, industry_keywords: Any) -> str:
     """The posting's job keywords without the leading industry keywords of its company."""
     names = [n.strip() for n in (_name(job_code) or "").split(",") if n.strip()]
-    industry = {n.strip() for n in (_text(industry_keywords) or "").split(",") if n.strip()}
+    industry = {n.strip() for n in (text_of(industry_keywords) or "").split(",") if n.strip()}
     while names and names[0] in industry:
         names.pop(0)
     return ", ".join(names)

@@ -36,6 +36,7 @@ from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json, require
 from scrapers.details import with_details
+from scrapers.fields import as_object, join_texts, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -192,10 +193,10 @@ class SmartRecruitersSource(Source):
         if not isinstance(title, str) or not title.strip():
             raise ParseError(f"The {where} has an empty field 'name' (its title).")
 
-        company = _object(item.get("company"))
-        location = _object(item.get("location"))
-        country = _text(location.get("country"))
-        identifier = _text(company.get("identifier")) or self.options.company_id
+        company = as_object(item.get("company"))
+        location = as_object(item.get("location"))
+        country = text_of(location.get("country"))
+        identifier = text_of(company.get("identifier")) or self.options.company_id
         description, text_format = _description(item) if "jobAd" in item else ("", "text")
         extra: dict[str, object] = {}
         for key, name in (
@@ -203,42 +204,28 @@ class SmartRecruitersSource(Source):
             ("function", "function"),
             ("experienceLevel", "experience_level"),
         ):
-            label = _text(_object(item.get(key)).get("label"))
+            label = text_of(as_object(item.get(key)).get("label"))
             if label:
                 extra[name] = label
-        if _text(item.get("ref")):
-            extra["ref"] = _text(item.get("ref"))
+        if text_of(item.get("ref")):
+            extra["ref"] = text_of(item.get("ref"))
         return RawPosting(
             external_id=posting_id,
             title=title.strip(),
             # The public page; the detail's postingUrl only adds a slug, and keeping one form
             # keeps the content hash stable whether or not the detail was fetched.
             url=f"https://jobs.smartrecruiters.com/{identifier}/{posting_id}",
-            company=self.company or _text(company.get("name")) or self.options.company_id,
-            location=_text(location.get("fullLocation"))
-            or _join(location.get("city"), location.get("region"), country),
+            company=self.company or text_of(company.get("name")) or self.options.company_id,
+            location=text_of(location.get("fullLocation"))
+            or join_texts(location.get("city"), location.get("region"), country),
             description=description,
             description_format=text_format,
             posted_at=_timestamp(item.get("releasedDate"), where),
             country=country.upper() if country and len(country) == 2 else None,
             remote=_remote(location),
-            employment_type=_text(_object(item.get("typeOfEmployment")).get("label")),
+            employment_type=text_of(as_object(item.get("typeOfEmployment")).get("label")),
             extra=extra,
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _join(*parts: Any) -> str | None:
-    return ", ".join(text for part in parts if (text := _text(part))) or None
 
 
 def _remote(location: dict[str, Any]) -> bool | None:
@@ -250,21 +237,21 @@ def _remote(location: dict[str, Any]) -> bool | None:
 
 
 def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
-    sections = _object(_object(item.get("jobAd")).get("sections"))
+    sections = as_object(as_object(item.get("jobAd")).get("sections"))
     parts = []
     for key in _SECTIONS:
-        section = _object(sections.get(key))
-        text = _text(section.get("text"))
+        section = as_object(sections.get(key))
+        text = text_of(section.get("text"))
         if not text:
             continue
-        heading = _text(section.get("title"))
+        heading = text_of(section.get("title"))
         # Titles are plain text; the section texts are SmartRecruiters' HTML as sent.
         parts.append(f"<h3>{html.escape(heading)}</h3>{text}" if heading else text)
     return ("".join(parts), "html") if parts else ("", "text")
 
 
 def _timestamp(value: Any, where: str) -> datetime | None:
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     try:
