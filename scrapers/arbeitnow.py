@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import require, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -61,9 +61,7 @@ class ArbeitnowSource(Source):
             )
         if "data" not in data and data.get("message"):
             raise ParseError(f"Arbeitnow answered {url} with an error: {data['message']}")
-        jobs = require(data, "data", f"Arbeitnow page at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'data' of the Arbeitnow page at {url} is not a list.")
+        jobs = require_list(data, "data", f"Arbeitnow page at {url}")
         links = require(data, "links", f"Arbeitnow page at {url}")
         if not isinstance(links, dict):
             raise ParseError(f"The field 'links' of the Arbeitnow page at {url} is not an object.")
@@ -78,13 +76,9 @@ class ArbeitnowSource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Arbeitnow job #{index + 1} at {url}"
-        slug = text_of(require(job, "slug", where))
-        if slug is None:
-            raise ParseError(f"The {where} has an empty field 'slug' (its id).")
+        slug = require_text(job, "slug", where, role="id")
         where = f"Arbeitnow job {slug} at {url}"
-        title = text_of(require(job, "title", where))
-        if title is None:
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
         remote = job.get("remote")
         job_types = [t.strip() for t in job.get("job_types") or [] if isinstance(t, str)]
         tags = [t.strip() for t in job.get("tags") or [] if isinstance(t, str) and t.strip()]

@@ -27,8 +27,8 @@ from urllib.parse import quote
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import as_list, text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import as_list, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -79,9 +79,7 @@ class AshbySource(Source):
         if "jobs" not in data and ("errors" in data or "error" in data):
             problem = data.get("errors") or data.get("error")
             raise ParseError(f"Ashby answered {url} with an error: {problem}")
-        jobs = require(data, "jobs", f"Ashby job board at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Ashby job board at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Ashby job board at {url}")
         postings = []
         for index, job in enumerate(jobs):
             posting = self._posting(job, index, url)
@@ -91,16 +89,12 @@ class AshbySource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting | None:
         where = f"Ashby job #{index + 1} at {url}"
-        job_id = require(job, "id", where)
-        if not isinstance(job_id, str) or not job_id.strip():
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(job, "id", where, numbers=False, reject="blank")
         where = f"Ashby job {job_id} at {url}"
         if job.get("isListed") is False:
             logger.debug("%s is unlisted; left out", where)
             return None
-        title = require(job, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
 
         board = self.options.board
         location = text_of(job.get("location"))
@@ -122,7 +116,7 @@ class AshbySource(Source):
         employment = text_of(job.get("employmentType"))
         return RawPosting(
             external_id=job_id.strip(),
-            title=title.strip(),
+            title=title,
             url=text_of(job.get("jobUrl")) or f"https://jobs.ashbyhq.com/{board}/{job_id}",
             company=self.company or board,
             location=location,

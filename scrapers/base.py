@@ -111,13 +111,6 @@ def load_json(body: bytes, url: str) -> Any:
         raise ParseError(f"The response from {url} is not valid JSON ({exc}).") from exc
 
 
-def require(obj: Any, key: str, where: str) -> Any:
-    """Return ``obj[key]`` or raise ParseError naming the missing field."""
-    if not isinstance(obj, dict) or key not in obj:
-        raise ParseError(f"The {where} has no field {key!r}; the site's format may have changed.")
-    return obj[key]
-
-
 def source_class(kind: str) -> type[Source]:
     """The class of ``kind``; KeyError if there is no such kind."""
     if not kind.isidentifier() or kind in NOT_KINDS or kind.startswith("_"):

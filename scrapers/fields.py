@@ -6,11 +6,20 @@ done with a field once found is the same for every kind and is defined here, onc
 - ``text_of``: a string field without its surrounding white space, or None when it is absent,
   not a string, or blank; ``join_texts`` joins the texts among several fields with ", ".
   ``as_list`` and ``as_object``: a field that should be a list or an object, else an empty one.
+- ``require``, ``require_id``, ``require_text``, ``require_list``: a field the parser cannot
+  do without. Missing or unusable, it is a ParseError naming the field and where it was looked
+  for ("The Ashby job #3 at URL has an empty field 'title'."), never an empty result.
+
+Where two sites really differ (ids that may be numbers, or blank ids that count as none), the
+difference is a parameter named at the call site, so parallel modules differ only where their
+sites do.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
+
+from monitor.errors import ParseError
 
 # -- text -----------------------------------------------------------------------------------
 
@@ -35,3 +44,69 @@ def as_list(value: Any) -> list[Any]:
 def as_object(value: Any) -> dict[str, Any]:
     """``value`` if it is an object, else an empty one."""
     return value if isinstance(value, dict) else {}
+
+
+# -- required fields ------------------------------------------------------------------------
+
+
+def require(obj: Any, key: str, where: str) -> Any:
+    """Return ``obj[key]`` or raise ParseError naming the missing field."""
+    if not isinstance(obj, dict) or key not in obj:
+        raise ParseError(f"The {where} has no field {key!r}; the site's format may have changed.")
+    return obj[key]
+
+
+def require_text(obj: Any, key: str, where: str, *, role: str | None = None) -> str:
+    """The text of a field the parser needs (see ``text_of``), else ParseError naming it.
+
+    ``role`` says what the field stands for when its name does not: Lever's ``text`` is the
+    title, Arbeitnow's ``slug`` the id ("has an empty field 'text' (its title)").
+    """
+    text = text_of(require(obj, key, where))
+    if text is None:
+        said = f" (its {role})" if role else ""
+        raise ParseError(f"The {where} has an empty field {key!r}{said}.")
+    return text
+
+
+# What makes an id unusable besides a wrong type, per site: the empty string, or also a blank
+# one, or also the number 0 (SmartRecruiters); Hacker News takes any number or string.
+Unusable = Literal["empty", "blank", "falsy", "nothing"]
+
+
+@overload
+def require_id(
+    obj: Any, key: str, where: str, *, numbers: Literal[False], reject: Unusable = ...
+) -> str: ...
+@overload
+def require_id(
+    obj: Any, key: str, where: str, *, numbers: Literal[True] = ..., reject: Unusable = ...
+) -> int | str: ...
+def require_id(
+    obj: Any, key: str, where: str, *, numbers: bool = True, reject: Unusable = "empty"
+) -> int | str:
+    """The id field a posting is keyed by, as found (the caller decides how to spell it).
+
+    An id is a string, or with ``numbers`` also an integer (never a boolean); ``reject`` says
+    which values of those count as no id. Missing or unusable, it is a ParseError.
+    """
+    value = require(obj, key, where)
+    kinds = (int, str) if numbers else (str,)
+    usable = not isinstance(value, bool) and isinstance(value, kinds)
+    if usable and reject == "empty":
+        usable = str(value) != ""
+    elif usable and reject == "blank":
+        usable = str(value).strip() != ""
+    elif usable and reject == "falsy":
+        usable = bool(value)
+    if not usable:
+        raise ParseError(f"The {where} has an unusable field {key!r} ({value!r}).")
+    return value
+
+
+def require_list(obj: Any, key: str, where: str) -> list[Any]:
+    """A field that must hold a list (of jobs, of comments), else ParseError naming it."""
+    value = require(obj, key, where)
+    if not isinstance(value, list):
+        raise ParseError(f"The field {key!r} of the {where} is not a list.")
+    return value

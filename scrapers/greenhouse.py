@@ -19,8 +19,8 @@ from urllib.parse import quote
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -64,20 +64,14 @@ class GreenhouseSource(Source):
         if "jobs" not in data and "error" in data:
             status = f" (status {data['status']})" if "status" in data else ""
             raise ParseError(f"Greenhouse answered {url} with an error{status}: {data['error']}")
-        jobs = require(data, "jobs", f"Greenhouse listing at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Greenhouse listing at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Greenhouse listing at {url}")
         return [self._posting(job, index, url) for index, job in enumerate(jobs)], None
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Greenhouse job #{index + 1} at {url}"
-        job_id = require(job, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or job_id == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(job, "id", where)
         where = f"Greenhouse job {job_id} at {url}"
-        title = require(job, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
 
         board = self.options.board
         location = _location_name(job.get("location"))
@@ -90,7 +84,7 @@ class GreenhouseSource(Source):
         content = job.get("content")
         return RawPosting(
             external_id=str(job_id),
-            title=title.strip(),
+            title=title,
             url=job.get("absolute_url")
             or f"https://job-boards.greenhouse.io/{board}/jobs/{job_id}",
             company=self.company or text_of(job.get("company_name")) or board,

@@ -23,8 +23,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -88,21 +88,15 @@ class HimalayasSource(Source):
             message = data.get("error") or data.get("message")
             if message:
                 raise ParseError(f"Himalayas answered {url} with an error: {message}")
-        jobs = require(data, "jobs", f"Himalayas listing at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Himalayas listing at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Himalayas listing at {url}")
         postings = [self._posting(job, index, url) for index, job in enumerate(jobs)]
         return postings, _next_page(url, data, len(jobs))
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Himalayas job #{index + 1} at {url}"
-        guid = text_of(require(job, "guid", where))
-        if guid is None:
-            raise ParseError(f"The {where} has an empty field 'guid' (its id).")
+        guid = require_text(job, "guid", where, role="id")
         where = f"Himalayas job {guid}"
-        title = text_of(require(job, "title", where))
-        if title is None:
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
         places = _strings(job.get("locationRestrictions"))
         description = job.get("description")
         extra: dict[str, object] = {}

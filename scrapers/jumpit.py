@@ -38,8 +38,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
+from scrapers.fields import require_id, require_list, require_text
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -141,9 +142,7 @@ class JumpitSource(Source):
             raise ParseError(
                 f"{url} is a Jumpit position detail, not a listing; parse an /api/positions page."
             )
-        positions = require(result, "positions", f"Jumpit listing at {url}")
-        if not isinstance(positions, list):
-            raise ParseError(f"The field 'positions' of the Jumpit listing at {url} is not a list.")
+        positions = require_list(result, "positions", f"Jumpit listing at {url}")
         postings = [self._posting(item, index, url) for index, item in enumerate(positions)]
         return postings, _next_page(url, result, len(positions))
 
@@ -169,18 +168,10 @@ class JumpitSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"Jumpit position #{index + 1} at {url}"
-        position_id = require(item, "id", where)
-        if isinstance(position_id, bool) or not isinstance(position_id, int | str):
-            raise ParseError(f"The {where} has an unusable field 'id' ({position_id!r}).")
-        if str(position_id).strip() == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({position_id!r}).")
+        position_id = require_id(item, "id", where, reject="blank")
         where = f"Jumpit position {position_id} at {url}"
-        title = require(item, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
-        company = require(item, "companyName", where)
-        if not isinstance(company, str) or not company.strip():
-            raise ParseError(f"The {where} has an empty field 'companyName'.")
+        title = require_text(item, "title", where)
+        company = require_text(item, "companyName", where)
         locations = [
             place.strip()
             for place in item.get("locations") or []
@@ -198,9 +189,9 @@ class JumpitSource(Source):
         deadline = None if item.get("alwaysOpen") is True else _kst(item.get("closedAt"), where)
         return RawPosting(
             external_id=str(position_id).strip(),
-            title=title.strip(),
+            title=title,
             url=POSTING_URL.format(id=str(position_id).strip()),
-            company=self.company or company.strip(),
+            company=self.company or company,
             location=locations[0] if locations else None,
             country="KR",
             deadline_at=deadline,

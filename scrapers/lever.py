@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import as_object, text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import as_object, require_id, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -96,13 +96,9 @@ class LeverSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"Lever posting #{index + 1} at {url}"
-        posting_id = require(item, "id", where)
-        if not isinstance(posting_id, str) or not posting_id.strip():
-            raise ParseError(f"The {where} has an unusable field 'id' ({posting_id!r}).")
+        posting_id = require_id(item, "id", where, numbers=False, reject="blank")
         where = f"Lever posting {posting_id} at {url}"
-        title = require(item, "text", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'text' (its title).")
+        title = require_text(item, "text", where, role="title")
 
         site = self.options.site
         jobs_host = "jobs.eu.lever.co" if self.options.region == "eu" else "jobs.lever.co"
@@ -117,7 +113,7 @@ class LeverSource(Source):
             extra["all_locations"] = [v for v in categories["allLocations"] if isinstance(v, str)]
         return RawPosting(
             external_id=posting_id,
-            title=title.strip(),
+            title=title,
             url=text_of(item.get("hostedUrl")) or f"https://{jobs_host}/{site}/{posting_id}",
             company=self.company or site,
             location=text_of(categories.get("location")),

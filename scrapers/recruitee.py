@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import as_list, join_texts, text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import as_list, join_texts, require, require_id, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -109,13 +109,9 @@ class RecruiteeSource(Source):
 
     def _posting(self, offer: Any, index: int, url: str) -> RawPosting:
         where = f"Recruitee offer #{index + 1} at {url}"
-        offer_id = require(offer, "id", where)
-        if isinstance(offer_id, bool) or not isinstance(offer_id, int | str) or offer_id == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({offer_id!r}).")
+        offer_id = require_id(offer, "id", where)
         where = f"Recruitee offer {offer_id} at {url}"
-        title = require(offer, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(offer, "title", where)
 
         description, text_format = _description(offer)
         careers_url = text_of(offer.get("careers_url"))
@@ -125,7 +121,7 @@ class RecruiteeSource(Source):
         country = text_of(offer.get("country_code"))
         return RawPosting(
             external_id=str(offer_id),
-            title=title.strip(),
+            title=title,
             url=careers_url,
             company=self.company or text_of(offer.get("company_name")) or self.options.subdomain,
             location=text_of(offer.get("location"))

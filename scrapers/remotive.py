@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
-from scrapers.fields import text_of
+from scrapers.base import Source, load_json
+from scrapers.fields import require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -65,20 +65,14 @@ class RemotiveSource(Source):
             message = data.get("error") or data.get("message") or data.get("detail")
             if message:
                 raise ParseError(f"Remotive answered {url} with an error: {message}")
-        jobs = require(data, "jobs", f"Remotive listing at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Remotive listing at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Remotive listing at {url}")
         return [self._posting(job, index, url) for index, job in enumerate(jobs)], None
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Remotive job #{index + 1} at {url}"
-        job_id = require(job, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(job, "id", where)
         where = f"Remotive job {job_id} at {url}"
-        title = text_of(require(job, "title", where))
-        if title is None:
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
         description = job.get("description")
         job_type = text_of(job.get("job_type"))
         extra: dict[str, object] = {}

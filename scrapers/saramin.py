@@ -38,8 +38,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, require
-from scrapers.fields import text_of
+from scrapers.base import Source
+from scrapers.fields import require, require_id, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -171,9 +171,7 @@ class SaraminSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting | None:
         where = f"Saramin job #{index + 1} at {url}"
-        job_id = require(item, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(item, "id", where)
         where = f"Saramin job {job_id} at {url}"
         if item.get("active") == 0:
             logger.debug("%s is no longer active; left out", where)

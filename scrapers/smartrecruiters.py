@@ -34,9 +34,17 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
-from scrapers.fields import as_object, join_texts, text_of
+from scrapers.fields import (
+    as_object,
+    join_texts,
+    require,
+    require_id,
+    require_list,
+    require_text,
+    text_of,
+)
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -159,9 +167,7 @@ class SmartRecruitersSource(Source):
             problem = data.get("message") or data.get("errors")
             raise ParseError(f"SmartRecruiters answered {url} with an error: {problem}")
         where = f"SmartRecruiters list at {url}"
-        content = require(data, "content", where)
-        if not isinstance(content, list):
-            raise ParseError(f"The field 'content' of the {where} is not a list.")
+        content = require_list(data, "content", where)
         total = require(data, "totalFound", where)
         if isinstance(total, bool) or not isinstance(total, int):
             raise ParseError(f"The field 'totalFound' of the {where} is not a number.")
@@ -184,14 +190,9 @@ class SmartRecruitersSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"SmartRecruiters posting #{index + 1} at {url}"
-        posting_id = require(item, "id", where)
-        if isinstance(posting_id, bool) or not isinstance(posting_id, str | int) or not posting_id:
-            raise ParseError(f"The {where} has an unusable field 'id' ({posting_id!r}).")
-        posting_id = str(posting_id).strip()
+        posting_id = str(require_id(item, "id", where, reject="falsy")).strip()
         where = f"SmartRecruiters posting {posting_id} at {url}"
-        title = require(item, "name", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'name' (its title).")
+        title = require_text(item, "name", where, role="title")
 
         company = as_object(item.get("company"))
         location = as_object(item.get("location"))
@@ -211,7 +212,7 @@ class SmartRecruitersSource(Source):
             extra["ref"] = text_of(item.get("ref"))
         return RawPosting(
             external_id=posting_id,
-            title=title.strip(),
+            title=title,
             # The public page; the detail's postingUrl only adds a slug, and keeping one form
             # keeps the content hash stable whether or not the detail was fetched.
             url=f"https://jobs.smartrecruiters.com/{identifier}/{posting_id}",

@@ -33,9 +33,18 @@ from urllib.parse import quote
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
-from scrapers.fields import as_list, as_object, join_texts, text_of
+from scrapers.fields import (
+    as_list,
+    as_object,
+    join_texts,
+    require,
+    require_id,
+    require_list,
+    require_text,
+    text_of,
+)
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -116,9 +125,7 @@ class WorkableSource(Source):
         if "jobs" not in data and ("error" in data or "message" in data):
             problem = data.get("error") or data.get("message")
             raise ParseError(f"Workable answered {url} with an error: {problem}")
-        jobs = require(data, "jobs", f"Workable job list at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Workable job list at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Workable job list at {url}")
         company = self.company or text_of(data.get("name")) or self.options.account
         return [self._posting(job, index, url, company) for index, job in enumerate(jobs)], None
 
@@ -193,17 +200,11 @@ class WorkableSource(Source):
 
 
 def _shortcode(job: Any, where: str) -> str:
-    shortcode = require(job, "shortcode", where)
-    if not isinstance(shortcode, str) or not shortcode.strip():
-        raise ParseError(f"The {where} has an unusable field 'shortcode' ({shortcode!r}).")
-    return shortcode.strip()
+    return require_id(job, "shortcode", where, numbers=False, reject="blank").strip()
 
 
 def _title(job: dict[str, Any], where: str) -> str:
-    title = require(job, "title", where)
-    if not isinstance(title, str) or not title.strip():
-        raise ParseError(f"The {where} has an empty field 'title'.")
-    return title.strip()
+    return require_text(job, "title", where)
 
 
 def _country_code(places: list[Any]) -> str | None:
