@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
-from scrapers.fields import require, require_list, require_text, text_of
+from scrapers.fields import epoch_time, require, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -91,20 +90,11 @@ class ArbeitnowSource(Source):
             location=text_of(job.get("location")),
             description=description if isinstance(description, str) else "",
             description_format="html",
-            posted_at=_epoch_seconds(job.get("created_at"), where),
+            posted_at=epoch_time(job.get("created_at"), where, "created_at", log=logger, unit="s"),
             remote=remote if isinstance(remote, bool) else None,
             employment_type=", ".join(t for t in job_types if t) or None,
             extra={"tags": tags} if tags else {},
         )
-
-
-def _epoch_seconds(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        logger.warning("%s: ignoring the unreadable created_at %r", where, value)
-        return None
-    return datetime.fromtimestamp(value, UTC)
 
 
 SOURCE = ArbeitnowSource

@@ -21,14 +21,13 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
-from scrapers.fields import as_list, require_id, require_list, require_text, text_of
+from scrapers.fields import as_list, iso_time, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -122,7 +121,8 @@ class AshbySource(Source):
             location=location,
             description=description,
             description_format=text_format,
-            posted_at=_timestamp(job.get("publishedAt"), where),
+            # Always with an offset ("+00:00"); a bare time would be read as UTC.
+            posted_at=iso_time(job.get("publishedAt"), where, "publishedAt", log=logger),
             country=_country_code(job.get("address")),
             remote=_remote(job, [location, *secondary]),
             employment_type=_EMPLOYMENT.get(employment, employment) if employment else None,
@@ -157,18 +157,6 @@ def _country_code(address: Any) -> str | None:
     if country and len(country) == 2 and country.isascii() and country.isalpha():
         return country.upper()
     return None
-
-
-def _timestamp(value: Any, where: str) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable publishedAt %r", where, value)
-        return None
-    # Ashby always sends an offset ("+00:00"); a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = AshbySource

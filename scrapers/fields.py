@@ -9,17 +9,29 @@ done with a field once found is the same for every kind and is defined here, onc
 - ``require``, ``require_id``, ``require_text``, ``require_list``: a field the parser cannot
   do without. Missing or unusable, it is a ParseError naming the field and where it was looked
   for ("The Ashby job #3 at URL has an empty field 'title'."), never an empty result.
+- ``iso_time`` and ``epoch_time``: timestamps as aware datetimes. A time without an offset is
+  read in a stated zone (UTC, or ``KST`` for Korean boards), never in the machine's. An
+  unreadable value is logged by the calling module's logger and gives None: a posting without
+  a date is still a posting.
 
-Where two sites really differ (ids that may be numbers, or blank ids that count as none), the
+Where two sites really differ (ids that may be numbers, a date that may be a bare day), the
 difference is a parameter named at the call site, so parallel modules differ only where their
 sites do.
 """
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, overload
 
 from monitor.errors import ParseError
+
+# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
+KST = timezone(timedelta(hours=9), "KST")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Above this an epoch number is in milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
+MS_THRESHOLD = 100_000_000_000
 
 # -- text -----------------------------------------------------------------------------------
 
@@ -110,3 +122,62 @@ def require_list(obj: Any, key: str, where: str) -> list[Any]:
     if not isinstance(value, list):
         raise ParseError(f"The field {key!r} of the {where} is not a list.")
     return value
+
+
+# -- times ----------------------------------------------------------------------------------
+
+
+def iso_time(
+    value: Any,
+    where: str,
+    what: str,
+    *,
+    log: logging.Logger,
+    zone: tzinfo = UTC,
+    dates: bool = False,
+) -> datetime | None:
+    """An ISO 8601 time with its own offset, or in ``zone`` when it has none.
+
+    None when the field is absent, blank or not a string; an unreadable value is logged on
+    ``log`` as "WHERE: ignoring the unreadable WHAT 'VALUE'" and gives None too. With
+    ``dates``, a value of 10 characters is read as a bare date, at midnight in ``zone``.
+    """
+    text = text_of(value)
+    if text is None:
+        return None
+    try:
+        if dates and len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), datetime.min.time(), zone)
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        log.warning("%s: ignoring the unreadable %s %r", where, what, text)
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+
+
+def epoch_time(
+    value: Any,
+    where: str,
+    what: str,
+    *,
+    log: logging.Logger,
+    unit: Literal["s", "ms", "auto"],
+    integers_only: bool = False,
+    positive: bool = True,
+) -> datetime | None:
+    """A Unix time in seconds, milliseconds or either (``auto``: decided by size), in UTC.
+
+    None when absent. A value that is not a number (a boolean is none; with
+    ``integers_only`` neither is a float), or with ``positive`` one of 0 or less, is logged
+    on ``log`` as unreadable and gives None.
+    """
+    if value is None:
+        return None
+    kinds = (int,) if integers_only else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or (positive and value <= 0):
+        log.warning("%s: ignoring the unreadable %s %r", where, what, value)
+        return None
+    if unit == "ms" or (unit == "auto" and value >= MS_THRESHOLD):
+        # Integer arithmetic keeps the milliseconds a float division would blur.
+        return EPOCH + timedelta(milliseconds=value)
+    return datetime.fromtimestamp(value, UTC)

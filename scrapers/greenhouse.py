@@ -13,14 +13,13 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
-from scrapers.fields import require_id, require_list, require_text, text_of
+from scrapers.fields import iso_time, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -92,9 +91,12 @@ class GreenhouseSource(Source):
             # Escaped once by Greenhouse: one unescape gives the HTML, entities inside it stay.
             description=html.unescape(content) if isinstance(content, str) else "",
             description_format="html",
-            posted_at=_timestamp(job.get("first_published"), where)
-            or _timestamp(job.get("updated_at"), where),
-            deadline_at=_timestamp(job.get("application_deadline"), where),
+            # ISO 8601 with the payload's offset, or a bare date (midnight UTC).
+            posted_at=iso_time(job.get("first_published"), where, "time", log=logger, dates=True)
+            or iso_time(job.get("updated_at"), where, "time", log=logger, dates=True),
+            deadline_at=iso_time(
+                job.get("application_deadline"), where, "time", log=logger, dates=True
+            ),
             remote=remote,
             employment_type=_metadata_value(job.get("metadata"), _EMPLOYMENT_FIELDS),
             extra=_extra(job),
@@ -122,22 +124,6 @@ def _metadata_value(metadata: Any, names: frozenset[str]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
-
-
-def _timestamp(value: Any, where: str) -> datetime | None:
-    """An ISO 8601 time (offset kept) or a bare date (midnight UTC); None if absent or odd."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable time %r", where, text)
-        return None
-    # Greenhouse always sends an offset; a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _extra(job: dict[str, Any]) -> dict[str, object]:

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
-from scrapers.fields import require_list, require_text, text_of
+from scrapers.fields import epoch_time, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -33,9 +32,6 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20  # the most Himalayas serves per request
 WINDOW_PAGES = 50  # the newest 1,000 jobs, about half a day of Himalayas' postings
-# Above this a timestamp is in milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
-MS_THRESHOLD = 100_000_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class HimalayasSource(Source):
@@ -107,7 +103,7 @@ class HimalayasSource(Source):
             for key in ("minSalary", "maxSalary", "currency", "salaryPeriod"):
                 if job.get(key) not in (None, ""):
                     extra[key] = job[key]
-        expires = _timestamp(job.get("expiryDate"), where, "expiryDate")
+        expires = epoch_time(job.get("expiryDate"), where, "expiryDate", log=logger, unit="auto")
         if expires is not None:
             extra["expires_at"] = expires.isoformat()
         return RawPosting(
@@ -121,7 +117,8 @@ class HimalayasSource(Source):
             location=", ".join(places) if places else "Anywhere",
             description=description if isinstance(description, str) else "",
             description_format="html",
-            posted_at=_timestamp(job.get("pubDate"), where, "pubDate"),
+            # Documented as milliseconds, sent as seconds: the unit is decided by size.
+            posted_at=epoch_time(job.get("pubDate"), where, "pubDate", log=logger, unit="auto"),
             remote=True,  # a board of remote jobs only
             employment_type=text_of(job.get("employmentType")),
             extra=extra,
@@ -132,19 +129,6 @@ def _strings(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     return [v.strip() for v in value if isinstance(v, str) and v.strip()]
-
-
-def _timestamp(value: Any, where: str, field: str) -> datetime | None:
-    """Epoch seconds or milliseconds (decided by size) as an aware UTC time."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        logger.warning("%s: ignoring the unreadable %s %r", where, field, value)
-        return None
-    if value >= MS_THRESHOLD:
-        # Integer arithmetic keeps the milliseconds a float division would blur.
-        return _EPOCH + timedelta(milliseconds=value)
-    return _EPOCH + timedelta(seconds=value)
 
 
 def _next_page(url: str, data: dict[str, Any], returned: int) -> str | None:

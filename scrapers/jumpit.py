@@ -32,7 +32,7 @@ import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -40,15 +40,13 @@ from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
 from scrapers.details import with_details
-from scrapers.fields import require_id, require_list, require_text
+from scrapers.fields import KST, iso_time, require_id, require_list, require_text
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
-KST = timezone(timedelta(hours=9), "KST")
 # More pages than this is a server ignoring `page`, not a real listing.
 MAX_PAGES = 500
 POSTING_URL = "https://jumpit.saramin.co.kr/position/{id}"
@@ -227,16 +225,10 @@ def _stacks(value: Any) -> list[str]:
 
 def _kst(value: Any, where: str) -> datetime | None:
     """A Jumpit time: Korean local time without zone (``T`` or a space between the parts)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable time %r", where, value)
-        return None
-    if parsed.year >= 9999:
+    parsed = iso_time(value, where, "time", log=logger, zone=KST)
+    if parsed is not None and parsed.year >= 9999:
         return None  # a "never closes" placeholder
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
+    return parsed
 
 
 def _next_page(url: str, result: dict[str, Any], returned: int) -> str | None:

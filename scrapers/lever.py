@@ -12,14 +12,13 @@ import html
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
-from scrapers.fields import as_object, require_id, require_text, text_of
+from scrapers.fields import as_object, epoch_time, require_id, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -30,7 +29,6 @@ PAGE_SIZE = 100
 # A site with more pages than this is a server ignoring `skip`, not a real board.
 MAX_PAGES = 500
 EU_BASE_URL = "https://api.eu.lever.co"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WORKPLACE_REMOTE = {"remote": True, "on-site": False, "onsite": False, "hybrid": False}
 
 
@@ -119,23 +117,22 @@ class LeverSource(Source):
             location=text_of(categories.get("location")),
             description=description,
             description_format=text_format,
-            posted_at=_epoch_ms(item.get("createdAt"), where),
+            # Epoch milliseconds, an integer; unlike other boards' epochs, 0 or less is taken.
+            posted_at=epoch_time(
+                item.get("createdAt"),
+                where,
+                "createdAt",
+                log=logger,
+                unit="ms",
+                integers_only=True,
+                positive=False,
+            ),
             country=text_of(item.get("country")),
             # "unspecified" and a missing value both mean: the posting does not say.
             remote=_WORKPLACE_REMOTE.get(workplace) if isinstance(workplace, str) else None,
             employment_type=text_of(categories.get("commitment")),
             extra=extra,
         )
-
-
-def _epoch_ms(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        logger.warning("%s: ignoring the unreadable createdAt %r", where, value)
-        return None
-    # Integer arithmetic: a float division would lose the milliseconds of recent dates.
-    return _EPOCH + timedelta(milliseconds=value)
 
 
 def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:

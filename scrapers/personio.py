@@ -26,7 +26,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urljoin
 
@@ -35,6 +34,7 @@ import defusedxml.ElementTree as DefusedET  # type: ignore[import-untyped]
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source
+from scrapers.fields import iso_time
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -169,7 +169,8 @@ class PersonioSource(Source):
             location=office,
             description=description,
             description_format=text_format,
-            posted_at=_timestamp(_child_text(position, "createdAt"), where),
+            # Always with an offset, sometimes without a colon ("+0200"); both are read.
+            posted_at=iso_time(_child_text(position, "createdAt"), where, "createdAt", log=logger),
             employment_type=_employment(position),
             extra=extra,
         )
@@ -215,18 +216,6 @@ def _employment(position: ET.Element) -> str | None:
     contract = _child_text(position, "employmentType")
     words = [_SCHEDULE.get(schedule, schedule) if schedule else None, contract]
     return ", ".join(word for word in words if word) or None
-
-
-def _timestamp(value: str | None, where: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable createdAt %r", where, value)
-        return None
-    # Personio always sends an offset; a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = PersonioSource

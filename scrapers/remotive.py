@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
-from scrapers.fields import require_id, require_list, require_text, text_of
+from scrapers.fields import iso_time, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -91,24 +90,12 @@ class RemotiveSource(Source):
             location=text_of(job.get("candidate_required_location")),
             description=description if isinstance(description, str) else "",
             description_format="html",
-            posted_at=_publication_date(job.get("publication_date"), where),
+            # Remotive writes UTC without saying so; an explicit offset, should one appear, wins.
+            posted_at=iso_time(job.get("publication_date"), where, "publication_date", log=logger),
             remote=True,  # a board of remote jobs only
             employment_type=_JOB_TYPES.get(job_type, job_type) if job_type else None,
             extra=extra,
         )
-
-
-def _publication_date(value: Any, where: str) -> datetime | None:
-    text = text_of(value)
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable publication_date %r", where, text)
-        return None
-    # Remotive writes UTC without saying so; an explicit offset, should one appear, wins.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = RemotiveSource

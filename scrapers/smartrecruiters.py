@@ -28,7 +28,6 @@ import html
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -38,6 +37,7 @@ from scrapers.base import Source, load_json
 from scrapers.details import with_details
 from scrapers.fields import (
     as_object,
+    iso_time,
     join_texts,
     require,
     require_id,
@@ -221,7 +221,8 @@ class SmartRecruitersSource(Source):
             or join_texts(location.get("city"), location.get("region"), country),
             description=description,
             description_format=text_format,
-            posted_at=_timestamp(item.get("releasedDate"), where),
+            # UTC with a "Z"; a bare time would be read as UTC.
+            posted_at=iso_time(item.get("releasedDate"), where, "releasedDate", log=logger),
             country=country.upper() if country and len(country) == 2 else None,
             remote=_remote(location),
             employment_type=text_of(as_object(item.get("typeOfEmployment")).get("label")),
@@ -249,19 +250,6 @@ def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
         # Titles are plain text; the section texts are SmartRecruiters' HTML as sent.
         parts.append(f"<h3>{html.escape(heading)}</h3>{text}" if heading else text)
     return ("".join(parts), "html") if parts else ("", "text")
-
-
-def _timestamp(value: Any, where: str) -> datetime | None:
-    text = text_of(value)
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable releasedDate %r", where, text)
-        return None
-    # SmartRecruiters writes UTC with a "Z"; a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _query_int(url: str, name: str, default: int) -> int:

@@ -25,7 +25,7 @@ import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
@@ -33,15 +33,13 @@ from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source, load_json
 from scrapers.details import with_details
-from scrapers.fields import require, require_id, require_list, require_text
+from scrapers.fields import KST, require, require_id, require_list, require_text
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
-KST = timezone(timedelta(hours=9), "KST")
 PAGE_SIZE = 100  # the largest `limit` the web client's API is known to accept
 # More pages than this is a server ignoring `offset`, not a real listing.
 MAX_PAGES = 500

@@ -37,7 +37,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, ClassVar, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
@@ -49,14 +49,13 @@ from defusedxml import DefusedXmlException
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source
+from scrapers.fields import KST
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
-KST = timezone(timedelta(hours=9), "KST")
 LIST_PATH = "/cm/openApi/call/wk/callOpenApiSvcInfo210L01.do"
 PAGE_SIZE = 100  # the largest `display`
 EMPTY_RESULT = "006"

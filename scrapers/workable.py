@@ -27,7 +27,6 @@ import html
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
@@ -38,6 +37,7 @@ from scrapers.details import with_details
 from scrapers.fields import (
     as_list,
     as_object,
+    iso_time,
     join_texts,
     require,
     require_id,
@@ -165,8 +165,11 @@ class WorkableSource(Source):
             url=text_of(job.get("url")) or self._job_page(shortcode),
             company=company,
             location=location or (names[0] if names else None),
-            posted_at=_date(job.get("published_on"), "published_on", where)
-            or _date(job.get("created_at"), "created_at", where),
+            # A bare date is midnight UTC (Workable is not a Korean board); a time keeps its offset.
+            posted_at=iso_time(
+                job.get("published_on"), where, "published_on", log=logger, dates=True
+            )
+            or iso_time(job.get("created_at"), where, "created_at", log=logger, dates=True),
             country=_country_code(places),
             remote=telecommuting if isinstance(telecommuting, bool) else None,
             employment_type=text_of(job.get("employment_type")),
@@ -190,7 +193,7 @@ class WorkableSource(Source):
             ),
             description=description,
             description_format=text_format,
-            posted_at=_date(data.get("published"), "published", where),
+            posted_at=iso_time(data.get("published"), where, "published", log=logger, dates=True),
             country=_country_code([location]),
             remote=remote if isinstance(remote, bool) else None,
         )
@@ -223,21 +226,6 @@ def _description(data: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
             # Headings are our words, plain text; the sections are Workable's HTML as sent.
             parts.append(f"<h3>{html.escape(heading)}</h3>{section}" if heading else section)
     return ("".join(parts), "html") if parts else ("", "text")
-
-
-def _date(value: Any, field: str, where: str) -> datetime | None:
-    """A bare date is midnight UTC (Workable is not a Korean board); a time keeps its offset."""
-    text = text_of(value)
-    if text is None:
-        return None
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable %s %r", where, field, text)
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = WorkableSource
