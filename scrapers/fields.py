@@ -13,6 +13,9 @@ done with a field once found is the same for every kind and is defined here, onc
   read in a stated zone (UTC, or ``KST`` for Korean boards), never in the machine's. An
   unreadable value is logged by the calling module's logger and gives None: a posting without
   a date is still a posting.
+- ``element_text``, ``child_text``, ``require_child_text``, ``local_name``: the same for XML.
+- ``decode_korean``, ``redact_key``, ``without_key``: the bodies of Korean APIs, which may
+  come in EUC-KR, and the API keys they carry in the query string.
 
 Where two sites really differ (ids that may be numbers, a date that may be a bare day), the
 difference is a parameter named at the call site, so parallel modules differ only where their
@@ -22,10 +25,12 @@ sites do.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any, Literal, overload
+from xml.etree.ElementTree import Element
 
-from monitor.errors import ParseError
+from monitor.errors import FetchError, ParseError
 
 # Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
 KST = timezone(timedelta(hours=9), "KST")
@@ -181,3 +186,69 @@ def epoch_time(
         # Integer arithmetic keeps the milliseconds a float division would blur.
         return EPOCH + timedelta(milliseconds=value)
     return datetime.fromtimestamp(value, UTC)
+
+
+# -- XML ------------------------------------------------------------------------------------
+
+
+def element_text(node: Element | None) -> str | None:
+    """An element's own text without its surrounding white space; None if absent or blank."""
+    if node is None or node.text is None or not node.text.strip():
+        return None
+    return node.text.strip()
+
+
+def child_text(parent: Element, path: str) -> str | None:
+    """The text of the first element at ``path`` under ``parent`` (see ``element_text``)."""
+    return element_text(parent.find(path))
+
+
+def require_child_text(parent: Element, tag: str, where: str) -> str:
+    """The text of a child element the parser needs, else ParseError naming it."""
+    node = parent.find(tag)
+    if node is None:
+        raise ParseError(f"The {where} has no field {tag!r}; the site's format may have changed.")
+    text = element_text(node)
+    if text is None:
+        raise ParseError(f"The {where} has an empty field {tag!r}.")
+    return text
+
+
+def local_name(tag: Any) -> str:
+    """An element's name without its namespace ("{http://...}entry" -> "entry")."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+# -- Korean APIs ----------------------------------------------------------------------------
+
+
+def decode_korean(body: bytes, url: str, charset: str | None = None) -> str:
+    """UTF-8 if the bytes are UTF-8, else the declared charset, else CP949 (EUC-KR's superset)."""
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for encoding in (charset, "cp949"):
+        if not encoding:
+            continue
+        if encoding.lower().replace("_", "-") in ("euc-kr", "ks-c-5601-1987", "ksc5601"):
+            encoding = "cp949"
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise ParseError(f"The response from {url} is neither UTF-8 nor EUC-KR text.")
+
+
+def redact_key(text: str, param: str) -> str:
+    """``text`` with the value of the query parameter ``param`` (an API key) masked."""
+    return re.sub(rf"({re.escape(param)}=)[^&\s]*", r"\1***", text)
+
+
+def without_key(exc: FetchError, param: str) -> FetchError:
+    """The same error with the API key in ``param`` masked in its message and URL."""
+    return type(exc)(
+        redact_key(str(exc), param),
+        url=redact_key(exc.url, param) if exc.url else None,
+        status=exc.status,
+    )
