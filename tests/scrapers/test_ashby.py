@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -20,8 +19,6 @@ from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.ashby import AshbyOptions, AshbySource
 from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ashby"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://api.ashbyhq.com/posting-api/job-board/dalbit-ai?includeCompensation=true"
 
 POLICY = local_policy()
@@ -31,14 +28,6 @@ def source(board: str = "dalbit-ai", **kwargs: str) -> AshbySource:
     return AshbySource("dalbit", AshbyOptions(board=board), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: Any) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
@@ -46,7 +35,7 @@ def client(**kwargs: Any) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_board() -> None:
+def test_parse_board(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("board.json"), URL)
 
     assert next_url is None
@@ -84,7 +73,7 @@ def test_parse_board() -> None:
     assert postings[1].extra["all_locations"] == ["Pangyo", "Remote (Korea)"]
 
 
-def test_description_html_is_kept_and_plain_text_is_the_fallback() -> None:
+def test_description_html_is_kept_and_plain_text_is_the_fallback(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("board.json"), URL)
 
     assert [p.description_format for p in postings] == ["html", "html", "text"]
@@ -101,16 +90,16 @@ def test_description_html_is_kept_and_plain_text_is_the_fallback() -> None:
     )
 
 
-def test_parse_empty_board() -> None:
+def test_parse_empty_board(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Job board not found"):
         source().parse(fixture("error.json"), URL)
 

@@ -5,20 +5,17 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import httpx
 import pytest
-from helpers import local_policy
+from helpers import REALDATA, Recorded, local_policy, utc
 
 from monitor.demo.server import BoardServer, greenhouse_job
 from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
 from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "greenhouse"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://boards-api.greenhouse.io/v1/boards/hanbitrobotics/jobs?content=true"
 
 POLICY = local_policy(max_retries=2)
@@ -26,14 +23,6 @@ POLICY = local_policy(max_retries=2)
 
 def source(board: str = "hanbitrobotics", **kwargs: str) -> GreenhouseSource:
     return GreenhouseSource("hanbit", GreenhouseOptions(board=board), **kwargs)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def client(sleeps: list[float] | None = None, **kwargs: object) -> HttpClient:
@@ -44,7 +33,7 @@ def client(sleeps: list[float] | None = None, **kwargs: object) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_board() -> None:
+def test_parse_board(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("board.json"), URL)
 
     assert next_url is None
@@ -85,7 +74,7 @@ def test_parse_board() -> None:
     }
 
 
-def test_content_is_unescaped_exactly_once() -> None:
+def test_content_is_unescaped_exactly_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("board.json"), URL)
     description = postings[2].description
 
@@ -100,17 +89,17 @@ def test_content_is_unescaped_exactly_once() -> None:
     assert "meet.\xa0" in as_text
 
 
-def test_parse_empty_board() -> None:
+def test_parse_empty_board(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON") as caught:
         source().parse(fixture("truncated.json"), URL)
     assert URL in str(caught.value)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Job not found"):
         source().parse(fixture("error.json"), URL)
 
@@ -161,7 +150,7 @@ def test_unreadable_date_is_left_out() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_fetch_through_mock_transport() -> None:
+def test_fetch_through_mock_transport(fixture: Recorded) -> None:
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:

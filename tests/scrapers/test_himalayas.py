@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -22,8 +21,6 @@ from monitor.storage.models import Posting, PostingTag
 from scrapers.himalayas import PAGE_SIZE, WINDOW_PAGES, HimalayasSource
 from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "himalayas"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://himalayas.app/jobs/api?limit=20&offset=0"
 
 POLICY = local_policy()
@@ -36,14 +33,6 @@ def source(
     himalayas.page_size = page_size
     himalayas.window_pages = window_pages
     return himalayas
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def client(**kwargs: Any) -> HttpClient:
@@ -60,7 +49,7 @@ def jobs(count: int) -> list[dict[str, Any]]:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("jobs.json"), URL)
 
     assert next_url is None  # 3 of totalCount 3
@@ -112,11 +101,11 @@ def test_next_page_advances_by_what_came_back() -> None:
     assert source().parse(last, URL)[1] is None
 
 
-def test_parse_empty_page() -> None:
+def test_parse_empty_page(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_error_answers_are_parse_errors() -> None:
+def test_error_answers_are_parse_errors(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Too many requests, please slow down"):
         source().parse(fixture("error.json"), URL)
     with pytest.raises(ParseError, match="not valid JSON"):

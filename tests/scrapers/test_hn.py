@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.hn as hn_module
@@ -22,8 +22,6 @@ from scrapers.base import build_options
 from scrapers.hn import HnOptions, HnSource, first_line, heading_fields
 from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hn"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 ITEM_URL = "https://hn.algolia.com/api/v1/items/47210000"
 SEARCH_URL = (
     "https://hn.algolia.com/api/v1/search_by_date?tags=story%2Cauthor_whoishiring&page=0"
@@ -37,14 +35,6 @@ def source(**kwargs: str) -> HnSource:
     return HnSource("hn", HnOptions(), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: object) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
 
@@ -52,7 +42,7 @@ def client(**kwargs: object) -> HttpClient:
 # -- parse a thread ----------------------------------------------------------------------
 
 
-def test_parse_thread() -> None:
+def test_parse_thread(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("thread.json"), ITEM_URL)
 
     assert next_url is None
@@ -92,7 +82,7 @@ def test_parse_thread() -> None:
     assert all(p.posted_at is not None and p.posted_at.tzinfo is UTC for p in postings)
 
 
-def test_description_is_the_comment_html_decoded_once() -> None:
+def test_description_is_the_comment_html_decoded_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("thread.json"), ITEM_URL)
     assert postings[0].description.startswith(
         "Hanbit Mobility | 자율주행 인지 엔지니어 (Perception) | 서울, South Korea | ONSITE | "
@@ -112,12 +102,12 @@ def test_description_is_the_comment_html_decoded_once() -> None:
     assert normalise(postings[3], company=None, fallback_company="hn").company == "hn"
 
 
-def test_configured_company_wins() -> None:
+def test_configured_company_wins(fixture: Recorded) -> None:
     postings, _ = source(company="HN").parse(fixture("thread.json"), ITEM_URL)
     assert {p.company for p in postings} == {"HN"}
 
 
-def test_parse_empty_thread() -> None:
+def test_parse_empty_thread(fixture: Recorded) -> None:
     assert source().parse(fixture("empty_thread.json"), ITEM_URL) == ([], None)
 
 
@@ -136,19 +126,19 @@ def test_month_from_the_story_date_when_the_title_has_none() -> None:
 # -- bad answers -------------------------------------------------------------------------
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), ITEM_URL)
 
 
-def test_error_body_is_a_parse_error() -> None:
+def test_error_body_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Not Found"):
         source().parse(fixture("error.json"), ITEM_URL)
     with pytest.raises(ParseError, match="invalid numeric filter"):
         source().parse_threads(fixture("search_error.json"), SEARCH_URL)
 
 
-def test_other_threads_and_search_results_are_refused() -> None:
+def test_other_threads_and_search_results_are_refused(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not a 'Who is hiring"):
         source().parse(fixture("wanted_thread.json"), ITEM_URL)
     with pytest.raises(ParseError, match="search result, not a thread"):
@@ -188,7 +178,7 @@ def test_search_without_hits_is_a_parse_error() -> None:
 # -- the search ---------------------------------------------------------------------------
 
 
-def test_parse_threads_matches_by_title_and_links_the_next_page() -> None:
+def test_parse_threads_matches_by_title_and_links_the_next_page(fixture: Recorded) -> None:
     threads, next_url = source().parse_threads(fixture("search.json"), SEARCH_URL)
 
     # "Who wants to be hired?" and "Freelancer?" are left out.

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -22,7 +21,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.jumpit import JumpitOptions, JumpitSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jumpit"
 URL = "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=1"
 
 POLICY = local_policy()
@@ -33,14 +31,6 @@ def source(**options: Any) -> JumpitSource:
     return JumpitSource("jumpit", JumpitOptions(**options), base_url=base_url)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client() -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None)
 
@@ -48,7 +38,7 @@ def client() -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing_page() -> None:
+def test_parse_listing_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert [p.external_id for p in postings] == ["51207", "51188"]
@@ -73,7 +63,7 @@ def test_parse_listing_page() -> None:
     assert next_url == "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=2"
 
 
-def test_last_page_has_no_next() -> None:
+def test_last_page_has_no_next(fixture: Recorded) -> None:
     url = URL.replace("page=1", "page=2")
     postings, next_url = source().parse(fixture("page2.json"), url)
     assert [(p.external_id, p.location, p.deadline_at) for p in postings] == [
@@ -83,21 +73,21 @@ def test_last_page_has_no_next() -> None:
     assert next_url is None  # 2 pages of 2 hold totalCount 4
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_answer_is_a_parse_error_with_its_message() -> None:
+def test_error_answer_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=r"status 400 C001\): 잘못된 요청입니다"):
         source().parse(fixture("error.json"), URL)
 
 
-def test_a_detail_file_is_not_a_listing() -> None:
+def test_a_detail_file_is_not_a_listing(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="position detail, not a listing"):
         source().parse(fixture("detail_51207.json"), URL)
 
@@ -125,7 +115,7 @@ def test_wrong_shapes_are_parse_errors(body: bytes) -> None:
         source().parse(body, URL)
 
 
-def test_detail_adds_text_and_date() -> None:
+def test_detail_adds_text_and_date(fixture: Recorded) -> None:
     (posting, _), _ = source().parse(fixture("page1.json"), URL)
     source().apply_detail(posting, fixture("detail_51207.json"), "https://x.test/51207")
 
@@ -143,7 +133,7 @@ def test_detail_adds_text_and_date() -> None:
     assert "의료비" not in stored.description  # benefits stay out
 
 
-def test_closed_detail_is_a_parse_error_with_the_code() -> None:
+def test_closed_detail_is_a_parse_error_with_the_code(fixture: Recorded) -> None:
     posting = RawPosting("51207", "x", "https://x.test")
     with pytest.raises(ParseError, match="C003"):
         source().apply_detail(posting, fixture("closed.json"), "https://x.test/51207")
@@ -321,9 +311,9 @@ base_url = "{market.url}/kr"
     ]  # fmt: skip
 
 
-def test_saved_page_parses_through_the_cli() -> None:
+def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
     result = run_cli(
-        None, "sources", "parse", "--kind", "jumpit", str(FIXTURES / "page2.json"), "--json"
+        None, "sources", "parse", "--kind", "jumpit", str(fixture.path("page2.json")), "--json"
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -331,6 +321,6 @@ def test_saved_page_parses_through_the_cli() -> None:
         ("51160", "의료기기 임상 데이터 백엔드 개발자", "2026-04-10T09:00:00Z"),
         ("51102", "데이터 엔지니어", "2026-05-01T14:59:59Z"),
     ]
-    result = run_cli(None, "sources", "parse", "--kind", "jumpit", str(FIXTURES / "error.json"))
+    result = run_cli(None, "sources", "parse", "--kind", "jumpit", str(fixture.path("error.json")))
     assert result.exit_code == 1
     assert "잘못된 요청입니다" in result.output

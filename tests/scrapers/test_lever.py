@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from helpers import local_policy
+from helpers import REALDATA, Recorded, local_policy, utc
 
 from monitor.demo.server import BoardServer, lever_posting
 from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.http import HttpClient
 from scrapers.lever import EU_BASE_URL, LeverOptions, LeverSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lever"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://api.lever.co/v0/postings/nuri-ai?mode=json&skip=0&limit=100"
 
 POLICY = local_policy(max_retries=2)
@@ -27,14 +23,6 @@ def source(site: str = "nuri-ai", page_size: int = 100, **kwargs: str) -> LeverS
     lever = LeverSource("nuri", LeverOptions(site=site), **kwargs)
     lever.page_size = page_size
     return lever
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def client(sleeps: list[float] | None = None, **kwargs: object) -> HttpClient:
@@ -54,7 +42,7 @@ def postings_json(count: int, start: int = 0) -> list[dict[str, object]]:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_site() -> None:
+def test_parse_site(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("site.json"), URL)
 
     assert next_url is None  # 3 < limit
@@ -83,7 +71,7 @@ def test_parse_site() -> None:
     assert postings[0].extra["all_locations"] == ["Seoul"]
 
 
-def test_description_is_assembled_from_parts() -> None:
+def test_description_is_assembled_from_parts(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("site.json"), URL)
 
     assert postings[0].description == (
@@ -107,16 +95,16 @@ def test_description_is_assembled_from_parts() -> None:
     assert postings[2].description == "의료 영상 판독 보조 모델의 임상 검증을 담당합니다."
 
 
-def test_parse_empty_site() -> None:
+def test_parse_empty_site(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Document not found"):
         source().parse(fixture("error.json"), URL)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -21,8 +20,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.personio import PersonioOptions, PersonioSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "personio"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://bomhealth.jobs.personio.de/xml?language=en"
 
 POLICY = local_policy()
@@ -33,14 +30,6 @@ def source(subdomain: str = "bomhealth", language: str = "en", **kwargs: str) ->
     return PersonioSource("bom", options, **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: Any) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
@@ -48,7 +37,7 @@ def client(**kwargs: Any) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_feed() -> None:
+def test_parse_feed(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("feed.xml"), URL)
 
     assert next_url is None
@@ -91,7 +80,7 @@ def test_parse_feed() -> None:
     }
 
 
-def test_sections_become_html_decoded_once() -> None:
+def test_sections_become_html_decoded_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("feed.xml"), URL)
 
     assert [p.description_format for p in postings] == ["html", "html", "text"]
@@ -118,21 +107,21 @@ def test_sections_become_html_decoded_once() -> None:
     assert postings[2].description == ""
 
 
-def test_parse_empty_feed() -> None:
+def test_parse_empty_feed(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.xml"), URL) == ([], None)
 
 
-def test_truncated_xml_is_a_parse_error() -> None:
+def test_truncated_xml_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not well-formed XML"):
         source().parse(fixture("truncated.xml"), URL)
 
 
-def test_entities_are_refused_not_expanded() -> None:
+def test_entities_are_refused_not_expanded(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="refused for safety"):
         source().parse(fixture("entities.xml"), URL)
 
 
-def test_error_page_is_a_parse_error() -> None:
+def test_error_page_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="root element is <html>"):
         source().parse(fixture("error.html"), URL)
     with pytest.raises(ParseError, match="not well-formed XML"):

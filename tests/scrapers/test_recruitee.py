@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.config import load
@@ -22,8 +21,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.recruitee import RecruiteeOptions, RecruiteeSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "recruitee"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://hanul.recruitee.com/api/offers/"
 
 POLICY = local_policy()
@@ -33,14 +30,6 @@ def source(subdomain: str = "hanul", **kwargs: str) -> RecruiteeSource:
     return RecruiteeSource("hanul", RecruiteeOptions(subdomain=subdomain), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: Any) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
@@ -48,7 +37,7 @@ def client(**kwargs: Any) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_offers() -> None:
+def test_parse_offers(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("offers.json"), URL)
 
     assert next_url is None
@@ -92,7 +81,7 @@ def test_parse_offers() -> None:
     assert postings[2].extra == {}  # a salary of nulls says nothing
 
 
-def test_description_joins_description_and_requirements() -> None:
+def test_description_joins_description_and_requirements(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("offers.json"), URL)
 
     assert [p.description_format for p in postings] == ["html", "html", "text"]
@@ -105,16 +94,16 @@ def test_description_joins_description_and_requirements() -> None:
     assert postings[2].description == ""
 
 
-def test_parse_empty_list() -> None:
+def test_parse_empty_list(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_page_is_a_parse_error() -> None:
+def test_error_page_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("error.html"), URL)
     with pytest.raises(ParseError, match="Not found"):

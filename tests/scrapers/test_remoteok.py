@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, stored_postings, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, stored_postings, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remoteok import (
@@ -25,8 +24,6 @@ from monitor.normalise import normalise
 from scrapers.http import HttpClient
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remoteok"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://remoteok.com/api"
 FIXTURE_IP = "203.0.113.7"  # TEST-NET-3: the "requester" baked into the fixture
 
@@ -35,14 +32,6 @@ POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
 
 def source(**kwargs: str) -> RemoteOkSource:
     return RemoteOkSource("remoteok", **kwargs)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def client(**kwargs: Any) -> HttpClient:
@@ -65,7 +54,7 @@ def assert_nothing_identifies(text: str, ip: str) -> None:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("api.json"), URL)
 
     assert next_url is None
@@ -110,7 +99,7 @@ def test_parse_listing() -> None:
     assert postings[1].extra == {"tags": ["medical", "machine learning", "python"]}
 
 
-def test_descriptions_are_repaired_and_plain_text_is_exact() -> None:
+def test_descriptions_are_repaired_and_plain_text_is_exact(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("api.json"), URL)
     texts = [normalise(p, company=None, fallback_company="remoteok").description for p in postings]
 
@@ -129,7 +118,7 @@ def test_descriptions_are_repaired_and_plain_text_is_exact() -> None:
     assert "\\n" not in postings[0].description
 
 
-def test_the_requester_is_never_in_what_is_stored() -> None:
+def test_the_requester_is_never_in_what_is_stored(fixture: Recorded) -> None:
     raw = fixture("api.json").decode()
     # The tag and (#tag) in two paragraphs, the tag alone in one cut short.
     assert raw.count(b64(FIXTURE_IP)) == 5
@@ -177,12 +166,12 @@ def test_repair_leaves_clean_text_alone() -> None:
     assert clean_description("<p>a</p>\\n<p>b</p>") == "<p>a</p>\n<p>b</p>"
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
     assert source().parse(b"[]", URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON") as caught:
         source().parse(fixture("truncated.json"), URL)
     assert URL in str(caught.value)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import local_policy, run_cli, stored_postings, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, stored_postings, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remotive import install, remotive_job, set_remotive
@@ -19,8 +19,6 @@ from monitor.schedule import validate_cron
 from scrapers.http import HttpClient
 from scrapers.remotive import RemotiveSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remotive"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://remotive.com/api/remote-jobs"
 
 POLICY = local_policy()
@@ -30,14 +28,6 @@ def source(**kwargs: str) -> RemotiveSource:
     return RemotiveSource("remotive", **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: Any) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
@@ -45,7 +35,7 @@ def client(**kwargs: Any) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("remote-jobs.json"), URL)
 
     assert next_url is None
@@ -77,7 +67,7 @@ def test_parse_listing() -> None:
     }
 
 
-def test_descriptions_become_exact_plain_text() -> None:
+def test_descriptions_become_exact_plain_text(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("remote-jobs.json"), URL)
     texts = [normalise(p, company=None, fallback_company="remotive").description for p in postings]
     assert texts == [
@@ -88,11 +78,11 @@ def test_descriptions_become_exact_plain_text() -> None:
     ]
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -20,8 +19,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.saramin import SaraminOptions, SaraminSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "saramin"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://oapi.saramin.co.kr/job-search?access-key=SECRET-KEY&sort=pd&count=110&start=0"
 KEY = "test-access-key-123"
 
@@ -33,14 +30,6 @@ def source(**options: Any) -> SaraminSource:
     return SaraminSource("saramin", SaraminOptions(**options), base_url=base_url)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client() -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None)
 
@@ -48,7 +37,7 @@ def client() -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_search() -> None:
+def test_parse_search(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("search.json"), URL)
 
     assert next_url is None
@@ -98,7 +87,7 @@ def test_parse_search() -> None:
     }
 
 
-def test_more_than_one_page_links_the_next() -> None:
+def test_more_than_one_page_links_the_next(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("first_of_many.json"), URL)
     assert len(postings) == 1
     assert next_url == (
@@ -106,13 +95,13 @@ def test_more_than_one_page_links_the_next() -> None:
     )
 
 
-def test_parse_empty_search() -> None:
+def test_parse_empty_search(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
     empty = b'{"jobs": {"count": 0, "start": 0, "total": "0"}}'
     assert source().parse(empty, URL) == ([], None)
 
 
-def test_euc_kr_body_keeps_its_korean() -> None:
+def test_euc_kr_body_keeps_its_korean(fixture: Recorded) -> None:
     body = fixture("euckr.json")
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
@@ -121,17 +110,17 @@ def test_euc_kr_body_keeps_its_korean() -> None:
     assert posting.company == "로드마인드 주식회사"
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_xml_answer_is_a_parse_error_saying_so() -> None:
+def test_xml_answer_is_a_parse_error_saying_so(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="is XML, not JSON"):
         source().parse(fixture("search.xml"), URL)
 
 
-def test_error_answer_is_a_parse_error_without_the_key() -> None:
+def test_error_answer_is_a_parse_error_without_the_key(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="error 3: 일일 호출 허용량을 초과하였습니다") as caught:
         source().parse(fixture("error.json"), URL)
     assert "SECRET-KEY" not in str(caught.value)

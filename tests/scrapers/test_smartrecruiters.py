@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -27,8 +26,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.smartrecruiters import SmartRecruitersOptions, SmartRecruitersSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "smartrecruiters"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 API = "https://api.smartrecruiters.com/v1/companies/HanbitMotors/postings"
 URL = f"{API}?limit=2&offset=0"
 
@@ -51,14 +48,6 @@ def source(
     return smart
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: Any) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
@@ -66,7 +55,7 @@ def client(**kwargs: Any) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_first_page() -> None:
+def test_parse_first_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert [p.external_id for p in postings] == ["744000201938475", "744000199120033"]
@@ -104,7 +93,7 @@ def test_parse_first_page() -> None:
     assert parse_qs(parts.query) == {"limit": ["2"], "offset": ["2"]}
 
 
-def test_last_page_has_no_next() -> None:
+def test_last_page_has_no_next(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page2.json"), f"{API}?limit=2&offset=2")
     assert next_url is None
     (posting,) = postings
@@ -115,7 +104,7 @@ def test_last_page_has_no_next() -> None:
     )
 
 
-def test_parse_detail() -> None:
+def test_parse_detail(fixture: Recorded) -> None:
     html_text, text_format = source().parse_detail(fixture("detail.json"), f"{API}/1")
 
     assert text_format == "html"
@@ -140,17 +129,17 @@ def test_parse_detail() -> None:
     )
 
 
-def test_parse_empty_list() -> None:
+def test_parse_empty_list(fixture: Recorded) -> None:
     # An unknown company answers exactly this too: not an error we could tell apart.
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Invalid value for parameter limit"):
         source().parse(fixture("error.json"), URL)
 
@@ -188,7 +177,7 @@ def test_detail_without_job_ad_is_a_parse_error() -> None:
         source().parse_detail(b'{"id": "1", "name": "x"}', f"{API}/1")
 
 
-def test_detail_refs_are_rebased_onto_base_url() -> None:
+def test_detail_refs_are_rebased_onto_base_url(fixture: Recorded) -> None:
     mirror = source(base_url="http://127.0.0.1:9/sr")
     postings, _ = mirror.parse(fixture("page1.json"), URL)
     assert mirror.detail_url(postings[0]) == (

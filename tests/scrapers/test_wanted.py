@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.wanted
@@ -21,7 +20,6 @@ from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 from scrapers.http import HttpClient
 from scrapers.wanted import WantedOptions, WantedSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wanted"
 URL = "https://www.wanted.co.kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=0"
 
 POLICY = local_policy()
@@ -33,14 +31,6 @@ def source(**options: Any) -> WantedSource:
     return WantedSource("wanted", WantedOptions(**options), base_url=base_url, company=company)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client() -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None)
 
@@ -48,7 +38,7 @@ def client() -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing_page() -> None:
+def test_parse_listing_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert [p.external_id for p in postings] == ["301501", "301477"]
@@ -72,7 +62,7 @@ def test_parse_listing_page() -> None:
     )
 
 
-def test_last_page_has_no_next() -> None:
+def test_last_page_has_no_next(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page2.json"), URL)
     assert [(p.external_id, p.title) for p in postings] == [
         ("301402", "의료 영상 AI 연구원 (Medical Imaging)")
@@ -80,7 +70,7 @@ def test_last_page_has_no_next() -> None:
     assert next_url is None
 
 
-def test_next_path_is_rebased_onto_base_url() -> None:
+def test_next_path_is_rebased_onto_base_url(fixture: Recorded) -> None:
     wanted = source(base_url="http://127.0.0.1:8080/mirror")
     _, next_url = wanted.parse(fixture("page1.json"), URL)
     assert next_url == (
@@ -89,21 +79,21 @@ def test_next_path_is_rebased_onto_base_url() -> None:
     )
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="유효하지 않은 요청입니다"):
         source().parse(fixture("error.json"), URL)
 
 
-def test_a_detail_file_is_not_a_listing() -> None:
+def test_a_detail_file_is_not_a_listing(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="job detail, not a listing"):
         source().parse(fixture("detail_301501.json"), URL)
 
@@ -130,7 +120,7 @@ def test_wrong_shapes_are_parse_errors(body: bytes) -> None:
         source().parse(body, URL)
 
 
-def test_detail_text_leaves_benefits_out() -> None:
+def test_detail_text_leaves_benefits_out(fixture: Recorded) -> None:
     text = source().parse_detail(fixture("detail_301501.json"), "https://x.test/301501")
     assert tidy_text(text) == (
         "회사 소개\n누리비전은 이미지와 텍스트를 함께 이해하는 AI로 "
@@ -328,11 +318,11 @@ base_url = "{market.url}/kr"
     ]  # fmt: skip
 
 
-def test_saved_page_parses_through_the_cli() -> None:
-    result = run_cli(None, "sources", "parse", "--kind", "wanted", str(FIXTURES / "page1.json"))
+def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
+    result = run_cli(None, "sources", "parse", "--kind", "wanted", str(fixture.path("page1.json")))
     assert result.exit_code == 0, result.output
     result = run_cli(
-        None, "sources", "parse", "--kind", "wanted", str(FIXTURES / "page2.json"), "--json"
+        None, "sources", "parse", "--kind", "wanted", str(fixture.path("page2.json")), "--json"
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -20,8 +19,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.work24 import Work24Options, Work24Source
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "work24"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = (
     "https://www.work24.go.kr/cm/openApi/call/wk/callOpenApiSvcInfo210L01.do"
     "?authKey=SECRET-KEY&callTp=L&returnType=XML&startPage=1&display=100&keyword=AI"
@@ -38,14 +35,6 @@ def source(**options: Any) -> Work24Source:
     return Work24Source("work24", Work24Options(**options), base_url=base_url)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client() -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None)
 
@@ -53,7 +42,7 @@ def client() -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_list() -> None:
+def test_parse_list(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("list.xml"), URL)
 
     assert next_url is None
@@ -106,28 +95,28 @@ def test_parse_list() -> None:
     }
 
 
-def test_more_than_one_page_links_the_next_without_the_key() -> None:
+def test_more_than_one_page_links_the_next_without_the_key(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("first_of_many.xml"), URL)
     assert len(postings) == 1
     assert next_url == URL.replace("SECRET-KEY", "%2A%2A%2A").replace("startPage=1", "startPage=2")
 
 
-def test_empty_result_is_empty() -> None:
+def test_empty_result_is_empty(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.xml"), URL) == ([], None)
 
 
-def test_other_message_codes_are_errors() -> None:
+def test_other_message_codes_are_errors(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="message code 010: 필수 파라미터 display") as caught:
         source().parse(fixture("message_error.xml"), URL)
     assert "SECRET-KEY" not in str(caught.value)
 
 
-def test_service_error_is_an_error() -> None:
+def test_service_error_is_an_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=r"refused the request .*: 등록되지 않은 인증키입니다"):
         source().parse(fixture("service_error.xml"), URL)
 
 
-def test_euc_kr_body_keeps_its_korean() -> None:
+def test_euc_kr_body_keeps_its_korean(fixture: Recorded) -> None:
     body = fixture("euckr.xml")
     assert body.startswith(b'<?xml version="1.0" encoding="EUC-KR"?>')
     (posting,), _ = source().parse(body, URL)
@@ -135,17 +124,17 @@ def test_euc_kr_body_keeps_its_korean() -> None:
     assert posting.company == "(주)로드마인드"
 
 
-def test_entities_are_not_expanded() -> None:
+def test_entities_are_not_expanded(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="forbidden XML features"):
         source().parse(fixture("entities.xml"), URL)
 
 
-def test_truncated_xml_is_a_parse_error() -> None:
+def test_truncated_xml_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not well-formed XML"):
         source().parse(fixture("truncated.xml"), URL)
 
 
-def test_a_detail_is_not_a_list() -> None:
+def test_a_detail_is_not_a_list(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="job detail, not a list"):
         source().parse(fixture("detail.xml"), URL)
 

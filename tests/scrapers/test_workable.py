@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -21,8 +20,6 @@ from scrapers.base import build_options
 from scrapers.http import HttpClient
 from scrapers.workable import WorkableOptions, WorkableSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "workable"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://apply.workable.com/api/v1/widget/accounts/sori-robotics"
 DETAIL_URL = "https://apply.workable.com/api/v2/accounts/sori-robotics/jobs/7A1C2E9F04"
 
@@ -36,14 +33,6 @@ def source(
     return WorkableSource("sori", options, **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def client(**kwargs: Any) -> HttpClient:
     return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
@@ -51,7 +40,7 @@ def client(**kwargs: Any) -> HttpClient:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_widget_list() -> None:
+def test_parse_widget_list(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("widget.json"), URL)
 
     assert next_url is None
@@ -92,7 +81,7 @@ def test_parse_widget_list() -> None:
     }
 
 
-def test_parse_detail() -> None:
+def test_parse_detail(fixture: Recorded) -> None:
     html_text, text_format = source().parse_detail(fixture("detail.json"), DETAIL_URL)
 
     assert text_format == "html"
@@ -123,16 +112,16 @@ def test_parse_detail() -> None:
     )
 
 
-def test_parse_empty_list() -> None:
+def test_parse_empty_list(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Not found"):
         source().parse(fixture("error.json"), URL)
 
