@@ -1,14 +1,15 @@
 """Helpers shared by tests: a config pointing at the local board server, and CLI calls.
 
 Also what the scraper tests import at module level (pytest fixtures cannot be used in a
-``parametrize`` list, and conftest.py is no module to import from): ``utc``, the type of the
-``fixture`` fixture of tests/scrapers/conftest.py, and ``REALDATA``.
+``parametrize`` list, and conftest.py is no module to import from): ``utc``, the types of the
+fixtures in tests/scrapers/conftest.py, and ``REALDATA``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from monitor.cli import cli
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
-from scrapers.http import HttpPolicy
+from scrapers.http import HttpClient, HttpPolicy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # Real responses collected from the live sites, shared across the project (not in the repo).
@@ -127,3 +128,7 @@ class Recorded:
 
     def path(self, name: str) -> Path:
         return self.folder / name
+
+
+# client(sleeps=None, **HttpClient options): see the `client` fixture.
+ClientFactory = Callable[..., HttpClient]

@@ -1,18 +1,42 @@
-"""Fixtures the scraper tests share.
+"""Fixtures the scraper tests share: recorded responses and HTTP clients.
 
 - ``fixture(name)``: the bytes of a recorded response of the test module's kind, from
   tests/fixtures/<kind>/ (test_ashby.py reads fixtures/ashby/); ``fixture.path(name)`` is
   its path, for the CLI.
+- ``policy``: the HTTP policy of the module's clients, ``local_policy()`` (no waits, no
+  retries); a module that needs another one overrides this fixture.
+- ``client(sleeps=None, **options)``: an HttpClient with that policy that never really
+  sleeps: its sleeps go into the list ``sleeps`` when one is given. ``options`` go to
+  HttpClient: ``transport=httpx.MockTransport(handler)`` answers from a function, and a
+  source whose ``base_url`` is the ``board_server``'s talks to the local board server.
 
 ``utc`` and the types of these fixtures are in tests/helpers.py.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from helpers import Recorded
+from helpers import ClientFactory, Recorded, local_policy
+
+from scrapers.http import HttpClient, HttpPolicy
 
 
 @pytest.fixture
 def fixture(request: pytest.FixtureRequest) -> Recorded:
     return Recorded(request.path.stem.removeprefix("test_"))
+
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy()
+
+
+@pytest.fixture
+def client(policy: HttpPolicy) -> ClientFactory:
+    def connect(sleeps: list[float] | None = None, **options: Any) -> HttpClient:
+        sleep = sleeps.append if sleeps is not None else lambda _: None
+        return HttpClient(policy, sleep=sleep, **options)
+
+    return connect

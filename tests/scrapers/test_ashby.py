@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -17,19 +17,12 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.ashby import AshbyOptions, AshbySource
-from scrapers.http import HttpClient
 
 URL = "https://api.ashbyhq.com/posting-api/job-board/dalbit-ai?includeCompensation=true"
-
-POLICY = local_policy()
 
 
 def source(board: str = "dalbit-ai", **kwargs: str) -> AshbySource:
     return AshbySource("dalbit", AshbyOptions(board=board), **kwargs)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -150,7 +143,7 @@ def test_base_url_replaces_the_host() -> None:
 # -- against the local board server --------------------------------------------------------
 
 
-def test_fetch_board_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_board_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_ashby(
         board_server,
@@ -178,14 +171,14 @@ def test_fetch_board_and_conditional_get(board_server: BoardServer) -> None:
         list(ashby.fetch(http))
 
 
-def test_unknown_board_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_board_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=board_server.url).fetch(http))
     assert caught.value.status == 404
 
 
-def test_empty_board_is_an_empty_listing(board_server: BoardServer) -> None:
+def test_empty_board_is_an_empty_listing(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_ashby(board_server, "quiet", [])
     with client() as http:

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.hn as hn_module
@@ -20,7 +20,6 @@ from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.hn import HnOptions, HnSource, first_line, heading_fields
-from scrapers.http import HttpClient
 
 ITEM_URL = "https://hn.algolia.com/api/v1/items/47210000"
 SEARCH_URL = (
@@ -28,15 +27,9 @@ SEARCH_URL = (
     "&hitsPerPage=4"
 )
 
-POLICY = local_policy()
-
 
 def source(**kwargs: str) -> HnSource:
     return HnSource("hn", HnOptions(), **kwargs)
-
-
-def client(**kwargs: object) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
 
 
 # -- parse a thread ----------------------------------------------------------------------
@@ -299,7 +292,9 @@ def serve(server: BoardServer) -> None:
     )
 
 
-def test_fetch_takes_the_newest_hiring_thread(board_server: BoardServer) -> None:
+def test_fetch_takes_the_newest_hiring_thread(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve(board_server)
     hn = source(base_url=board_server.url)
 
@@ -324,14 +319,16 @@ def test_fetch_takes_the_newest_hiring_thread(board_server: BoardServer) -> None
         list(hn.fetch(http))
 
 
-def test_fetch_without_a_hiring_thread_is_a_parse_error(board_server: BoardServer) -> None:
+def test_fetch_without_a_hiring_thread_is_a_parse_error(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http, pytest.raises(ParseError, match="No 'Ask HN: Who is hiring"):
         list(source(base_url=board_server.url).fetch(http))
 
 
 def test_fetch_since_loads_every_month_oldest_first(
-    board_server: BoardServer, monkeypatch: pytest.MonkeyPatch
+    board_server: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
 ) -> None:
     serve(board_server)
     monkeypatch.setattr(hn_module, "BACKFILL_HITS_PER_PAGE", 2)
@@ -362,7 +359,7 @@ def test_fetch_since_loads_every_month_oldest_first(
     assert items == ["/api/v1/items/8100", "/api/v1/items/8200", "/api/v1/items/9000"]
 
 
-def test_shape_errors(board_server: BoardServer) -> None:
+def test_shape_errors(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     hn = source(base_url=board_server.url)
     with client() as http:

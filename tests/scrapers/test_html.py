@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorded, local_policy, run_cli, utc, write_config
+from helpers import ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -18,7 +18,6 @@ from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.html import HtmlOptions, HtmlSource, decode_page, parse_date
-from scrapers.http import HttpClient
 
 PAGE = "https://www.hanbit-robotics.example/careers/"
 KST = timezone(timedelta(hours=9))
@@ -31,15 +30,9 @@ SELECTORS: dict[str, Any] = {
     "next": "a.next",
 }
 
-POLICY = local_policy()
-
 
 def source(url: str = PAGE, company: str | None = None, **options: Any) -> HtmlSource:
     return HtmlSource("hanbit", HtmlOptions(url=url, **{**SELECTORS, **options}), company=company)
-
-
-def client(**kwargs: object) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -209,7 +202,9 @@ def serve_pages(server: BoardServer) -> str:
     return page_url(server, "jobs")
 
 
-def test_fetch_follows_next_links_until_they_loop(board_server: BoardServer) -> None:
+def test_fetch_follows_next_links_until_they_loop(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     url = serve_pages(board_server)
     html = source(url=url, company_selector=".company")
 
@@ -236,7 +231,7 @@ def test_fetch_follows_next_links_until_they_loop(board_server: BoardServer) -> 
         list(source(url=url).fetch(http))
 
 
-def test_fetch_stops_at_max_pages(board_server: BoardServer) -> None:
+def test_fetch_stops_at_max_pages(board_server: BoardServer, client: ClientFactory) -> None:
     url = serve_pages(board_server)
     html = source(url=url, max_pages=2)
     with client() as http:
@@ -247,7 +242,9 @@ def test_fetch_stops_at_max_pages(board_server: BoardServer) -> None:
     ]
 
 
-def test_fetch_failures(board_server: BoardServer, fixture: Recorded) -> None:
+def test_fetch_failures(
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
+) -> None:
     url = serve_pages(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(url=page_url(board_server, "nothing-here")).fetch(http))

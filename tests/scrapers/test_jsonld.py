@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers import Recorded, local_policy, run_cli, utc, write_config
+from helpers import ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -28,22 +28,15 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.jsonld import JsonLdOptions, JsonLdSource, parse_sitemap
 
 PAGE = "https://careers.hanbit-robotics.example/"
 KST = timezone(timedelta(hours=9))
 
-POLICY = local_policy()
-
 
 def source(company: str | None = None, **options: object) -> JsonLdSource:
     opts = JsonLdOptions(**options) if options else JsonLdOptions(url=PAGE)  # type: ignore[arg-type]
     return JsonLdSource("careers", opts, company=company)
-
-
-def client(**kwargs: object) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
 
 
 def page_bytes(*items: object) -> bytes:
@@ -278,7 +271,9 @@ VLM = job_posting(
 INTERN = job_posting("Robot Learning Intern", identifier="HR-40", employment_type="INTERN")
 
 
-def test_fetch_one_page_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_one_page_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_jsonld(board_server, "careers", [PERCEPTION, VLM])
     jsonld = source(url=page_url(board_server, "careers"))
@@ -297,7 +292,9 @@ def test_fetch_one_page_and_conditional_get(board_server: BoardServer) -> None:
         list(jsonld.fetch(http))
 
 
-def test_fetch_page_list_skips_a_dead_page(board_server: BoardServer) -> None:
+def test_fetch_page_list_skips_a_dead_page(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_jsonld(board_server, "jobs/31", [PERCEPTION])
     set_jsonld(board_server, "jobs/32", [{"@graph": [VLM, PERCEPTION]}])  # 31 again
@@ -312,7 +309,9 @@ def test_fetch_page_list_skips_a_dead_page(board_server: BoardServer) -> None:
     assert jsonld.skipped[0].startswith(f"{urls[1]}: {urls[1]} answered 404 Not Found")
 
 
-def test_fetch_page_list_fails_when_no_page_can_be_read(board_server: BoardServer) -> None:
+def test_fetch_page_list_fails_when_no_page_can_be_read(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     jsonld = source(urls=[page_url(board_server, "a"), page_url(board_server, "b")])
     with client() as http, pytest.raises(FetchError) as caught:
@@ -339,7 +338,9 @@ def serve_sitemaps(server: BoardServer, fixture: Recorded) -> list[str]:
     return pages
 
 
-def test_fetch_sitemap_index(board_server: BoardServer, fixture: Recorded) -> None:
+def test_fetch_sitemap_index(
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
+) -> None:
     serve_sitemaps(board_server, fixture)
     jsonld = source(sitemap=page_url(board_server, "sitemap.xml"))
 
@@ -360,7 +361,7 @@ def test_fetch_sitemap_index(board_server: BoardServer, fixture: Recorded) -> No
 
 
 def test_fetch_sitemap_caps_pages_and_follows_one_level(
-    board_server: BoardServer, fixture: Recorded
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
 ) -> None:
     pages = serve_sitemaps(board_server, fixture)
     nested = sitemap_index_xml([page_url(board_server, "sitemap.xml")])
@@ -387,7 +388,7 @@ def test_fetch_sitemap_caps_pages_and_follows_one_level(
 
 
 def test_fetch_sitemap_without_any_jobposting_fails(
-    board_server: BoardServer, fixture: Recorded
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
 ) -> None:
     install(board_server)
     set_page(board_server, "about", fixture("no_jobposting.html"))

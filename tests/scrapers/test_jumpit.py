@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorded, local_policy, run_cli, utc, write_config
+from helpers import ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -18,21 +18,14 @@ from monitor.posting import RawPosting
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.jumpit import JumpitOptions, JumpitSource
 
 URL = "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=1"
-
-POLICY = local_policy()
 
 
 def source(**options: Any) -> JumpitSource:
     base_url = options.pop("base_url", None)
     return JumpitSource("jumpit", JumpitOptions(**options), base_url=base_url)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -179,7 +172,7 @@ def market(board_server: BoardServer) -> BoardServer:
     return board_server
 
 
-def test_fetch_pages_of_sixteen_and_details(market: BoardServer) -> None:
+def test_fetch_pages_of_sixteen_and_details(market: BoardServer, client: ClientFactory) -> None:
     set_jumpit(market, "kr", positions(20))
     jumpit = source(base_url=f"{market.url}/kr", max_details_per_run=20)
     with client() as http:
@@ -197,7 +190,9 @@ def test_fetch_pages_of_sixteen_and_details(market: BoardServer) -> None:
     ]
 
 
-def test_detail_budget_known_ids_and_closed_positions(market: BoardServer) -> None:
+def test_detail_budget_known_ids_and_closed_positions(
+    market: BoardServer, client: ClientFactory
+) -> None:
     set_jumpit(market, "kr", positions(4))
     market.fault("/kr/api/position/6999", "status", status=400, times=1)
     jumpit = source(base_url=f"{market.url}/kr", max_details_per_run=2)
@@ -218,7 +213,9 @@ def test_detail_budget_known_ids_and_closed_positions(market: BoardServer) -> No
     assert jumpit.skipped[1] == "jumpit detail 6997: over the detail budget of this run (2)"
 
 
-def test_keyword_and_category_filter_on_the_server(market: BoardServer) -> None:
+def test_keyword_and_category_filter_on_the_server(
+    market: BoardServer, client: ClientFactory
+) -> None:
     set_jumpit(
         market,
         "kr",
@@ -234,7 +231,7 @@ def test_keyword_and_category_filter_on_the_server(market: BoardServer) -> None:
     assert [p.external_id for p in by_category] == ["2"]
 
 
-def test_failing_listing_is_a_fetch_error(market: BoardServer) -> None:
+def test_failing_listing_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
     set_jumpit(market, "kr", positions(3))
     market.fault("/kr/api/positions", "500")
     with client() as http, pytest.raises(FetchError):

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.config import load
@@ -18,20 +18,13 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.recruitee import RecruiteeOptions, RecruiteeSource
 
 URL = "https://hanul.recruitee.com/api/offers/"
 
-POLICY = local_policy()
-
 
 def source(subdomain: str = "hanul", **kwargs: str) -> RecruiteeSource:
     return RecruiteeSource("hanul", RecruiteeOptions(subdomain=subdomain), **kwargs)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -175,7 +168,7 @@ def test_config_accepts_a_base_url(tmp_path: Path) -> None:
 # -- against the local board server --------------------------------------------------------
 
 
-def test_fetch_offers_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_offers_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_recruitee(
         board_server,
@@ -199,14 +192,16 @@ def test_fetch_offers_and_conditional_get(board_server: BoardServer) -> None:
         list(recruitee.fetch(http))
 
 
-def test_unknown_subdomain_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_subdomain_fails_the_fetch(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=f"{board_server.url}/nobody").fetch(http))
     assert caught.value.status == 404
 
 
-def test_empty_subdomain_fails_the_fetch_with_a_clear_message() -> None:
+def test_empty_subdomain_fails_the_fetch_with_a_clear_message(client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError, match="empty 'subdomain'"):
         list(source("").fetch(http))
 

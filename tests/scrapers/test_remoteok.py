@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, stored_postings, utc, write_config
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    local_policy,
+    run_cli,
+    stored_postings,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remoteok import (
@@ -21,21 +30,20 @@ from monitor.demo.shapes.remoteok import (
 )
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester
 
 URL = "https://remoteok.com/api"
 FIXTURE_IP = "203.0.113.7"  # TEST-NET-3: the "requester" baked into the fixture
 
-POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**kwargs: str) -> RemoteOkSource:
     return RemoteOkSource("remoteok", **kwargs)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 def b64(ip: str) -> str:
@@ -218,7 +226,9 @@ def test_attribution_names_the_source() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_from_board_server_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_remoteok(
         board_server,
@@ -256,14 +266,14 @@ def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) 
         list(remoteok.fetch(http))
 
 
-def test_unknown_board_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_board_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{board_server.url}/nobody").fetch(http))
     assert caught.value.status == 404
 
 
-def test_served_empty_listing_is_empty(board_server: BoardServer) -> None:
+def test_served_empty_listing_is_empty(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_remoteok(board_server, "remoteok", [])
     with client() as http:

@@ -9,27 +9,28 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, stored_postings, utc, write_config
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    run_cli,
+    stored_postings,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remotive import install, remotive_job, set_remotive
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.schedule import validate_cron
-from scrapers.http import HttpClient
 from scrapers.remotive import RemotiveSource
 
 URL = "https://remotive.com/api/remote-jobs"
 
-POLICY = local_policy()
-
 
 def source(**kwargs: str) -> RemotiveSource:
     return RemotiveSource("remotive", **kwargs)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -135,7 +136,9 @@ def test_terms_set_the_schedule_and_attribution() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_from_board_server_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_remotive(
         board_server,
@@ -169,7 +172,7 @@ def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) 
         list(remotive.fetch(http))
 
 
-def test_unknown_board_and_empty_listing(board_server: BoardServer) -> None:
+def test_unknown_board_and_empty_listing(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{board_server.url}/nobody").fetch(http))

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.config import load as load_config
@@ -20,21 +20,14 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.rss import RssOptions, RssSource
 
 WWR = "https://weworkremotely.com/remote-jobs.rss"
 ATOM = "https://careers.gaon.example/jobs.atom"
 
-POLICY = local_policy()
-
 
 def source(url: str = WWR, **kwargs: str) -> RssSource:
     return RssSource("wwr", RssOptions(url=url), **kwargs)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 def plain(posting: Any) -> str:
@@ -249,7 +242,9 @@ def serve(server: BoardServer) -> None:
     )
 
 
-def test_fetch_one_feed_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_one_feed_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve(board_server)
     wwr = source(f"{board_server.url}/wwr/remote-jobs.rss")
 
@@ -272,7 +267,9 @@ def test_fetch_one_feed_and_conditional_get(board_server: BoardServer) -> None:
         list(wwr.fetch(http))
 
 
-def test_several_feeds_are_merged_without_repeats(board_server: BoardServer) -> None:
+def test_several_feeds_are_merged_without_repeats(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve(board_server)
     feeds = [
         f"{board_server.url}/wwr/categories/programming.rss",
@@ -289,7 +286,7 @@ def test_several_feeds_are_merged_without_repeats(board_server: BoardServer) -> 
     assert board_server.requests[1:] == ["/wwr/categories/programming.rss", "/wwr/remote-jobs.rss"]
 
 
-def test_atom_next_pages_are_followed(fixture: Recorded) -> None:
+def test_atom_next_pages_are_followed(fixture: Recorded, client: ClientFactory) -> None:
     page2 = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Second</title><id>p2-1</id></entry></feed>'
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -307,7 +304,7 @@ def test_atom_next_pages_are_followed(fixture: Recorded) -> None:
     ]
 
 
-def test_paging_that_loops_is_a_parse_error() -> None:
+def test_paging_that_loops_is_a_parse_error(client: ClientFactory) -> None:
     looping = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><link rel="next" href="/jobs.atom"/>'
         b"<entry><title>Same</title><id>same-1</id></entry></feed>"
@@ -322,7 +319,7 @@ def test_paging_that_loops_is_a_parse_error() -> None:
         list(source(ATOM).fetch(http))
 
 
-def test_unknown_feed_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_feed_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     serve(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(f"{board_server.url}/nobody/remote-jobs.rss").fetch(http))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -16,22 +16,21 @@ from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.saramin import SaraminOptions, SaraminSource
 
 URL = "https://oapi.saramin.co.kr/job-search?access-key=SECRET-KEY&sort=pd&count=110&start=0"
 KEY = "test-access-key-123"
 
-POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**options: Any) -> SaraminSource:
     base_url = options.pop("base_url", None)
     return SaraminSource("saramin", SaraminOptions(**options), base_url=base_url)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -184,7 +183,7 @@ def market(board_server: BoardServer, monkeypatch: pytest.MonkeyPatch) -> BoardS
     return board_server
 
 
-def test_fetch_pages_of_110_with_json_accepted(market: BoardServer) -> None:
+def test_fetch_pages_of_110_with_json_accepted(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, jobs(245))
     with client() as http:
         postings = list(source(base_url=market.url).fetch(http))
@@ -199,7 +198,9 @@ def test_fetch_pages_of_110_with_json_accepted(market: BoardServer) -> None:
     assert all(h.get("accept") == "application/json" for h in market.request_headers[1:])
 
 
-def test_max_pages_caps_requests_and_fails_rather_than_truncate(market: BoardServer) -> None:
+def test_max_pages_caps_requests_and_fails_rather_than_truncate(
+    market: BoardServer, client: ClientFactory
+) -> None:
     set_saramin(market, KEY, jobs(245))
     with client() as http, pytest.raises(FetchError, match="raise max_pages") as caught:
         list(source(base_url=market.url, max_pages=2).fetch(http))
@@ -208,7 +209,7 @@ def test_max_pages_caps_requests_and_fails_rather_than_truncate(market: BoardSer
 
 
 def test_missing_key_is_an_error_naming_the_variable(
-    market: BoardServer, monkeypatch: pytest.MonkeyPatch
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
 ) -> None:
     monkeypatch.delenv("MY_SARAMIN_KEY", raising=False)
     with client() as http, pytest.raises(MissingKeyError, match="MY_SARAMIN_KEY"):
@@ -216,7 +217,9 @@ def test_missing_key_is_an_error_naming_the_variable(
     assert market.requests == []
 
 
-def test_wrong_key_is_a_parse_error(market: BoardServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_key_is_a_parse_error(
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
+) -> None:
     set_saramin(market, KEY, jobs(1))
     monkeypatch.setenv("SARAMIN_ACCESS_KEY", "not-the-key")
     with client() as http, pytest.raises(ParseError, match="access-key is not valid") as caught:
@@ -224,7 +227,7 @@ def test_wrong_key_is_a_parse_error(market: BoardServer, monkeypatch: pytest.Mon
     assert "not-the-key" not in str(caught.value)
 
 
-def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
+def test_http_errors_do_not_leak_the_key(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, jobs(1))
     market.fault("/job-search", "500")
     with client() as http, pytest.raises(FetchError) as caught:
@@ -235,14 +238,14 @@ def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
     assert "access-key=***" in str(caught.value)
 
 
-def test_euc_kr_answer_through_http(market: BoardServer) -> None:
+def test_euc_kr_answer_through_http(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, [saramin_job(5, "의료 AI 연구원", company="메디코어㈜")], "euc-kr")
     with client() as http:
         (posting,) = list(source(base_url=market.url).fetch(http))
     assert (posting.title, posting.company) == ("의료 AI 연구원", "메디코어㈜")
 
 
-def test_keywords_filter_on_the_server(market: BoardServer) -> None:
+def test_keywords_filter_on_the_server(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, [saramin_job(1, "VLM 연구원"), saramin_job(2, "회계 담당자")])
     with client() as http:
         found = list(source(base_url=market.url, keywords="vlm").fetch(http))

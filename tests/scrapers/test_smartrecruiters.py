@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -23,13 +23,10 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.smartrecruiters import SmartRecruitersOptions, SmartRecruitersSource
 
 API = "https://api.smartrecruiters.com/v1/companies/HanbitMotors/postings"
 URL = f"{API}?limit=2&offset=0"
-
-POLICY = local_policy()
 
 
 def source(
@@ -46,10 +43,6 @@ def source(
     smart = SmartRecruitersSource("hanbit", options, **kwargs)
     smart.page_size = page_size
     return smart
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -210,7 +203,7 @@ def postings_for(company: str, count: int) -> list[dict[str, Any]]:
     ]
 
 
-def test_fetch_pages_until_total_found(board_server: BoardServer) -> None:
+def test_fetch_pages_until_total_found(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_smartrecruiters(board_server, "Hanbit", postings_for("Hanbit", 5))
     smart = source("Hanbit", page_size=2, base_url=board_server.url)
@@ -232,13 +225,17 @@ def test_fetch_pages_until_total_found(board_server: BoardServer) -> None:
         list(smart.fetch(http))
 
 
-def test_unknown_company_is_an_empty_listing(board_server: BoardServer) -> None:
+def test_unknown_company_is_an_empty_listing(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http:
         assert list(source("Nobody", base_url=board_server.url).fetch(http)) == []
 
 
-def test_details_within_the_budget_and_not_for_known_postings(board_server: BoardServer) -> None:
+def test_details_within_the_budget_and_not_for_known_postings(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_smartrecruiters(board_server, "Hanbit", postings_for("Hanbit", 4))
     smart = source("Hanbit", details=True, budget=2, page_size=3, base_url=board_server.url)
@@ -266,7 +263,9 @@ def test_details_within_the_budget_and_not_for_known_postings(board_server: Boar
     ]
 
 
-def test_a_missing_detail_is_skipped_and_blocked_ones_stop(board_server: BoardServer) -> None:
+def test_a_missing_detail_is_skipped_and_blocked_ones_stop(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_smartrecruiters(board_server, "Hanbit", postings_for("Hanbit", 5))
     detail = "/v1/companies/Hanbit/postings/"
@@ -295,7 +294,7 @@ def test_a_missing_detail_is_skipped_and_blocked_ones_stop(board_server: BoardSe
     ]
 
 
-def test_server_ignoring_offset_is_a_parse_error() -> None:
+def test_server_ignoring_offset_is_a_parse_error(client: ClientFactory) -> None:
     import httpx
 
     page = {"offset": 0, "limit": 2, "totalFound": 9, "content": []}

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import Recorded, local_policy, run_cli, utc, write_config
+from helpers import ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.wanted
@@ -17,22 +17,15 @@ from monitor.errors import FetchError, ParseError
 from monitor.normalise import tidy_text
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
-from scrapers.http import HttpClient
 from scrapers.wanted import WantedOptions, WantedSource
 
 URL = "https://www.wanted.co.kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=0"
-
-POLICY = local_policy()
 
 
 def source(**options: Any) -> WantedSource:
     base_url = options.pop("base_url", None)
     company = options.pop("company", None)
     return WantedSource("wanted", WantedOptions(**options), base_url=base_url, company=company)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -181,7 +174,7 @@ def market(board_server: BoardServer, monkeypatch: pytest.MonkeyPatch) -> BoardS
     return board_server
 
 
-def test_fetch_pages_and_details(market: BoardServer) -> None:
+def test_fetch_pages_and_details(market: BoardServer, client: ClientFactory) -> None:
     wanted = source(base_url=f"{market.url}/kr")
     with client() as http:
         postings = list(wanted.fetch(http))
@@ -203,7 +196,7 @@ def test_fetch_pages_and_details(market: BoardServer) -> None:
     ]
 
 
-def test_detail_budget_and_known_ids(market: BoardServer) -> None:
+def test_detail_budget_and_known_ids(market: BoardServer, client: ClientFactory) -> None:
     wanted = source(base_url=f"{market.url}/kr", max_details_per_run=1)
     wanted.known_ids = frozenset({"9003"})
     with client() as http:
@@ -220,7 +213,7 @@ def test_detail_budget_and_known_ids(market: BoardServer) -> None:
     assert details == ["/kr/api/v4/jobs/9002"]
 
 
-def test_vanished_detail_is_skipped_not_fatal(market: BoardServer) -> None:
+def test_vanished_detail_is_skipped_not_fatal(market: BoardServer, client: ClientFactory) -> None:
     market.fault("/kr/api/v4/jobs/9002", "status", status=404, times=1)
     wanted = source(base_url=f"{market.url}/kr")
     with client() as http:
@@ -232,7 +225,7 @@ def test_vanished_detail_is_skipped_not_fatal(market: BoardServer) -> None:
     assert "404" in wanted.skipped[0]
 
 
-def test_refused_details_stop_asking(market: BoardServer) -> None:
+def test_refused_details_stop_asking(market: BoardServer, client: ClientFactory) -> None:
     market.set_robots("User-agent: *\nDisallow: /kr/api/v4/jobs/\n")
     wanted = source(base_url=f"{market.url}/kr")
     with client() as http:
@@ -243,13 +236,15 @@ def test_refused_details_stop_asking(market: BoardServer) -> None:
     assert not [r for r in market.requests if r.startswith("/kr/api/v4/jobs/")]
 
 
-def test_detail_of_the_wrong_shape_fails_the_run(market: BoardServer) -> None:
+def test_detail_of_the_wrong_shape_fails_the_run(
+    market: BoardServer, client: ClientFactory
+) -> None:
     market.fault("/kr/api/v4/jobs/9003", "status", status=200, body='{"position": "x"}')
     with client() as http, pytest.raises(ParseError, match="field 'job'"):
         list(source(base_url=f"{market.url}/kr").fetch(http))
 
 
-def test_query_and_tags_filter_on_the_server(market: BoardServer) -> None:
+def test_query_and_tags_filter_on_the_server(market: BoardServer, client: ClientFactory) -> None:
     with client() as http:
         llm = list(source(base_url=f"{market.url}/kr", query="llm").fetch(http))
         driving = list(source(base_url=f"{market.url}/kr", tag_type_ids=[1025]).fetch(http))
@@ -257,14 +252,14 @@ def test_query_and_tags_filter_on_the_server(market: BoardServer) -> None:
     assert [p.external_id for p in driving] == ["9002"]
 
 
-def test_failing_listing_is_a_fetch_error(market: BoardServer) -> None:
+def test_failing_listing_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
     market.fault("/kr/api/v4/jobs?", "500")
     with client() as http, pytest.raises(FetchError):
         list(source(base_url=f"{market.url}/kr").fetch(http))
     assert not [r for r in market.requests if r.startswith("/kr/api/v4/jobs/")]
 
 
-def test_unknown_market_is_a_fetch_error(market: BoardServer) -> None:
+def test_unknown_market_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{market.url}/nowhere").fetch(http))
     assert caught.value.status == 404

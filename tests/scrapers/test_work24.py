@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, local_policy, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -16,7 +16,7 @@ from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.work24 import Work24Options, Work24Source
 
 URL = (
@@ -25,7 +25,10 @@ URL = (
 )
 KEY = "test-auth-key-456"
 
-POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**options: Any) -> Work24Source:
@@ -33,10 +36,6 @@ def source(**options: Any) -> Work24Source:
     if not {"keyword", "region", "occupation"} & set(options):
         options["keyword"] = "AI"
     return Work24Source("work24", Work24Options(**options), base_url=base_url)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -222,7 +221,7 @@ def market(board_server: BoardServer, monkeypatch: pytest.MonkeyPatch) -> BoardS
     return board_server
 
 
-def test_fetch_pages_of_100(market: BoardServer) -> None:
+def test_fetch_pages_of_100(market: BoardServer, client: ClientFactory) -> None:
     set_work24(market, KEY, postings(150))
     with client() as http:
         found = list(source(base_url=market.url, region=["11000"]).fetch(http))
@@ -235,7 +234,7 @@ def test_fetch_pages_of_100(market: BoardServer) -> None:
     ]
 
 
-def test_max_pages_fails_rather_than_truncate(market: BoardServer) -> None:
+def test_max_pages_fails_rather_than_truncate(market: BoardServer, client: ClientFactory) -> None:
     set_work24(market, KEY, postings(150))
     with client() as http, pytest.raises(FetchError, match="raise max_pages") as caught:
         list(source(base_url=market.url, max_pages=1).fetch(http))
@@ -243,7 +242,7 @@ def test_max_pages_fails_rather_than_truncate(market: BoardServer) -> None:
     assert KEY not in str(caught.value)
 
 
-def test_filters_narrow_on_the_server(market: BoardServer) -> None:
+def test_filters_narrow_on_the_server(market: BoardServer, client: ClientFactory) -> None:
     set_work24(
         market,
         KEY,
@@ -265,7 +264,7 @@ def test_filters_narrow_on_the_server(market: BoardServer) -> None:
 
 
 def test_missing_key_is_an_error_naming_the_variable(
-    market: BoardServer, monkeypatch: pytest.MonkeyPatch
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
 ) -> None:
     monkeypatch.delenv("WORK24_AUTH_KEY")
     with client() as http, pytest.raises(MissingKeyError, match="WORK24_AUTH_KEY"):
@@ -273,7 +272,9 @@ def test_missing_key_is_an_error_naming_the_variable(
     assert market.requests == []
 
 
-def test_unknown_key_is_refused(market: BoardServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_key_is_refused(
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
+) -> None:
     set_work24(market, KEY, postings(1))
     monkeypatch.setenv("WORK24_AUTH_KEY", "wrong-key")
     with client() as http, pytest.raises(ParseError, match="서비스가 존재하지 않습니다") as caught:
@@ -281,7 +282,7 @@ def test_unknown_key_is_refused(market: BoardServer, monkeypatch: pytest.MonkeyP
     assert "wrong-key" not in str(caught.value)
 
 
-def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
+def test_http_errors_do_not_leak_the_key(market: BoardServer, client: ClientFactory) -> None:
     market.fault("/cm/openApi/", "status", status=503)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=market.url).fetch(http))
@@ -290,7 +291,7 @@ def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
     assert "authKey=***" in str(caught.value)
 
 
-def test_euc_kr_answer_through_http(market: BoardServer) -> None:
+def test_euc_kr_answer_through_http(market: BoardServer, client: ClientFactory) -> None:
     set_work24(market, KEY, [work24_wanted("K7", "의료 AI 연구원")], encoding="EUC-KR")
     with client() as http:
         (posting,) = list(source(base_url=market.url).fetch(http))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, Recorded, local_policy, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -17,13 +17,10 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.workable import WorkableOptions, WorkableSource
 
 URL = "https://apply.workable.com/api/v1/widget/accounts/sori-robotics"
 DETAIL_URL = "https://apply.workable.com/api/v2/accounts/sori-robotics/jobs/7A1C2E9F04"
-
-POLICY = local_policy()
 
 
 def source(
@@ -31,10 +28,6 @@ def source(
 ) -> WorkableSource:
     options = WorkableOptions(account=account, fetch_details=details, max_details_per_run=budget)
     return WorkableSource("sori", options, **kwargs)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 # -- parse -------------------------------------------------------------------------------
@@ -167,7 +160,9 @@ JOBS = [
 ]
 
 
-def test_without_details_only_the_list_is_asked(board_server: BoardServer) -> None:
+def test_without_details_only_the_list_is_asked(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS, name="Sori Robotics")
     workable = source("sori", base_url=board_server.url)
@@ -187,7 +182,9 @@ def test_without_details_only_the_list_is_asked(board_server: BoardServer) -> No
         list(workable.fetch(http))
 
 
-def test_details_within_the_budget_and_not_for_known_jobs(board_server: BoardServer) -> None:
+def test_details_within_the_budget_and_not_for_known_jobs(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS)
     workable = source("sori", details=True, budget=1, base_url=board_server.url)
@@ -210,7 +207,9 @@ def test_details_within_the_budget_and_not_for_known_jobs(board_server: BoardSer
     assert workable.skipped == ["detail of job CCC333: over the detail budget of this run (1)"]
 
 
-def test_a_failed_detail_is_skipped_and_the_rest_fetched(board_server: BoardServer) -> None:
+def test_a_failed_detail_is_skipped_and_the_rest_fetched(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS)
     board_server.fault("/api/v2/accounts/sori/jobs/AAA111", "500")
@@ -226,7 +225,9 @@ def test_a_failed_detail_is_skipped_and_the_rest_fetched(board_server: BoardServ
     assert "500 Internal Server Error" in workable.skipped[0]
 
 
-def test_throttled_details_stop_further_detail_requests(board_server: BoardServer) -> None:
+def test_throttled_details_stop_further_detail_requests(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS)
     board_server.fault("/api/v2/accounts/sori/jobs/", "429", retry_after="0")
@@ -244,7 +245,7 @@ def test_throttled_details_stop_further_detail_requests(board_server: BoardServe
     ]
 
 
-def test_unknown_account_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_account_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=board_server.url).fetch(http))
