@@ -132,3 +132,5 @@ class Recorded:
 
 # client(sleeps=None, **HttpClient options): see the `client` fixture.
 ClientFactory = Callable[..., HttpClient]
+# stored(source name, *columns): see the `stored` fixture.
+StoredRows = Callable[..., list[tuple[Any, ...]]]

@@ -7,15 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.ashby import ashby_job, install, set_ashby
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.ashby import AshbyOptions, AshbySource
 
 URL = "https://api.ashbyhq.com/posting-api/job-board/dalbit-ai?includeCompensation=true"
@@ -188,28 +186,19 @@ def test_empty_board_is_an_empty_listing(board_server: BoardServer, client: Clie
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, remote, posted_at, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.remote, Posting.posted_at)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, remote, posted_at, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.remote,
+    Posting.posted_at,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_ashby(
@@ -249,7 +238,7 @@ base_url = "{board_server.url}"
     result = run_cli(config, "scrape", now="2026-03-02T09:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "dalbit") == [
+    assert stored("dalbit", *COLUMNS) == [
         ("a-1", "자율주행 인지 엔지니어", "Dalbit AI", "KR", False, utc("2026-03-01T23:30"),
          ["autonomous_driving"]),
         ("a-2", "Medical Imaging Researcher", "Dalbit AI", "US", True, utc("2026-03-02T00:15"),

@@ -7,16 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ClientFactory, Recorded, run_cli, utc, write_config
-from sqlalchemy import select
+from helpers import ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.jumpit import install, jumpit_position, set_jumpit
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
 from scrapers.jumpit import JumpitOptions, JumpitSource
 
@@ -241,26 +239,20 @@ def test_failing_listing_is_a_fetch_error(market: BoardServer, client: ClientFac
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.posted_at, Posting.deadline_at, Source.query_filtered)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == "jumpit-ai")
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.posted_at,
+    Posting.deadline_at,
+    Source.query_filtered,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     set_jumpit(
         market,
         "kr",
@@ -300,7 +292,7 @@ base_url = "{market.url}/kr"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url) == [
+    assert stored("jumpit-ai", *COLUMNS) == [
         ("30", "AI 엔지니어", "하늘데이터", utc("2026-02-20T01:00"), utc("2026-04-30T14:59:59"),
          False, ["llm", "multimodal_llm"]),
         ("31", "자율주행 경로계획 엔지니어", "카모빌리티랩", utc("2026-03-01T23:00"), None,

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.personio import install, personio_position, render_feed, set_personio
 from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.base import build_options
 from scrapers.personio import PersonioOptions, PersonioSource
 
@@ -219,28 +216,18 @@ def test_empty_subdomain_fails_the_fetch_with_a_clear_message(client: ClientFact
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, posted_at, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.posted_at)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, posted_at, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.posted_at,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_personio(
@@ -273,7 +260,7 @@ base_url = "{board_server.url}/bomhealth"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "bom") == [
+    assert stored("bom", *COLUMNS) == [
         ("31", "의료 AI 연구원", "Bom Health", "KR", utc("2026-03-02T00:15"), ["llm", "medical"]),
         ("32", "Werkstudent Marketing", "Bom GmbH", "DE", utc("2026-03-02T00:15"), []),
     ]

@@ -7,14 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, ClientFactory, Recorded, local_policy, run_cli, utc, write_config
-from sqlalchemy import select
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    StoredRows,
+    local_policy,
+    run_cli,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.saramin import install, saramin_job, set_saramin
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
 from scrapers.http import HttpPolicy
 from scrapers.saramin import SaraminOptions, SaraminSource
@@ -256,26 +263,20 @@ def test_keywords_filter_on_the_server(market: BoardServer, client: ClientFactor
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.posted_at, Posting.deadline_at, Source.query_filtered)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == "saramin-ai")
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.posted_at,
+    Posting.deadline_at,
+    Source.query_filtered,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     set_saramin(
         market,
         KEY,
@@ -311,7 +312,7 @@ base_url = "{market.url}"
 
     assert result.exit_code == 0, result.output
     # keywords = "AI" asked the server to filter: the source stays out of share denominators.
-    assert stored(database_url) == [
+    assert stored("saramin-ai", *COLUMNS) == [
         ("69", "의료영상 AI 개발자", "(주)사람인랩", utc("2026-02-28T00:00"),
          utc("2026-03-31T14:59:59"), True, ["medical"]),
         # tagged by its job keywords (자율주행), the only text Saramin's list has

@@ -9,8 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.smartrecruiters import (
@@ -20,8 +19,7 @@ from monitor.demo.shapes.smartrecruiters import (
 )
 from monitor.errors import ConfigError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.base import build_options
 from scrapers.smartrecruiters import SmartRecruitersOptions, SmartRecruitersSource
 
@@ -312,28 +310,19 @@ def test_server_ignoring_offset_is_a_parse_error(client: ClientFactory) -> None:
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, remote, description, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.remote, Posting.description)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, remote, description, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.remote,
+    Posting.description,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_smartrecruiters(
@@ -378,7 +367,7 @@ base_url = "{board_server.url}"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "hanbit") == [
+    assert stored("hanbit", *COLUMNS) == [
         ("744000000000001", "자율주행 제어 엔지니어", "Hanbit Motors", "KR", False,
          "Job Description\n차량 제어 알고리즘 개발", ["autonomous_driving"]),
         ("744000000000002", "Data Analyst", "Hanbit Motors", "US", False,

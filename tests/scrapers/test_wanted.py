@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ClientFactory, Recorded, run_cli, utc, write_config
+from helpers import ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.wanted
@@ -16,7 +16,7 @@ from monitor.demo.shapes.wanted import install, set_wanted, wanted_job
 from monitor.errors import FetchError, ParseError
 from monitor.normalise import tidy_text
 from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
+from monitor.storage.models import Posting, ScrapeRun, Source
 from scrapers.wanted import WantedOptions, WantedSource
 
 URL = "https://www.wanted.co.kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=0"
@@ -268,27 +268,20 @@ def test_unknown_market_is_a_fetch_error(market: BoardServer, client: ClientFact
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            source_row = session.scalars(select(Source).where(Source.name == "wanted-kr")).one()
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.location, Posting.deadline_at)
-                .where(Posting.source_id == source_row.id)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-            filtered = source_row.query_filtered
-    finally:
-        db.dispose()
-    return [(filtered, *row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Source.query_filtered,
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.location,
+    Posting.deadline_at,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     config = write_config(
         tmp_path / "config.toml",
         market.url,
@@ -304,7 +297,7 @@ base_url = "{market.url}/kr"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url) == [
+    assert stored("wanted-kr", *COLUMNS) == [
         (False, "9001", "의료 AI 백엔드 개발자", "메디코어", "서울 강남구", None, ["medical"]),
         (False, "9002", "자율주행 플래닝 엔지니어", "로드마인드", "경기 성남시", None,
          ["autonomous_driving"]),
@@ -327,7 +320,7 @@ def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
 
 
 def test_detail_budget_catches_up_over_runs(
-    market: BoardServer, database_url: str, tmp_path: Path
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     config = write_config(
         tmp_path / "config.toml",
@@ -349,7 +342,7 @@ base_url = "{market.url}/kr"
     assert first.exit_code == 0, first.output
     assert details() == ["9003", "9002"]
     # 9001 is stored from the listing alone: its title already carries a tag.
-    assert [row[-1] for row in stored(database_url)] == [
+    assert [row[-1] for row in stored("wanted-kr", *COLUMNS)] == [
         ["medical"],
         ["autonomous_driving"],
         ["llm", "multimodal_llm"],

@@ -7,14 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, ClientFactory, Recorded, local_policy, run_cli, utc, write_config
-from sqlalchemy import select
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    StoredRows,
+    local_policy,
+    run_cli,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.work24 import install, set_work24, work24_wanted
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
 from scrapers.http import HttpPolicy
 from scrapers.work24 import Work24Options, Work24Source
@@ -301,26 +308,19 @@ def test_euc_kr_answer_through_http(market: BoardServer, client: ClientFactory) 
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.posted_at)
-                .add_columns(Posting.deadline_at, Source.query_filtered)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == "work24-seoul")
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.posted_at,
+    Posting.deadline_at,
+    Source.query_filtered,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     set_work24(
         market,
         KEY,
@@ -348,7 +348,7 @@ base_url = "{market.url}"
 
     assert result.exit_code == 0, result.output
     # region = 서울: K1 (부산) is not asked for; no keyword, so not query-filtered.
-    assert stored(database_url) == [
+    assert stored("work24-seoul", *COLUMNS) == [
         ("K2", "의료영상 AI 개발자", utc("2026-02-26T15:00"), utc("2026-04-30T14:59:59"), False,
          ["medical"]),
         ("K3", "자율주행 인지 연구원", utc("2026-03-01T15:00"), None, False,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -15,7 +15,7 @@ from monitor.demo.shapes.workable import install, set_workable, workable_job
 from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
+from monitor.storage.models import Posting, ScrapeRun
 from scrapers.base import build_options
 from scrapers.workable import WorkableOptions, WorkableSource
 
@@ -255,28 +255,18 @@ def test_unknown_account_fails_the_fetch(board_server: BoardServer, client: Clie
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, description, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.description)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, description, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.description,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_workable(
@@ -308,7 +298,7 @@ base_url = "{board_server.url}"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "sori") == [
+    assert stored("sori", *COLUMNS) == [
         ("K1", "로봇 엔지니어", "Sori Robotics", "KR", "병원 안내 로봇의 자율주행 기능",
          ["autonomous_driving", "medical"]),
         ("K2", "멀티모달 LLM 엔지니어", "Sori Robotics", "JP", "", ["llm", "multimodal_llm"]),
@@ -316,7 +306,7 @@ base_url = "{board_server.url}"
 
 
 def test_budget_leaves_a_partial_run_the_next_run_completes(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS[:2], name="Sori Robotics")
@@ -338,13 +328,13 @@ base_url = "{board_server.url}"
 
     assert run_cli(config, "scrape", now="2026-03-02T12:00").exit_code == 0
     assert [r for r in board_server.requests if r.startswith(details)] == [f"{details}AAA111"]
-    assert [row[4] for row in stored(database_url, "sori")] == ["VLA models.", ""]
+    assert [row[4] for row in stored("sori", *COLUMNS)] == ["VLA models.", ""]
 
     board_server.requests.clear()
     assert run_cli(config, "scrape", now="2026-03-03T12:00").exit_code == 0
     # The stored text is not asked again; the job left over yesterday is.
     assert [r for r in board_server.requests if r.startswith(details)] == [f"{details}BBB222"]
-    assert [row[4] for row in stored(database_url, "sori")] == [
+    assert [row[4] for row in stored("sori", *COLUMNS)] == [
         "VLA models.",
         "Requirements\n\nPyTorch",
     ]
