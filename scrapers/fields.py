@@ -86,8 +86,9 @@ def require_text(obj: Any, key: str, where: str, *, role: str | None = None) -> 
     return text
 
 
-# What makes an id unusable besides a wrong type, per site: the empty string, or also a blank
-# one, or also the number 0 (SmartRecruiters); Hacker News takes any number or string.
+# Which ids of the right type still count as none: "empty" the empty string; "blank" also one
+# of spaces (Ashby, Lever, Workable, Jumpit); "falsy" also the number 0 (SmartRecruiters);
+# "nothing" none (Hacker News).
 Unusable = Literal["empty", "blank", "falsy", "nothing"]
 
 
