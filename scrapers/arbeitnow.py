@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import epoch_time, require, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -60,9 +60,7 @@ class ArbeitnowSource(Source):
             )
         if "data" not in data and data.get("message"):
             raise ParseError(f"Arbeitnow answered {url} with an error: {data['message']}")
-        jobs = require(data, "data", f"Arbeitnow page at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'data' of the Arbeitnow page at {url} is not a list.")
+        jobs = require_list(data, "data", f"Arbeitnow page at {url}")
         links = require(data, "links", f"Arbeitnow page at {url}")
         if not isinstance(links, dict):
             raise ParseError(f"The field 'links' of the Arbeitnow page at {url} is not an object.")
@@ -77,13 +75,9 @@ class ArbeitnowSource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Arbeitnow job #{index + 1} at {url}"
-        slug = _text(require(job, "slug", where))
-        if slug is None:
-            raise ParseError(f"The {where} has an empty field 'slug' (its id).")
+        slug = require_text(job, "slug", where, role="id")
         where = f"Arbeitnow job {slug} at {url}"
-        title = _text(require(job, "title", where))
-        if title is None:
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
         remote = job.get("remote")
         job_types = [t.strip() for t in job.get("job_types") or [] if isinstance(t, str)]
         tags = [t.strip() for t in job.get("tags") or [] if isinstance(t, str) and t.strip()]
@@ -91,31 +85,16 @@ class ArbeitnowSource(Source):
         return RawPosting(
             external_id=slug,
             title=title,
-            url=_text(job.get("url")) or f"https://www.arbeitnow.com/view/{slug}",
-            company=self.company or _text(job.get("company_name")),
-            location=_text(job.get("location")),
+            url=text_of(job.get("url")) or f"https://www.arbeitnow.com/view/{slug}",
+            company=self.company or text_of(job.get("company_name")),
+            location=text_of(job.get("location")),
             description=description if isinstance(description, str) else "",
             description_format="html",
-            posted_at=_epoch_seconds(job.get("created_at"), where),
+            posted_at=epoch_time(job.get("created_at"), where, "created_at", log=logger, unit="s"),
             remote=remote if isinstance(remote, bool) else None,
             employment_type=", ".join(t for t in job_types if t) or None,
             extra={"tags": tags} if tags else {},
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _epoch_seconds(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        logger.warning("%s: ignoring the unreadable created_at %r", where, value)
-        return None
-    return datetime.fromtimestamp(value, UTC)
 
 
 SOURCE = ArbeitnowSource

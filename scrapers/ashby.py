@@ -21,13 +21,13 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import as_list, iso_time, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -78,9 +78,7 @@ class AshbySource(Source):
         if "jobs" not in data and ("errors" in data or "error" in data):
             problem = data.get("errors") or data.get("error")
             raise ParseError(f"Ashby answered {url} with an error: {problem}")
-        jobs = require(data, "jobs", f"Ashby job board at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Ashby job board at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Ashby job board at {url}")
         postings = []
         for index, job in enumerate(jobs):
             posting = self._posting(job, index, url)
@@ -90,44 +88,41 @@ class AshbySource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting | None:
         where = f"Ashby job #{index + 1} at {url}"
-        job_id = require(job, "id", where)
-        if not isinstance(job_id, str) or not job_id.strip():
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(job, "id", where, numbers=False, reject="blank")
         where = f"Ashby job {job_id} at {url}"
         if job.get("isListed") is False:
             logger.debug("%s is unlisted; left out", where)
             return None
-        title = require(job, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
 
         board = self.options.board
-        location = _text(job.get("location"))
+        location = text_of(job.get("location"))
         secondary = [
             name
-            for item in _list(job.get("secondaryLocations"))
-            if isinstance(item, dict) and (name := _text(item.get("location")))
+            for item in as_list(job.get("secondaryLocations"))
+            if isinstance(item, dict) and (name := text_of(item.get("location")))
         ]
         description, text_format = _description(job)
         extra: dict[str, object] = {}
         for key in ("department", "team"):
-            if _text(job.get(key)):
-                extra[key] = _text(job.get(key))
+            if text_of(job.get(key)):
+                extra[key] = text_of(job.get(key))
         if secondary:
             extra["all_locations"] = [location, *secondary] if location else secondary
         compensation = job.get("compensation")
-        if isinstance(compensation, dict) and _text(compensation.get("compensationTierSummary")):
-            extra["compensation"] = _text(compensation.get("compensationTierSummary"))
-        employment = _text(job.get("employmentType"))
+        if isinstance(compensation, dict) and text_of(compensation.get("compensationTierSummary")):
+            extra["compensation"] = text_of(compensation.get("compensationTierSummary"))
+        employment = text_of(job.get("employmentType"))
         return RawPosting(
             external_id=job_id.strip(),
-            title=title.strip(),
-            url=_text(job.get("jobUrl")) or f"https://jobs.ashbyhq.com/{board}/{job_id}",
+            title=title,
+            url=text_of(job.get("jobUrl")) or f"https://jobs.ashbyhq.com/{board}/{job_id}",
             company=self.company or board,
             location=location,
             description=description,
             description_format=text_format,
-            posted_at=_timestamp(job.get("publishedAt"), where),
+            # Always with an offset ("+00:00"); a bare time would be read as UTC.
+            posted_at=iso_time(job.get("publishedAt"), where, "publishedAt", log=logger),
             country=_country_code(job.get("address")),
             remote=_remote(job, [location, *secondary]),
             employment_type=_EMPLOYMENT.get(employment, employment) if employment else None,
@@ -135,21 +130,11 @@ class AshbySource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
 def _description(job: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
-    html_text = _text(job.get("descriptionHtml"))
+    html_text = text_of(job.get("descriptionHtml"))
     if html_text:
         return html_text, "html"
-    return _text(job.get("descriptionPlain")) or "", "text"
+    return text_of(job.get("descriptionPlain")) or "", "text"
 
 
 def _remote(job: dict[str, Any], locations: list[str | None]) -> bool | None:
@@ -168,22 +153,10 @@ def _country_code(address: Any) -> str | None:
     left to the location parser in monitor.normalise, which knows country names."""
     if not isinstance(address, dict) or not isinstance(address.get("postalAddress"), dict):
         return None
-    country = _text(address["postalAddress"].get("addressCountry"))
+    country = text_of(address["postalAddress"].get("addressCountry"))
     if country and len(country) == 2 and country.isascii() and country.isalpha():
         return country.upper()
     return None
-
-
-def _timestamp(value: Any, where: str) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable publishedAt %r", where, value)
-        return None
-    # Ashby always sends an offset ("+00:00"); a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = AshbySource

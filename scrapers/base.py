@@ -113,13 +113,6 @@ def load_json(body: bytes, url: str) -> Any:
         raise ParseError(f"The response from {url} is JSON nested too deeply to read.") from None
 
 
-def require(obj: Any, key: str, where: str) -> Any:
-    """Return ``obj[key]`` or raise ParseError naming the missing field."""
-    if not isinstance(obj, dict) or key not in obj:
-        raise ParseError(f"The {where} has no field {key!r}; the site's format may have changed.")
-    return obj[key]
-
-
 def source_class(kind: str) -> type[Source]:
     """The class of ``kind``; KeyError if there is no such kind."""
     if not kind.isidentifier() or kind in NOT_KINDS or kind.startswith("_"):

@@ -13,13 +13,13 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import iso_time, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -63,20 +63,14 @@ class GreenhouseSource(Source):
         if "jobs" not in data and "error" in data:
             status = f" (status {data['status']})" if "status" in data else ""
             raise ParseError(f"Greenhouse answered {url} with an error{status}: {data['error']}")
-        jobs = require(data, "jobs", f"Greenhouse listing at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Greenhouse listing at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Greenhouse listing at {url}")
         return [self._posting(job, index, url) for index, job in enumerate(jobs)], None
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Greenhouse job #{index + 1} at {url}"
-        job_id = require(job, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or job_id == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(job, "id", where)
         where = f"Greenhouse job {job_id} at {url}"
-        title = require(job, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
 
         board = self.options.board
         location = _location_name(job.get("location"))
@@ -89,33 +83,30 @@ class GreenhouseSource(Source):
         content = job.get("content")
         return RawPosting(
             external_id=str(job_id),
-            title=title.strip(),
+            title=title,
             url=job.get("absolute_url")
             or f"https://job-boards.greenhouse.io/{board}/jobs/{job_id}",
-            company=self.company or _text(job.get("company_name")) or board,
+            company=self.company or text_of(job.get("company_name")) or board,
             location=location,
             # Escaped once by Greenhouse: one unescape gives the HTML, entities inside it stay.
             description=html.unescape(content) if isinstance(content, str) else "",
             description_format="html",
-            posted_at=_timestamp(job.get("first_published"), where)
-            or _timestamp(job.get("updated_at"), where),
-            deadline_at=_timestamp(job.get("application_deadline"), where),
+            # ISO 8601 with the payload's offset, or a bare date (midnight UTC).
+            posted_at=iso_time(job.get("first_published"), where, "time", log=logger, dates=True)
+            or iso_time(job.get("updated_at"), where, "time", log=logger, dates=True),
+            deadline_at=iso_time(
+                job.get("application_deadline"), where, "time", log=logger, dates=True
+            ),
             remote=remote,
             employment_type=_metadata_value(job.get("metadata"), _EMPLOYMENT_FIELDS),
             extra=_extra(job),
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
 def _location_name(value: Any) -> str | None:
     if isinstance(value, dict):
-        return _text(value.get("name"))
-    return _text(value)
+        return text_of(value.get("name"))
+    return text_of(value)
 
 
 def _metadata_value(metadata: Any, names: frozenset[str]) -> str | None:
@@ -133,22 +124,6 @@ def _metadata_value(metadata: Any, names: frozenset[str]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
-
-
-def _timestamp(value: Any, where: str) -> datetime | None:
-    """An ISO 8601 time (offset kept) or a bare date (midnight UTC); None if absent or odd."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable time %r", where, text)
-        return None
-    # Greenhouse always sends an offset; a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _extra(job: dict[str, Any]) -> dict[str, object]:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import epoch_time, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -32,9 +32,6 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20  # the most Himalayas serves per request
 WINDOW_PAGES = 50  # the newest 1,000 jobs, about half a day of Himalayas' postings
-# Above this a timestamp is in milliseconds: 1e11 seconds is the year 5138, 1e11 ms is 1973.
-MS_THRESHOLD = 100_000_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class HimalayasSource(Source):
@@ -87,21 +84,15 @@ class HimalayasSource(Source):
             message = data.get("error") or data.get("message")
             if message:
                 raise ParseError(f"Himalayas answered {url} with an error: {message}")
-        jobs = require(data, "jobs", f"Himalayas listing at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Himalayas listing at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Himalayas listing at {url}")
         postings = [self._posting(job, index, url) for index, job in enumerate(jobs)]
         return postings, _next_page(url, data, len(jobs))
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Himalayas job #{index + 1} at {url}"
-        guid = _text(require(job, "guid", where))
-        if guid is None:
-            raise ParseError(f"The {where} has an empty field 'guid' (its id).")
+        guid = require_text(job, "guid", where, role="id")
         where = f"Himalayas job {guid}"
-        title = _text(require(job, "title", where))
-        if title is None:
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
         places = _strings(job.get("locationRestrictions"))
         description = job.get("description")
         extra: dict[str, object] = {}
@@ -112,48 +103,32 @@ class HimalayasSource(Source):
             for key in ("minSalary", "maxSalary", "currency", "salaryPeriod"):
                 if job.get(key) not in (None, ""):
                     extra[key] = job[key]
-        expires = _timestamp(job.get("expiryDate"), where, "expiryDate")
+        expires = epoch_time(job.get("expiryDate"), where, "expiryDate", log=logger, unit="auto")
         if expires is not None:
             extra["expires_at"] = expires.isoformat()
         return RawPosting(
             external_id=guid,
             title=title,
-            url=_text(job.get("applicationLink")) or guid,
-            company=self.company or _text(job.get("companyName")) or _text(job.get("companySlug")),
+            url=text_of(job.get("applicationLink")) or guid,
+            company=self.company
+            or text_of(job.get("companyName"))
+            or text_of(job.get("companySlug")),
             # No restriction means anywhere; a list of countries where candidates may live.
             location=", ".join(places) if places else "Anywhere",
             description=description if isinstance(description, str) else "",
             description_format="html",
-            posted_at=_timestamp(job.get("pubDate"), where, "pubDate"),
+            # Documented as milliseconds, sent as seconds: the unit is decided by size.
+            posted_at=epoch_time(job.get("pubDate"), where, "pubDate", log=logger, unit="auto"),
             remote=True,  # a board of remote jobs only
-            employment_type=_text(job.get("employmentType")),
+            employment_type=text_of(job.get("employmentType")),
             extra=extra,
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
 
 
 def _strings(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     return [v.strip() for v in value if isinstance(v, str) and v.strip()]
-
-
-def _timestamp(value: Any, where: str, field: str) -> datetime | None:
-    """Epoch seconds or milliseconds (decided by size) as an aware UTC time."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        logger.warning("%s: ignoring the unreadable %s %r", where, field, value)
-        return None
-    if value >= MS_THRESHOLD:
-        # Integer arithmetic keeps the milliseconds a float division would blur.
-        return _EPOCH + timedelta(milliseconds=value)
-    return _EPOCH + timedelta(seconds=value)
 
 
 def _next_page(url: str, data: dict[str, Any], returned: int) -> str | None:

@@ -46,7 +46,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import require, require_id, require_list
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -258,9 +259,7 @@ class HnSource(Source):
                 raise ParseError(f"The {where} has no field 'title' to read its month from.")
             month = _month_of(_created_at(data, where))
         closes_at = datetime.combine(_next_month(month), datetime.min.time(), UTC)
-        children = require(data, "children", where)
-        if not isinstance(children, list):
-            raise ParseError(f"The field 'children' of the {where} is not a list.")
+        children = require_list(data, "children", where)
         postings = []
         deleted = 0
         for index, comment in enumerate(children):
@@ -277,9 +276,7 @@ class HnSource(Source):
         self, comment: Any, index: int, thread_id: str, closes_at: datetime, url: str
     ) -> RawPosting | None:
         where = f"Hacker News comment #{index + 1} of thread {thread_id} at {url}"
-        comment_id = require(comment, "id", where)
-        if isinstance(comment_id, bool) or not isinstance(comment_id, int | str):
-            raise ParseError(f"The {where} has an unusable field 'id' ({comment_id!r}).")
+        comment_id = require_id(comment, "id", where, reject="nothing")
         where = f"Hacker News comment {comment_id} at {url}"
         text = comment.get("text")
         kind = comment.get("type", "comment")

@@ -57,6 +57,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.errors import ConfigError, FetchError, NoJobPostingError, ParseError
 from monitor.posting import RawPosting, TextFormat
 from scrapers.base import Source
+from scrapers.fields import local_name
 from scrapers.html import decode_page
 
 if TYPE_CHECKING:
@@ -250,22 +251,18 @@ def parse_sitemap(body: bytes, url: str) -> tuple[str, list[str]]:
         root: Element = SafeElementTree.fromstring(body)
     except (XmlParseError, DefusedXmlException) as exc:
         raise ParseError(f"The sitemap {url} is not readable XML ({exc}).") from exc
-    kind = _local(root.tag)
+    kind = local_name(root.tag)
     if kind not in ("urlset", "sitemapindex"):
         raise ParseError(f"{url} is not a sitemap (its root element is <{kind}>).")
     entry = "url" if kind == "urlset" else "sitemap"
     found = []
     for element in root:
-        if _local(element.tag) != entry:
+        if local_name(element.tag) != entry:
             continue
         for child in element:
-            if _local(child.tag) == "loc" and child.text and child.text.strip():
+            if local_name(child.tag) == "loc" and child.text and child.text.strip():
                 found.append(urljoin(url, child.text.strip()))
     return kind, list(dict.fromkeys(found))
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
 
 
 def _collect_jobs(data: Any, out: list[dict[str, Any]], depth: int = 0) -> None:

@@ -32,22 +32,21 @@ import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
+from scrapers.fields import KST, iso_time, require_id, require_list, require_text
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
-KST = timezone(timedelta(hours=9), "KST")
 # More pages than this is a server ignoring `page`, not a real listing.
 MAX_PAGES = 500
 POSTING_URL = "https://jumpit.saramin.co.kr/position/{id}"
@@ -141,9 +140,7 @@ class JumpitSource(Source):
             raise ParseError(
                 f"{url} is a Jumpit position detail, not a listing; parse an /api/positions page."
             )
-        positions = require(result, "positions", f"Jumpit listing at {url}")
-        if not isinstance(positions, list):
-            raise ParseError(f"The field 'positions' of the Jumpit listing at {url} is not a list.")
+        positions = require_list(result, "positions", f"Jumpit listing at {url}")
         postings = [self._posting(item, index, url) for index, item in enumerate(positions)]
         return postings, _next_page(url, result, len(positions))
 
@@ -169,18 +166,10 @@ class JumpitSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"Jumpit position #{index + 1} at {url}"
-        position_id = require(item, "id", where)
-        if isinstance(position_id, bool) or not isinstance(position_id, int | str):
-            raise ParseError(f"The {where} has an unusable field 'id' ({position_id!r}).")
-        if str(position_id).strip() == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({position_id!r}).")
+        position_id = require_id(item, "id", where, reject="blank")
         where = f"Jumpit position {position_id} at {url}"
-        title = require(item, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
-        company = require(item, "companyName", where)
-        if not isinstance(company, str) or not company.strip():
-            raise ParseError(f"The {where} has an empty field 'companyName'.")
+        title = require_text(item, "title", where)
+        company = require_text(item, "companyName", where)
         locations = [
             place.strip()
             for place in item.get("locations") or []
@@ -198,9 +187,9 @@ class JumpitSource(Source):
         deadline = None if item.get("alwaysOpen") is True else _kst(item.get("closedAt"), where)
         return RawPosting(
             external_id=str(position_id).strip(),
-            title=title.strip(),
+            title=title,
             url=POSTING_URL.format(id=str(position_id).strip()),
-            company=self.company or company.strip(),
+            company=self.company or company,
             location=locations[0] if locations else None,
             country="KR",
             deadline_at=deadline,
@@ -236,16 +225,10 @@ def _stacks(value: Any) -> list[str]:
 
 def _kst(value: Any, where: str) -> datetime | None:
     """A Jumpit time: Korean local time without zone (``T`` or a space between the parts)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable time %r", where, value)
-        return None
-    if parsed.year >= 9999:
+    parsed = iso_time(value, where, "time", log=logger, zone=KST)
+    if parsed is not None and parsed.year >= 9999:
         return None  # a "never closes" placeholder
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=KST)
+    return parsed
 
 
 def _next_page(url: str, result: dict[str, Any], returned: int) -> str | None:

@@ -12,13 +12,13 @@ import html
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import as_object, epoch_time, require_id, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -29,7 +29,6 @@ PAGE_SIZE = 100
 # A site with more pages than this is a server ignoring `skip`, not a real board.
 MAX_PAGES = 500
 EU_BASE_URL = "https://api.eu.lever.co"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WORKPLACE_REMOTE = {"remote": True, "on-site": False, "onsite": False, "hybrid": False}
 
 
@@ -95,75 +94,62 @@ class LeverSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"Lever posting #{index + 1} at {url}"
-        posting_id = require(item, "id", where)
-        if not isinstance(posting_id, str) or not posting_id.strip():
-            raise ParseError(f"The {where} has an unusable field 'id' ({posting_id!r}).")
+        posting_id = require_id(item, "id", where, numbers=False, reject="blank")
         where = f"Lever posting {posting_id} at {url}"
-        title = require(item, "text", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'text' (its title).")
+        title = require_text(item, "text", where, role="title")
 
         site = self.options.site
         jobs_host = "jobs.eu.lever.co" if self.options.region == "eu" else "jobs.lever.co"
-        categories = item.get("categories")
-        if not isinstance(categories, dict):
-            categories = {}
+        categories = as_object(item.get("categories"))
         workplace = item.get("workplaceType")
         description, text_format = _description(item)
         extra: dict[str, object] = {}
         for key in ("team", "department"):
-            if _text(categories.get(key)):
-                extra[key] = _text(categories.get(key))
+            if text_of(categories.get(key)):
+                extra[key] = text_of(categories.get(key))
         if isinstance(categories.get("allLocations"), list):
             extra["all_locations"] = [v for v in categories["allLocations"] if isinstance(v, str)]
         return RawPosting(
             external_id=posting_id,
-            title=title.strip(),
-            url=_text(item.get("hostedUrl")) or f"https://{jobs_host}/{site}/{posting_id}",
+            title=title,
+            url=text_of(item.get("hostedUrl")) or f"https://{jobs_host}/{site}/{posting_id}",
             company=self.company or site,
-            location=_text(categories.get("location")),
+            location=text_of(categories.get("location")),
             description=description,
             description_format=text_format,
-            posted_at=_epoch_ms(item.get("createdAt"), where),
-            country=_text(item.get("country")),
+            # Epoch milliseconds, an integer; unlike other boards' epochs, 0 or less is taken.
+            posted_at=epoch_time(
+                item.get("createdAt"),
+                where,
+                "createdAt",
+                log=logger,
+                unit="ms",
+                integers_only=True,
+                positive=False,
+            ),
+            country=text_of(item.get("country")),
             # "unspecified" and a missing value both mean: the posting does not say.
             remote=_WORKPLACE_REMOTE.get(workplace) if isinstance(workplace, str) else None,
-            employment_type=_text(categories.get("commitment")),
+            employment_type=text_of(categories.get("commitment")),
             extra=extra,
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _epoch_ms(value: Any, where: str) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        logger.warning("%s: ignoring the unreadable createdAt %r", where, value)
-        return None
-    # Integer arithmetic: a float division would lose the milliseconds of recent dates.
-    return _EPOCH + timedelta(milliseconds=value)
-
-
 def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
     """HTML from the description (or opening + body), the lists and the closing text."""
-    head = _text(item.get("description"))
+    head = text_of(item.get("description"))
     if head is None:
-        head = "".join(_text(item.get(key)) or "" for key in ("opening", "descriptionBody"))
+        head = "".join(text_of(item.get(key)) or "" for key in ("opening", "descriptionBody"))
     parts = [head] if head else []
     for block in item.get("lists") or []:
         if not isinstance(block, dict):
             continue
-        heading = _text(block.get("text"))
+        heading = text_of(block.get("text"))
         content = block.get("content") if isinstance(block.get("content"), str) else ""
         if heading or content:
             # List titles are plain text; the items are HTML <li> elements already.
             parts.append(f"<h3>{html.escape(heading or '', quote=False)}</h3><ul>{content}</ul>")
-    additional = _text(item.get("additional"))
+    additional = text_of(item.get("additional"))
     if additional:
         parts.append(additional)
     if parts:

@@ -26,7 +26,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urljoin
 
@@ -35,6 +34,7 @@ import defusedxml.ElementTree as DefusedET  # type: ignore[import-untyped]
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source
+from scrapers.fields import child_text, element_text, iso_time, require_child_text
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -137,21 +137,23 @@ class PersonioSource(Source):
 
     def _posting(self, position: ET.Element, index: int, url: str) -> RawPosting:
         where = f"Personio position #{index + 1} at {url}"
-        position_id = _required(position, "id", where)
+        position_id = require_child_text(position, "id", where)
         where = f"Personio position {position_id} at {url}"
-        title = _required(position, "name", where)
+        title = require_child_text(position, "name", where)
 
-        office = _child_text(position, "office")
+        office = child_text(position, "office")
         offices = [office] if office else []
         offices += [
-            text for node in position.findall("additionalOffices/office") if (text := _text(node))
+            text
+            for node in position.findall("additionalOffices/office")
+            if (text := element_text(node))
         ]
         description, text_format = _description(position)
         extra: dict[str, object] = {}
         for key in ("department", "recruitingCategory", "seniority", "yearsOfExperience"):
-            if _child_text(position, key):
-                extra[key] = _child_text(position, key)
-        keywords = _child_text(position, "keywords")
+            if child_text(position, key):
+                extra[key] = child_text(position, key)
+        keywords = child_text(position, "keywords")
         if keywords:
             extra["keywords"] = [word.strip() for word in keywords.split(",") if word.strip()]
         if len(offices) > 1:
@@ -163,46 +165,27 @@ class PersonioSource(Source):
             url=urljoin(site, f"/job/{quote(position_id, safe='')}")
             + f"?language={self.options.language}",
             company=self.company
-            or _child_text(position, "subcompany")
+            or child_text(position, "subcompany")
             or self.options.subdomain
             or None,
             location=office,
             description=description,
             description_format=text_format,
-            posted_at=_timestamp(_child_text(position, "createdAt"), where),
+            # Always with an offset, sometimes without a colon ("+0200"); both are read.
+            posted_at=iso_time(child_text(position, "createdAt"), where, "createdAt", log=logger),
             employment_type=_employment(position),
             extra=extra,
         )
-
-
-def _text(node: ET.Element | None) -> str | None:
-    if node is None or node.text is None or not node.text.strip():
-        return None
-    return node.text.strip()
-
-
-def _child_text(parent: ET.Element, path: str) -> str | None:
-    return _text(parent.find(path))
-
-
-def _required(parent: ET.Element, tag: str, where: str) -> str:
-    node = parent.find(tag)
-    if node is None:
-        raise ParseError(f"The {where} has no field {tag!r}; the site's format may have changed.")
-    text = _text(node)
-    if text is None:
-        raise ParseError(f"The {where} has an empty field {tag!r}.")
-    return text
 
 
 def _description(position: ET.Element) -> tuple[str, Literal["html", "text"]]:
     """Each named section as a heading (plain text, escaped) and its HTML value."""
     parts = []
     for section in position.findall("jobDescriptions/jobDescription"):
-        heading = _child_text(section, "name")
+        heading = child_text(section, "name")
         # The value is HTML in CDATA (or escaped once as text): either way the parsed text
         # is the HTML itself.
-        value = _child_text(section, "value") or ""
+        value = child_text(section, "value") or ""
         if heading:
             parts.append(f"<h3>{html.escape(heading, quote=False)}</h3>")
         parts.append(value)
@@ -211,22 +194,10 @@ def _description(position: ET.Element) -> tuple[str, Literal["html", "text"]]:
 
 
 def _employment(position: ET.Element) -> str | None:
-    schedule = _child_text(position, "schedule")
-    contract = _child_text(position, "employmentType")
+    schedule = child_text(position, "schedule")
+    contract = child_text(position, "employmentType")
     words = [_SCHEDULE.get(schedule, schedule) if schedule else None, contract]
     return ", ".join(word for word in words if word) or None
-
-
-def _timestamp(value: str | None, where: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable createdAt %r", where, value)
-        return None
-    # Personio always sends an offset; a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = PersonioSource

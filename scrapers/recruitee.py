@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import as_list, join_texts, require, require_id, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -108,26 +109,23 @@ class RecruiteeSource(Source):
 
     def _posting(self, offer: Any, index: int, url: str) -> RawPosting:
         where = f"Recruitee offer #{index + 1} at {url}"
-        offer_id = require(offer, "id", where)
-        if isinstance(offer_id, bool) or not isinstance(offer_id, int | str) or offer_id == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({offer_id!r}).")
+        offer_id = require_id(offer, "id", where)
         where = f"Recruitee offer {offer_id} at {url}"
-        title = require(offer, "title", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(offer, "title", where)
 
         description, text_format = _description(offer)
-        careers_url = _text(offer.get("careers_url"))
+        careers_url = text_of(offer.get("careers_url"))
         if careers_url is None:
-            slug = _text(offer.get("slug")) or str(offer_id)
+            slug = text_of(offer.get("slug")) or str(offer_id)
             careers_url = f"https://{self.options.subdomain}.recruitee.com/o/{slug}"
-        country = _text(offer.get("country_code"))
+        country = text_of(offer.get("country_code"))
         return RawPosting(
             external_id=str(offer_id),
-            title=title.strip(),
+            title=title,
             url=careers_url,
-            company=self.company or _text(offer.get("company_name")) or self.options.subdomain,
-            location=_text(offer.get("location")) or _join(offer.get("city"), offer.get("country")),
+            company=self.company or text_of(offer.get("company_name")) or self.options.subdomain,
+            location=text_of(offer.get("location"))
+            or join_texts(offer.get("city"), offer.get("country")),
             description=description,
             description_format=text_format,
             posted_at=_timestamp(offer.get("published_at"), "published_at", where)
@@ -140,22 +138,8 @@ class RecruiteeSource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _join(*parts: Any) -> str | None:
-    return ", ".join(text for part in parts if (text := _text(part))) or None
-
-
 def _description(offer: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
-    parts = [text for key in ("description", "requirements") if (text := _text(offer.get(key)))]
+    parts = [text for key in ("description", "requirements") if (text := text_of(offer.get(key)))]
     if not parts:
         return "", "text"
     return "\n".join(parts), "html"
@@ -171,7 +155,7 @@ def _remote(offer: dict[str, Any]) -> bool | None:
 
 def _employment(code: Any) -> str | None:
     """``fulltime_fixed_term`` -> ``Full-time, fixed term``; unknown codes stay readable."""
-    text = _text(code)
+    text = text_of(code)
     if text is None:
         return None
     head, _, rest = text.partition("_")
@@ -181,7 +165,7 @@ def _employment(code: Any) -> str | None:
 
 def _timestamp(value: Any, field: str, where: str) -> datetime | None:
     """Recruitee's ``2026-06-08 09:42:35 UTC`` (or ISO 8601 with an offset), as UTC."""
-    text = _text(value)
+    text = text_of(value)
     if text is None:
         return None
     zone_word = text.endswith(" UTC")
@@ -207,8 +191,8 @@ def _salary(value: Any) -> dict[str, object] | None:
     if out["min"] is None and out["max"] is None:
         return None
     for key in ("period", "currency"):
-        if _text(value.get(key)):
-            out[key] = _text(value.get(key))
+        if text_of(value.get(key)):
+            out[key] = text_of(value.get(key))
     return out
 
 
@@ -223,15 +207,15 @@ def _number(value: Any) -> float | None:
 
 def _extra(offer: dict[str, Any]) -> dict[str, object]:
     extra: dict[str, object] = {}
-    if _text(offer.get("department")):
-        extra["department"] = _text(offer.get("department"))
+    if text_of(offer.get("department")):
+        extra["department"] = text_of(offer.get("department"))
     salary = _salary(offer.get("salary"))
     if salary:
         extra["salary"] = salary
     names = [
         name
-        for place in _list(offer.get("locations"))
-        if isinstance(place, dict) and (name := _join(place.get("city"), place.get("country")))
+        for place in as_list(offer.get("locations"))
+        if isinstance(place, dict) and (name := join_texts(place.get("city"), place.get("country")))
     ]
     if len(names) > 1:
         extra["all_locations"] = names

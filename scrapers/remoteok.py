@@ -36,7 +36,8 @@ import ftfy
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import require, require_id
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -96,10 +97,7 @@ class RemoteOkSource(Source):
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting | None:
         where = f"Remote OK element #{index} at {url}"
-        job_id = require(job, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, str | int) or str(job_id) == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
-        job_id = str(job_id).strip()
+        job_id = str(require_id(job, "id", where)).strip()
         where = f"Remote OK job {job_id} at {url}"
         title = _text(require(job, "position", where))
         if title is None:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from monitor.errors import ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
+from scrapers.fields import iso_time, require_id, require_list, require_text, text_of
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -64,26 +64,20 @@ class RemotiveSource(Source):
             message = data.get("error") or data.get("message") or data.get("detail")
             if message:
                 raise ParseError(f"Remotive answered {url} with an error: {message}")
-        jobs = require(data, "jobs", f"Remotive listing at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Remotive listing at {url} is not a list.")
+        jobs = require_list(data, "jobs", f"Remotive listing at {url}")
         return [self._posting(job, index, url) for index, job in enumerate(jobs)], None
 
     def _posting(self, job: Any, index: int, url: str) -> RawPosting:
         where = f"Remotive job #{index + 1} at {url}"
-        job_id = require(job, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(job, "id", where)
         where = f"Remotive job {job_id} at {url}"
-        title = _text(require(job, "title", where))
-        if title is None:
-            raise ParseError(f"The {where} has an empty field 'title'.")
+        title = require_text(job, "title", where)
         description = job.get("description")
-        job_type = _text(job.get("job_type"))
+        job_type = text_of(job.get("job_type"))
         extra: dict[str, object] = {}
         for key in ("category", "salary"):
-            if _text(job.get(key)):
-                extra[key] = _text(job.get(key))
+            if text_of(job.get(key)):
+                extra[key] = text_of(job.get(key))
         tags = [t.strip() for t in job.get("tags") or [] if isinstance(t, str) and t.strip()]
         if tags:
             extra["tags"] = tags
@@ -91,35 +85,17 @@ class RemotiveSource(Source):
             external_id=str(job_id).strip(),
             title=title,
             # Kept as given: the terms ask for a link back to the job on Remotive.
-            url=_text(job.get("url")) or f"https://remotive.com/remote-jobs/{job_id}",
-            company=self.company or _text(job.get("company_name")),
-            location=_text(job.get("candidate_required_location")),
+            url=text_of(job.get("url")) or f"https://remotive.com/remote-jobs/{job_id}",
+            company=self.company or text_of(job.get("company_name")),
+            location=text_of(job.get("candidate_required_location")),
             description=description if isinstance(description, str) else "",
             description_format="html",
-            posted_at=_publication_date(job.get("publication_date"), where),
+            # Remotive writes UTC without saying so; an explicit offset, should one appear, wins.
+            posted_at=iso_time(job.get("publication_date"), where, "publication_date", log=logger),
             remote=True,  # a board of remote jobs only
             employment_type=_JOB_TYPES.get(job_type, job_type) if job_type else None,
             extra=extra,
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _publication_date(value: Any, where: str) -> datetime | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable publication_date %r", where, text)
-        return None
-    # Remotive writes UTC without saying so; an explicit offset, should one appear, wins.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = RemotiveSource

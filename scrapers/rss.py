@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element, tostring
 from xml.etree.ElementTree import ParseError as XmlSyntaxError
@@ -33,6 +33,7 @@ from defusedxml import DefusedXmlException
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting, TextFormat
 from scrapers.base import Source
+from scrapers.fields import local_name
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -112,15 +113,15 @@ class RssSource(Source):
             ) from exc
         except XmlSyntaxError as exc:
             raise ParseError(f"The response from {url} is not well-formed XML ({exc}).") from exc
-        name = _local(root.tag)
+        name = local_name(root.tag)
         if name == "rss":
             channel = _child(root, "channel")
             if channel is None:
                 raise ParseError(f"The RSS feed at {url} has no field 'channel'.")
-            items = [e for e in channel if _local(e.tag) == "item"]
+            items = [e for e in channel if local_name(e.tag) == "item"]
             head = channel
         elif name == "RDF":  # RSS 1.0: items are siblings of the channel
-            items = [e for e in root if _local(e.tag) == "item"]
+            items = [e for e in root if local_name(e.tag) == "item"]
             channel = _child(root, "channel")
             head = channel if channel is not None else root
         elif name == "feed":
@@ -180,13 +181,9 @@ class RssSource(Source):
         )
 
 
-def _local(tag: Any) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
 def _children(element: Element, name: str) -> list[Element]:
     """Children whose local name is ``name`` (any namespace), or whose full name it is."""
-    return [e for e in element if e.tag == name or _local(e.tag) == name]
+    return [e for e in element if e.tag == name or local_name(e.tag) == name]
 
 
 def _child(element: Element, name: str) -> Element | None:
@@ -221,7 +218,7 @@ def _atom_link(entry: Element, base: str) -> str | None:
 
 def _next_link(head: Element, base: str) -> str | None:
     for link in head:
-        if _local(link.tag) == "link" and link.get("rel") == "next" and link.get("href"):
+        if local_name(link.tag) == "link" and link.get("rel") == "next" and link.get("href"):
             return urljoin(base, link.get("href", ""))
     return None
 
@@ -272,7 +269,7 @@ def _posted_at(item: Element, atom: bool, where: str) -> datetime | None:
             continue
         parsed = _rfc822(text) if name == "pubDate" else _iso(text)
         if parsed is None:
-            logger.warning("%s: ignoring the unreadable %s %r", where, _local(name), text)
+            logger.warning("%s: ignoring the unreadable %s %r", where, local_name(name), text)
             continue
         # A time without a zone ("-0000" or none written) is read as UTC.
         return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

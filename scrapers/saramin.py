@@ -38,7 +38,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, require
+from scrapers.base import Source
+from scrapers.fields import decode_korean, redact_key, require, require_id, text_of, without_key
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -48,7 +49,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZE = 110  # the largest `count` the API accepts
 NO_DEADLINE = frozenset({"2", "3", "4"})  # 채용시, 상시, 수시: the expiry is a placeholder
 KEY_PARAM = "access-key"
-_KEY_IN_URL = re.compile(r"(access-key=)[^&\s]*")
 POSTING_URL = "https://www.saramin.co.kr/zf_user/jobs/relay/view?rec_idx={id}"
 
 
@@ -112,9 +112,9 @@ class SaraminSource(Source):
                 response = client.get(url, params=params, headers={"Accept": "application/json"})
             except FetchError as exc:
                 # `from None`: the original error's message holds the key.
-                raise _without_key(exc) from None
-            public = _redact(str(response.url))
-            text = _decode(response.content, public, _charset(response.headers))
+                raise without_key(exc, KEY_PARAM) from None
+            public = redact_key(str(response.url), KEY_PARAM)
+            text = decode_korean(response.content, public, _charset(response.headers))
             postings, next_url = self._parse_text(text, public)
             fresh = [p for p in postings if p.external_id not in seen]
             if postings and not fresh:
@@ -135,8 +135,8 @@ class SaraminSource(Source):
                 )
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
-        url = _redact(url)
-        return self._parse_text(_decode(body, url), url)
+        url = redact_key(url, KEY_PARAM)
+        return self._parse_text(decode_korean(body, url), url)
 
     def _parse_text(self, text: str, url: str) -> tuple[list[RawPosting], str | None]:
         try:
@@ -174,9 +174,7 @@ class SaraminSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting | None:
         where = f"Saramin job #{index + 1} at {url}"
-        job_id = require(item, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(item, "id", where)
         where = f"Saramin job {job_id} at {url}"
         if item.get("active") == 0:
             logger.debug("%s is no longer active; left out", where)
@@ -187,7 +185,7 @@ class SaraminSource(Source):
             raise ParseError(f"The {where} has no field 'position.title' (or it is empty).")
         company = item.get("company")
         detail = company.get("detail") if isinstance(company, dict) else None
-        name = _text(detail.get("name")) if isinstance(detail, dict) else None
+        name = text_of(detail.get("name")) if isinstance(detail, dict) else None
         if name is None:
             raise ParseError(
                 f"The {where} has no field 'company.detail.name'; the format may have changed."
@@ -212,7 +210,7 @@ class SaraminSource(Source):
         return RawPosting(
             external_id=str(job_id),
             title=title.strip(),
-            url=_text(item.get("url")) or POSTING_URL.format(id=job_id),
+            url=text_of(item.get("url")) or POSTING_URL.format(id=job_id),
             company=self.company or name,
             location=_name(position.get("location")),
             country="KR",
@@ -225,13 +223,9 @@ class SaraminSource(Source):
         )
 
 
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
 def _name(value: Any) -> str | None:
     """The ``name`` of a ``{"code", "name"}`` pair."""
-    return _text(value.get("name")) if isinstance(value, dict) else None
+    return text_of(value.get("name")) if isinstance(value, dict) else None
 
 
 def _code(value: Any) -> str | None:
@@ -242,7 +236,7 @@ def _code(value: Any) -> str | None:
 def _job_keywords(job_code: Any, industry_keywords: Any) -> str:
     """The posting's job keywords without the leading industry keywords of its company."""
     names = [n.strip() for n in (_name(job_code) or "").split(",") if n.strip()]
-    industry = {n.strip() for n in (_text(industry_keywords) or "").split(",") if n.strip()}
+    industry = {n.strip() for n in (text_of(industry_keywords) or "").split(",") if n.strip()}
     while names and names[0] in industry:
         names.pop(0)
     return ", ".join(names)
@@ -280,35 +274,6 @@ def _next_page(url: str, jobs: dict[str, Any], returned: int) -> str | None:
 def _charset(headers: Any) -> str | None:
     match = re.search(r"charset=([\w.-]+)", headers.get("content-type", ""), re.IGNORECASE)
     return match.group(1) if match else None
-
-
-def _decode(body: bytes, url: str, charset: str | None = None) -> str:
-    """UTF-8 if the bytes are UTF-8, else the declared charset, else CP949 (EUC-KR's superset)."""
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    for encoding in (charset, "cp949"):
-        if not encoding:
-            continue
-        if encoding.lower().replace("_", "-") in ("euc-kr", "ks-c-5601-1987", "ksc5601"):
-            encoding = "cp949"
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise ParseError(f"The response from {url} is neither UTF-8 nor EUC-KR text.")
-
-
-def _redact(text: str) -> str:
-    return _KEY_IN_URL.sub(r"\1***", text)
-
-
-def _without_key(exc: FetchError) -> FetchError:
-    """The same error with the access key masked in its message and URL."""
-    return type(exc)(
-        _redact(str(exc)), url=_redact(exc.url) if exc.url else None, status=exc.status
-    )
 
 
 SOURCE = SaraminSource

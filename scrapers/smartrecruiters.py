@@ -28,14 +28,23 @@ import html
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
+from scrapers.fields import (
+    as_object,
+    iso_time,
+    join_texts,
+    require,
+    require_id,
+    require_list,
+    require_text,
+    text_of,
+)
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -158,9 +167,7 @@ class SmartRecruitersSource(Source):
             problem = data.get("message") or data.get("errors")
             raise ParseError(f"SmartRecruiters answered {url} with an error: {problem}")
         where = f"SmartRecruiters list at {url}"
-        content = require(data, "content", where)
-        if not isinstance(content, list):
-            raise ParseError(f"The field 'content' of the {where} is not a list.")
+        content = require_list(data, "content", where)
         total = require(data, "totalFound", where)
         if isinstance(total, bool) or not isinstance(total, int):
             raise ParseError(f"The field 'totalFound' of the {where} is not a number.")
@@ -183,19 +190,14 @@ class SmartRecruitersSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"SmartRecruiters posting #{index + 1} at {url}"
-        posting_id = require(item, "id", where)
-        if isinstance(posting_id, bool) or not isinstance(posting_id, str | int) or not posting_id:
-            raise ParseError(f"The {where} has an unusable field 'id' ({posting_id!r}).")
-        posting_id = str(posting_id).strip()
+        posting_id = str(require_id(item, "id", where, reject="falsy")).strip()
         where = f"SmartRecruiters posting {posting_id} at {url}"
-        title = require(item, "name", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'name' (its title).")
+        title = require_text(item, "name", where, role="title")
 
-        company = _object(item.get("company"))
-        location = _object(item.get("location"))
-        country = _text(location.get("country"))
-        identifier = _text(company.get("identifier")) or self.options.company_id
+        company = as_object(item.get("company"))
+        location = as_object(item.get("location"))
+        country = text_of(location.get("country"))
+        identifier = text_of(company.get("identifier")) or self.options.company_id
         description, text_format = _description(item) if "jobAd" in item else ("", "text")
         extra: dict[str, object] = {}
         for key, name in (
@@ -203,42 +205,29 @@ class SmartRecruitersSource(Source):
             ("function", "function"),
             ("experienceLevel", "experience_level"),
         ):
-            label = _text(_object(item.get(key)).get("label"))
+            label = text_of(as_object(item.get(key)).get("label"))
             if label:
                 extra[name] = label
-        if _text(item.get("ref")):
-            extra["ref"] = _text(item.get("ref"))
+        if text_of(item.get("ref")):
+            extra["ref"] = text_of(item.get("ref"))
         return RawPosting(
             external_id=posting_id,
-            title=title.strip(),
+            title=title,
             # The public page; the detail's postingUrl only adds a slug, and keeping one form
             # keeps the content hash stable whether or not the detail was fetched.
             url=f"https://jobs.smartrecruiters.com/{identifier}/{posting_id}",
-            company=self.company or _text(company.get("name")) or self.options.company_id,
-            location=_text(location.get("fullLocation"))
-            or _join(location.get("city"), location.get("region"), country),
+            company=self.company or text_of(company.get("name")) or self.options.company_id,
+            location=text_of(location.get("fullLocation"))
+            or join_texts(location.get("city"), location.get("region"), country),
             description=description,
             description_format=text_format,
-            posted_at=_timestamp(item.get("releasedDate"), where),
+            # UTC with a "Z"; a bare time would be read as UTC.
+            posted_at=iso_time(item.get("releasedDate"), where, "releasedDate", log=logger),
             country=country.upper() if country and len(country) == 2 else None,
             remote=_remote(location),
-            employment_type=_text(_object(item.get("typeOfEmployment")).get("label")),
+            employment_type=text_of(as_object(item.get("typeOfEmployment")).get("label")),
             extra=extra,
         )
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _join(*parts: Any) -> str | None:
-    return ", ".join(text for part in parts if (text := _text(part))) or None
 
 
 def _remote(location: dict[str, Any]) -> bool | None:
@@ -250,30 +239,17 @@ def _remote(location: dict[str, Any]) -> bool | None:
 
 
 def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
-    sections = _object(_object(item.get("jobAd")).get("sections"))
+    sections = as_object(as_object(item.get("jobAd")).get("sections"))
     parts = []
     for key in _SECTIONS:
-        section = _object(sections.get(key))
-        text = _text(section.get("text"))
+        section = as_object(sections.get(key))
+        text = text_of(section.get("text"))
         if not text:
             continue
-        heading = _text(section.get("title"))
+        heading = text_of(section.get("title"))
         # Titles are plain text; the section texts are SmartRecruiters' HTML as sent.
         parts.append(f"<h3>{html.escape(heading)}</h3>{text}" if heading else text)
     return ("".join(parts), "html") if parts else ("", "text")
-
-
-def _timestamp(value: Any, where: str) -> datetime | None:
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable releasedDate %r", where, text)
-        return None
-    # SmartRecruiters writes UTC with a "Z"; a bare time is read as UTC rather than guessed.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 def _query_int(url: str, name: str, default: int) -> int:

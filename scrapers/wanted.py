@@ -25,22 +25,21 @@ import dataclasses
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
+from scrapers.fields import KST, require, require_id, require_list, require_text
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
-KST = timezone(timedelta(hours=9), "KST")
 PAGE_SIZE = 100  # the largest `limit` the web client's API is known to accept
 # More pages than this is a server ignoring `offset`, not a real listing.
 MAX_PAGES = 500
@@ -141,9 +140,7 @@ class WantedSource(Source):
             raise ParseError(
                 f"{url} is a Wanted job detail, not a listing; parse a /api/v4/jobs page."
             )
-        items = require(data, "data", f"Wanted listing at {url}")
-        if not isinstance(items, list):
-            raise ParseError(f"The field 'data' of the Wanted listing at {url} is not a list.")
+        items = require_list(data, "data", f"Wanted listing at {url}")
         postings = [self._posting(item, index, url) for index, item in enumerate(items)]
         links = require(data, "links", f"Wanted listing at {url}")
         next_link = links.get("next") if isinstance(links, dict) else None
@@ -170,13 +167,9 @@ class WantedSource(Source):
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"Wanted job #{index + 1} at {url}"
-        job_id = require(item, "id", where)
-        if isinstance(job_id, bool) or not isinstance(job_id, int | str) or str(job_id) == "":
-            raise ParseError(f"The {where} has an unusable field 'id' ({job_id!r}).")
+        job_id = require_id(item, "id", where)
         where = f"Wanted job {job_id} at {url}"
-        title = require(item, "position", where)
-        if not isinstance(title, str) or not title.strip():
-            raise ParseError(f"The {where} has an empty field 'position' (its title).")
+        title = require_text(item, "position", where, role="title")
         company = item.get("company")
         name = company.get("name") if isinstance(company, dict) else None
         if not isinstance(name, str) or not name.strip():
@@ -190,7 +183,7 @@ class WantedSource(Source):
             extra["full_location"] = address["full_location"]
         return RawPosting(
             external_id=str(job_id),
-            title=title.strip(),
+            title=title,
             url=POSTING_URL.format(id=job_id),
             company=self.company or name.strip(),
             location=location,

@@ -37,7 +37,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, ClassVar, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
@@ -49,19 +49,17 @@ from defusedxml import DefusedXmlException
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
 from monitor.posting import RawPosting
 from scrapers.base import Source
+from scrapers.fields import KST, child_text, decode_korean, redact_key, without_key
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
 
-# Korea has had no daylight saving time since 1988: a fixed offset needs no tz database.
-KST = timezone(timedelta(hours=9), "KST")
 LIST_PATH = "/cm/openApi/call/wk/callOpenApiSvcInfo210L01.do"
 PAGE_SIZE = 100  # the largest `display`
 EMPTY_RESULT = "006"
 KEY_PARAM = "authKey"
-_KEY_IN_URL = re.compile(r"(authKey=)[^&\s]*")
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding=[\"']([\w.:-]+)[\"']")
 _SHORT_DATE = re.compile(r"(\d{2})-(\d{2})-(\d{2})")
 POSTING_URL = "https://www.work24.go.kr/wk/a/b/1500/empDetailAuthView.do?wantedAuthNo={id}"
@@ -149,8 +147,8 @@ class Work24Source(Source):
                 response = client.get(url, params=params)
             except FetchError as exc:
                 # `from None`: the original error's message holds the key.
-                raise _without_key(exc) from None
-            public = _redact(str(response.url))
+                raise without_key(exc, KEY_PARAM) from None
+            public = redact_key(str(response.url), KEY_PARAM)
             postings, next_url = self.parse(response.content, public)
             fresh = [p for p in postings if p.external_id not in seen]
             if postings and not fresh:
@@ -171,10 +169,10 @@ class Work24Source(Source):
             page += 1
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
-        url = _redact(url)
+        url = redact_key(url, KEY_PARAM)
         root = _parse_xml(body, url)
         if root.tag == "GO24":
-            message = _child(root, "error") or "no message"
+            message = child_text(root, "error") or "no message"
             raise ParseError(f"Work24 refused the request {url}: {message}.")
         if root.tag == "wantedDtl":
             raise ParseError(f"{url} is a Work24 job detail, not a list; parse a list response.")
@@ -182,11 +180,11 @@ class Work24Source(Source):
             raise ParseError(
                 f"The response from {url} is not a Work24 job list (root <{root.tag}>)."
             )
-        code = _child(root, "messageCd")
+        code = child_text(root, "messageCd")
         if code is not None:
             if code == EMPTY_RESULT:
                 return [], None
-            message = _child(root, "message") or "no message"
+            message = child_text(root, "message") or "no message"
             raise ParseError(f"Work24 answered {url} with message code {code}: {message}")
         if root.find("total") is None:
             raise ParseError(f"The Work24 list at {url} has no element 'total'.")
@@ -196,14 +194,14 @@ class Work24Source(Source):
 
     def _posting(self, item: Element, index: int, url: str) -> RawPosting:
         where = f"Work24 posting #{index + 1} at {url}"
-        auth_no = _child(item, "wantedAuthNo")
+        auth_no = child_text(item, "wantedAuthNo")
         if auth_no is None:
             raise ParseError(f"The {where} has no element 'wantedAuthNo'.")
         where = f"Work24 posting {auth_no} at {url}"
-        title = _child(item, "title")
+        title = child_text(item, "title")
         if title is None:
             raise ParseError(f"The {where} has no element 'title'.")
-        company = _child(item, "company")
+        company = child_text(item, "company")
         if company is None:
             raise ParseError(f"The {where} has no element 'company'.")
         extra: dict[str, object] = {}
@@ -217,20 +215,20 @@ class Work24Source(Source):
             ("infoSvc", "provider"),
             ("basicAddr", "address"),
         ):
-            value = _child(item, tag)
+            value = child_text(item, tag)
             if value is not None:
                 extra[label] = value
         return RawPosting(
             external_id=auth_no,
             title=title,
-            url=_child(item, "wantedInfoUrl") or POSTING_URL.format(id=auth_no),
+            url=child_text(item, "wantedInfoUrl") or POSTING_URL.format(id=auth_no),
             company=self.company or company,
-            location=_child(item, "region"),
+            location=child_text(item, "region"),
             country="KR",
-            posted_at=_kst_day(_child(item, "regDt"), where, "regDt", time(0, 0)),
+            posted_at=_kst_day(child_text(item, "regDt"), where, "regDt", time(0, 0)),
             # The ad comes down at the end of its last day.
-            deadline_at=_kst_day(_child(item, "closeDt"), where, "closeDt", time(23, 59, 59)),
-            employment_type=EMPLOYMENT_TYPES.get(_child(item, "empTpCd") or ""),
+            deadline_at=_kst_day(child_text(item, "closeDt"), where, "closeDt", time(23, 59, 59)),
+            employment_type=EMPLOYMENT_TYPES.get(child_text(item, "empTpCd") or ""),
             extra=extra,
         )
 
@@ -238,7 +236,7 @@ class Work24Source(Source):
 def _parse_xml(body: bytes, url: str) -> Element:
     """The root element, parsed from text we decoded ourselves (expat knows no EUC-KR)."""
     match = _DECLARATION.match(body)
-    text = _decode(body, url, match.group(1).decode("ascii") if match else None)
+    text = decode_korean(body, url, match.group(1).decode("ascii") if match else None)
     try:
         root: Element = SafeET.fromstring(text)
     except DefusedXmlException as exc:
@@ -246,32 +244,6 @@ def _parse_xml(body: bytes, url: str) -> Element:
     except XMLSyntaxError as exc:
         raise ParseError(f"The response from {url} is not well-formed XML ({exc}).") from exc
     return root
-
-
-def _decode(body: bytes, url: str, charset: str | None) -> str:
-    """UTF-8 if the bytes are UTF-8, else the declared charset, else CP949 (EUC-KR's superset)."""
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    for encoding in (charset, "cp949"):
-        if not encoding:
-            continue
-        if encoding.lower().replace("_", "-") in ("euc-kr", "ks-c-5601-1987", "ksc5601"):
-            encoding = "cp949"
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    raise ParseError(f"The response from {url} is neither UTF-8 nor EUC-KR text.")
-
-
-def _child(element: Element, tag: str) -> str | None:
-    """The stripped text of a child element; None when absent or empty."""
-    found = element.find(tag)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
 
 
 def _kst_day(value: str | None, where: str, name: str, at: time) -> datetime | None:
@@ -294,8 +266,8 @@ def _kst_day(value: str | None, where: str, name: str, at: time) -> datetime | N
 def _next_page(url: str, root: Element, returned: int) -> str | None:
     """The next ``startPage`` while ``total`` is not reached."""
     try:
-        total = int(_child(root, "total") or "0")
-        page = int(_child(root, "startPage") or "1")
+        total = int(child_text(root, "total") or "0")
+        page = int(child_text(root, "startPage") or "1")
     except ValueError:
         return None
     parts = urlsplit(url)
@@ -305,17 +277,6 @@ def _next_page(url: str, root: Element, returned: int) -> str | None:
         return None
     query["startPage"] = str(page + 1)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
-
-
-def _redact(text: str) -> str:
-    return _KEY_IN_URL.sub(r"\1***", text)
-
-
-def _without_key(exc: FetchError) -> FetchError:
-    """The same error with the auth key masked in its message and URL."""
-    return type(exc)(
-        _redact(str(exc)), url=_redact(exc.url) if exc.url else None, status=exc.status
-    )
 
 
 SOURCE = Work24Source

@@ -27,14 +27,24 @@ import html
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from monitor.errors import ConfigError, ParseError
 from monitor.posting import RawPosting
-from scrapers.base import Source, load_json, require
+from scrapers.base import Source, load_json
 from scrapers.details import with_details
+from scrapers.fields import (
+    as_list,
+    as_object,
+    iso_time,
+    join_texts,
+    require,
+    require_id,
+    require_list,
+    require_text,
+    text_of,
+)
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -115,10 +125,8 @@ class WorkableSource(Source):
         if "jobs" not in data and ("error" in data or "message" in data):
             problem = data.get("error") or data.get("message")
             raise ParseError(f"Workable answered {url} with an error: {problem}")
-        jobs = require(data, "jobs", f"Workable job list at {url}")
-        if not isinstance(jobs, list):
-            raise ParseError(f"The field 'jobs' of the Workable job list at {url} is not a list.")
-        company = self.company or _text(data.get("name")) or self.options.account
+        jobs = require_list(data, "jobs", f"Workable job list at {url}")
+        company = self.company or text_of(data.get("name")) or self.options.account
         return [self._posting(job, index, url, company) for index, job in enumerate(jobs)], None
 
     def parse_detail(self, body: bytes, url: str) -> tuple[str, Literal["html", "text"]]:
@@ -135,18 +143,18 @@ class WorkableSource(Source):
         where = f"Workable job {shortcode} at {url}"
         title = _title(job, where)
         places = [
-            p for p in _list(job.get("locations")) if isinstance(p, dict) and not p.get("hidden")
+            p for p in as_list(job.get("locations")) if isinstance(p, dict) and not p.get("hidden")
         ]
-        location = _join(job.get("city"), job.get("state"), job.get("country"))
+        location = join_texts(job.get("city"), job.get("state"), job.get("country"))
         names = [
             name
             for p in places
-            if (name := _join(p.get("city"), p.get("region"), p.get("country")))
+            if (name := join_texts(p.get("city"), p.get("region"), p.get("country")))
         ]
         extra: dict[str, object] = {
-            key: _text(job.get(key))
+            key: text_of(job.get(key))
             for key in ("department", "experience", "function", "industry")
-            if _text(job.get(key))
+            if text_of(job.get(key))
         }
         if len(names) > 1:
             extra["all_locations"] = names
@@ -154,14 +162,17 @@ class WorkableSource(Source):
         return RawPosting(
             external_id=shortcode,
             title=title,
-            url=_text(job.get("url")) or self._job_page(shortcode),
+            url=text_of(job.get("url")) or self._job_page(shortcode),
             company=company,
             location=location or (names[0] if names else None),
-            posted_at=_date(job.get("published_on"), "published_on", where)
-            or _date(job.get("created_at"), "created_at", where),
+            # A bare date is midnight UTC (Workable is not a Korean board); a time keeps its offset.
+            posted_at=iso_time(
+                job.get("published_on"), where, "published_on", log=logger, dates=True
+            )
+            or iso_time(job.get("created_at"), where, "created_at", log=logger, dates=True),
             country=_country_code(places),
             remote=telecommuting if isinstance(telecommuting, bool) else None,
-            employment_type=_text(job.get("employment_type")),
+            employment_type=text_of(job.get("employment_type")),
             extra=extra,
         )
 
@@ -169,8 +180,7 @@ class WorkableSource(Source):
         where = f"Workable job at {url}"
         shortcode = _shortcode(data, where)
         where = f"Workable job {shortcode} at {url}"
-        found = data.get("location")
-        location: dict[str, Any] = found if isinstance(found, dict) else {}
+        location = as_object(data.get("location"))
         description, text_format = _description(data)
         remote = data.get("remote")
         return RawPosting(
@@ -178,10 +188,12 @@ class WorkableSource(Source):
             title=_title(data, where),
             url=self._job_page(shortcode),
             company=self.company or self.options.account or None,
-            location=_join(location.get("city"), location.get("region"), location.get("country")),
+            location=join_texts(
+                location.get("city"), location.get("region"), location.get("country")
+            ),
             description=description,
             description_format=text_format,
-            posted_at=_date(data.get("published"), "published", where),
+            posted_at=iso_time(data.get("published"), where, "published", log=logger, dates=True),
             country=_country_code([location]),
             remote=remote if isinstance(remote, bool) else None,
         )
@@ -190,37 +202,17 @@ class WorkableSource(Source):
         return f"https://apply.workable.com/{self.options.account}/j/{shortcode}/"
 
 
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return None
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _join(*parts: Any) -> str | None:
-    return ", ".join(text for part in parts if (text := _text(part))) or None
-
-
 def _shortcode(job: Any, where: str) -> str:
-    shortcode = require(job, "shortcode", where)
-    if not isinstance(shortcode, str) or not shortcode.strip():
-        raise ParseError(f"The {where} has an unusable field 'shortcode' ({shortcode!r}).")
-    return shortcode.strip()
+    return require_id(job, "shortcode", where, numbers=False, reject="blank").strip()
 
 
 def _title(job: dict[str, Any], where: str) -> str:
-    title = require(job, "title", where)
-    if not isinstance(title, str) or not title.strip():
-        raise ParseError(f"The {where} has an empty field 'title'.")
-    return title.strip()
+    return require_text(job, "title", where)
 
 
 def _country_code(places: list[Any]) -> str | None:
     for place in places:
-        code = _text(place.get("countryCode")) if isinstance(place, dict) else None
+        code = text_of(place.get("countryCode")) if isinstance(place, dict) else None
         if code and len(code) == 2:
             return code.upper()
     return None
@@ -229,26 +221,11 @@ def _country_code(places: list[Any]) -> str | None:
 def _description(data: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:
     parts = []
     for key, heading in _SECTIONS:
-        section = _text(data.get(key))
+        section = text_of(data.get(key))
         if section:
             # Headings are our words, plain text; the sections are Workable's HTML as sent.
             parts.append(f"<h3>{html.escape(heading)}</h3>{section}" if heading else section)
     return ("".join(parts), "html") if parts else ("", "text")
-
-
-def _date(value: Any, field: str, where: str) -> datetime | None:
-    """A bare date is midnight UTC (Workable is not a Korean board); a time keeps its offset."""
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        logger.warning("%s: ignoring the unreadable %s %r", where, field, text)
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 SOURCE = WorkableSource

@@ -1,9 +1,16 @@
-"""Helpers shared by tests: a config pointing at the local board server, and CLI calls."""
+"""Helpers shared by tests: a config pointing at the local board server, and CLI calls.
+
+Also what the scraper tests import at module level (pytest fixtures cannot be used in a
+``parametrize`` list, and conftest.py is no module to import from): ``utc``, the types of the
+fixtures in tests/scrapers/conftest.py, and ``REALDATA``.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +20,11 @@ from sqlalchemy import select
 from monitor.cli import cli
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
-from scrapers.http import HttpPolicy
+from scrapers.http import HttpClient, HttpPolicy
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Real responses collected from the live sites, shared across the project (not in the repo).
+REALDATA = Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 
 
 def write_config(
@@ -98,3 +109,28 @@ def stored_postings(database_url: str) -> tuple[dict[str, Posting], dict[int, se
     finally:
         db.dispose()
     return postings, tags
+
+
+def utc(text: str) -> datetime:
+    """The ISO 8601 time ``text`` (without an offset) in UTC."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class Recorded:
+    """The recorded responses of one source kind, in tests/fixtures/<kind>/."""
+
+    def __init__(self, kind: str) -> None:
+        self.folder = FIXTURES / kind
+
+    def __call__(self, name: str) -> bytes:
+        """The bytes of the response saved as ``name``."""
+        return self.path(name).read_bytes()
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+
+# client(sleeps=None, **HttpClient options): see the `client` fixture.
+ClientFactory = Callable[..., HttpClient]
+# stored(source name, *columns): see the `stored` fixture.
+StoredRows = Callable[..., list[tuple[Any, ...]]]

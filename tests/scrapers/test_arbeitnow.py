@@ -3,43 +3,33 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from helpers import local_policy, run_cli, stored_postings, write_config
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    run_cli,
+    stored_postings,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.arbeitnow import arbeitnow_job, install, set_arbeitnow
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from scrapers.arbeitnow import ArbeitnowSource
-from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "arbeitnow"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://www.arbeitnow.com/api/job-board-api"
 PAGE2 = "https://www.arbeitnow.com/api/job-board-api?page=2"
-
-POLICY = local_policy()
 
 
 def source(**kwargs: str) -> ArbeitnowSource:
     return ArbeitnowSource("arbeitnow", **kwargs)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 def jobs(count: int) -> list[dict[str, Any]]:
@@ -49,7 +39,7 @@ def jobs(count: int) -> list[dict[str, Any]]:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_first_page() -> None:
+def test_parse_first_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert next_url == PAGE2
@@ -83,7 +73,7 @@ def test_parse_first_page() -> None:
     ]
 
 
-def test_parse_last_and_empty_pages() -> None:
+def test_parse_last_and_empty_pages(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page2.json"), PAGE2)
     assert next_url is None
     (posting,) = postings
@@ -98,7 +88,7 @@ def test_parse_last_and_empty_pages() -> None:
     assert source().parse(body, URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
@@ -150,7 +140,7 @@ def test_minimal_job() -> None:
 # -- paging ------------------------------------------------------------------------------
 
 
-def test_fetch_rebases_links_next_onto_base_url() -> None:
+def test_fetch_rebases_links_next_onto_base_url(fixture: Recorded, client: ClientFactory) -> None:
     seen: list[str] = []
     pages = {"1": fixture("page1.json"), "2": fixture("page2.json")}
 
@@ -171,7 +161,7 @@ def test_fetch_rebases_links_next_onto_base_url() -> None:
     ]
 
 
-def test_paging_that_loops_is_a_parse_error() -> None:
+def test_paging_that_loops_is_a_parse_error(fixture: Recorded, client: ClientFactory) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/robots.txt":
             return httpx.Response(404)
@@ -181,7 +171,9 @@ def test_paging_that_loops_is_a_parse_error() -> None:
         list(source().fetch(http))
 
 
-def test_three_pages_from_board_server_and_conditional_get(board_server: BoardServer) -> None:
+def test_three_pages_from_board_server_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_arbeitnow(board_server, "arbeitnow", jobs(5), per_page=2)
     arbeitnow = source(base_url=f"{board_server.url}/arbeitnow")
@@ -203,7 +195,7 @@ def test_three_pages_from_board_server_and_conditional_get(board_server: BoardSe
         list(arbeitnow.fetch(http))
 
 
-def test_unknown_board_and_empty_board(board_server: BoardServer) -> None:
+def test_unknown_board_and_empty_board(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{board_server.url}/nobody").fetch(http))
@@ -214,7 +206,9 @@ def test_unknown_board_and_empty_board(board_server: BoardServer) -> None:
         assert list(source(base_url=f"{board_server.url}/arbeitnow").fetch(http)) == []
 
 
-def test_a_failing_second_page_fails_the_fetch(board_server: BoardServer) -> None:
+def test_a_failing_second_page_fails_the_fetch(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_arbeitnow(board_server, "arbeitnow", jobs(3), per_page=2)
     board_server.fault("/arbeitnow/api/job-board-api?page=2", "500")

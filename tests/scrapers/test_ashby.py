@@ -3,50 +3,30 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.ashby import ashby_job, install, set_ashby
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.ashby import AshbyOptions, AshbySource
-from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ashby"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://api.ashbyhq.com/posting-api/job-board/dalbit-ai?includeCompensation=true"
-
-POLICY = local_policy()
 
 
 def source(board: str = "dalbit-ai", **kwargs: str) -> AshbySource:
     return AshbySource("dalbit", AshbyOptions(board=board), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_board() -> None:
+def test_parse_board(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("board.json"), URL)
 
     assert next_url is None
@@ -84,7 +64,7 @@ def test_parse_board() -> None:
     assert postings[1].extra["all_locations"] == ["Pangyo", "Remote (Korea)"]
 
 
-def test_description_html_is_kept_and_plain_text_is_the_fallback() -> None:
+def test_description_html_is_kept_and_plain_text_is_the_fallback(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("board.json"), URL)
 
     assert [p.description_format for p in postings] == ["html", "html", "text"]
@@ -101,16 +81,16 @@ def test_description_html_is_kept_and_plain_text_is_the_fallback() -> None:
     )
 
 
-def test_parse_empty_board() -> None:
+def test_parse_empty_board(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Job board not found"):
         source().parse(fixture("error.json"), URL)
 
@@ -161,7 +141,7 @@ def test_base_url_replaces_the_host() -> None:
 # -- against the local board server --------------------------------------------------------
 
 
-def test_fetch_board_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_board_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_ashby(
         board_server,
@@ -189,14 +169,14 @@ def test_fetch_board_and_conditional_get(board_server: BoardServer) -> None:
         list(ashby.fetch(http))
 
 
-def test_unknown_board_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_board_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=board_server.url).fetch(http))
     assert caught.value.status == 404
 
 
-def test_empty_board_is_an_empty_listing(board_server: BoardServer) -> None:
+def test_empty_board_is_an_empty_listing(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_ashby(board_server, "quiet", [])
     with client() as http:
@@ -206,28 +186,19 @@ def test_empty_board_is_an_empty_listing(board_server: BoardServer) -> None:
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, remote, posted_at, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.remote, Posting.posted_at)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, remote, posted_at, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.remote,
+    Posting.posted_at,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_ashby(
@@ -267,7 +238,7 @@ base_url = "{board_server.url}"
     result = run_cli(config, "scrape", now="2026-03-02T09:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "dalbit") == [
+    assert stored("dalbit", *COLUMNS) == [
         ("a-1", "자율주행 인지 엔지니어", "Dalbit AI", "KR", False, utc("2026-03-01T23:30"),
          ["autonomous_driving"]),
         ("a-2", "Medical Imaging Researcher", "Dalbit AI", "US", True, utc("2026-03-02T00:15"),

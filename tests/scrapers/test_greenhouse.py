@@ -5,46 +5,33 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import httpx
 import pytest
-from helpers import local_policy
+from helpers import REALDATA, ClientFactory, Recorded, local_policy, utc
 
 from monitor.demo.server import BoardServer, greenhouse_job
 from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "greenhouse"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://boards-api.greenhouse.io/v1/boards/hanbitrobotics/jobs?content=true"
 
-POLICY = local_policy(max_retries=2)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_retries=2)
 
 
 def source(board: str = "hanbitrobotics", **kwargs: str) -> GreenhouseSource:
     return GreenhouseSource("hanbit", GreenhouseOptions(board=board), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(sleeps: list[float] | None = None, **kwargs: object) -> HttpClient:
-    record = sleeps if sleeps is not None else []
-    return HttpClient(POLICY, sleep=record.append, **kwargs)  # type: ignore[arg-type]
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_board() -> None:
+def test_parse_board(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("board.json"), URL)
 
     assert next_url is None
@@ -85,7 +72,7 @@ def test_parse_board() -> None:
     }
 
 
-def test_content_is_unescaped_exactly_once() -> None:
+def test_content_is_unescaped_exactly_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("board.json"), URL)
     description = postings[2].description
 
@@ -100,17 +87,17 @@ def test_content_is_unescaped_exactly_once() -> None:
     assert "meet.\xa0" in as_text
 
 
-def test_parse_empty_board() -> None:
+def test_parse_empty_board(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON") as caught:
         source().parse(fixture("truncated.json"), URL)
     assert URL in str(caught.value)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Job not found"):
         source().parse(fixture("error.json"), URL)
 
@@ -161,7 +148,7 @@ def test_unreadable_date_is_left_out() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_fetch_through_mock_transport() -> None:
+def test_fetch_through_mock_transport(fixture: Recorded, client: ClientFactory) -> None:
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -205,7 +192,9 @@ def serve_board(server: BoardServer) -> None:
     )
 
 
-def test_fetch_against_board_server_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_against_board_server_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve_board(board_server)
     gh = source(base_url=board_server.url)
 
@@ -227,13 +216,15 @@ def test_fetch_against_board_server_and_conditional_get(board_server: BoardServe
     assert board_server.request_headers[-1]["if-none-match"] == next(iter(validators.values())).etag
 
 
-def test_unknown_board_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_board_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nosuchboard", base_url=board_server.url).fetch(http))
     assert caught.value.status == 404
 
 
-def test_429_storm_is_a_fetch_error(board_server: BoardServer) -> None:
+def test_429_storm_is_a_fetch_error(
+    board_server: BoardServer, client: ClientFactory, policy: HttpPolicy
+) -> None:
     serve_board(board_server)
     board_server.fault("/v1/boards/", "429", retry_after="7")
     sleeps: list[float] = []
@@ -244,11 +235,11 @@ def test_429_storm_is_a_fetch_error(board_server: BoardServer) -> None:
     assert caught.value.status == 429
     assert not isinstance(caught.value, BlockedError)
     listing = [r for r in board_server.requests if r.startswith("/v1/boards/")]
-    assert len(listing) == POLICY.max_retries + 1
+    assert len(listing) == policy.max_retries + 1
     assert 7.0 in sleeps
 
 
-def test_robots_disallow_is_blocked(board_server: BoardServer) -> None:
+def test_robots_disallow_is_blocked(board_server: BoardServer, client: ClientFactory) -> None:
     serve_board(board_server)
     board_server.set_robots("User-agent: *\nDisallow: /v1/\n")
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -20,13 +19,8 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.himalayas import PAGE_SIZE, WINDOW_PAGES, HimalayasSource
-from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "himalayas"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://himalayas.app/jobs/api?limit=20&offset=0"
-
-POLICY = local_policy()
 
 
 def source(
@@ -36,18 +30,6 @@ def source(
     himalayas.page_size = page_size
     himalayas.window_pages = window_pages
     return himalayas
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 def jobs(count: int) -> list[dict[str, Any]]:
@@ -60,7 +42,7 @@ def jobs(count: int) -> list[dict[str, Any]]:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("jobs.json"), URL)
 
     assert next_url is None  # 3 of totalCount 3
@@ -112,11 +94,11 @@ def test_next_page_advances_by_what_came_back() -> None:
     assert source().parse(last, URL)[1] is None
 
 
-def test_parse_empty_page() -> None:
+def test_parse_empty_page(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_error_answers_are_parse_errors() -> None:
+def test_error_answers_are_parse_errors(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Too many requests, please slow down"):
         source().parse(fixture("error.json"), URL)
     with pytest.raises(ParseError, match="not valid JSON"):
@@ -152,7 +134,9 @@ def test_minimal_job_and_odd_dates() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_pages_until_the_end_and_conditional_get(board_server: BoardServer) -> None:
+def test_pages_until_the_end_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_himalayas(board_server, "himalayas", jobs(45))
     himalayas = source(base_url=f"{board_server.url}/himalayas")
@@ -174,7 +158,9 @@ def test_pages_until_the_end_and_conditional_get(board_server: BoardServer) -> N
         list(himalayas.fetch(http))
 
 
-def test_a_larger_limit_is_served_20_at_a_time(board_server: BoardServer) -> None:
+def test_a_larger_limit_is_served_20_at_a_time(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_himalayas(board_server, "himalayas", jobs(30))
     with client() as http:
@@ -186,7 +172,9 @@ def test_a_larger_limit_is_served_20_at_a_time(board_server: BoardServer) -> Non
     ]
 
 
-def test_only_the_window_of_newest_pages_is_read(board_server: BoardServer) -> None:
+def test_only_the_window_of_newest_pages_is_read(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_himalayas(board_server, "himalayas", jobs(100))
     himalayas = source(page_size=10, window_pages=3, base_url=f"{board_server.url}/himalayas")
@@ -198,7 +186,9 @@ def test_only_the_window_of_newest_pages_is_read(board_server: BoardServer) -> N
     assert WINDOW_PAGES * PAGE_SIZE == 1000
 
 
-def test_a_shifted_listing_yields_each_job_once_and_a_stuck_one_fails() -> None:
+def test_a_shifted_listing_yields_each_job_once_and_a_stuck_one_fails(
+    client: ClientFactory,
+) -> None:
     everything = jobs(5)
 
     def shifting(request: httpx.Request) -> httpx.Response:
@@ -230,7 +220,7 @@ def test_a_shifted_listing_yields_each_job_once_and_a_stuck_one_fails() -> None:
         list(source(page_size=2).fetch(http))
 
 
-def test_unknown_board_and_empty_board(board_server: BoardServer) -> None:
+def test_unknown_board_and_empty_board(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{board_server.url}/nobody").fetch(http))

@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.hn as hn_module
@@ -20,39 +20,22 @@ from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.hn import HnOptions, HnSource, first_line, heading_fields
-from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "hn"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 ITEM_URL = "https://hn.algolia.com/api/v1/items/47210000"
 SEARCH_URL = (
     "https://hn.algolia.com/api/v1/search_by_date?tags=story%2Cauthor_whoishiring&page=0"
     "&hitsPerPage=4"
 )
 
-POLICY = local_policy()
-
 
 def source(**kwargs: str) -> HnSource:
     return HnSource("hn", HnOptions(), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: object) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
-
-
 # -- parse a thread ----------------------------------------------------------------------
 
 
-def test_parse_thread() -> None:
+def test_parse_thread(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("thread.json"), ITEM_URL)
 
     assert next_url is None
@@ -92,7 +75,7 @@ def test_parse_thread() -> None:
     assert all(p.posted_at is not None and p.posted_at.tzinfo is UTC for p in postings)
 
 
-def test_description_is_the_comment_html_decoded_once() -> None:
+def test_description_is_the_comment_html_decoded_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("thread.json"), ITEM_URL)
     assert postings[0].description.startswith(
         "Hanbit Mobility | 자율주행 인지 엔지니어 (Perception) | 서울, South Korea | ONSITE | "
@@ -112,12 +95,12 @@ def test_description_is_the_comment_html_decoded_once() -> None:
     assert normalise(postings[3], company=None, fallback_company="hn").company == "hn"
 
 
-def test_configured_company_wins() -> None:
+def test_configured_company_wins(fixture: Recorded) -> None:
     postings, _ = source(company="HN").parse(fixture("thread.json"), ITEM_URL)
     assert {p.company for p in postings} == {"HN"}
 
 
-def test_parse_empty_thread() -> None:
+def test_parse_empty_thread(fixture: Recorded) -> None:
     assert source().parse(fixture("empty_thread.json"), ITEM_URL) == ([], None)
 
 
@@ -136,19 +119,19 @@ def test_month_from_the_story_date_when_the_title_has_none() -> None:
 # -- bad answers -------------------------------------------------------------------------
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), ITEM_URL)
 
 
-def test_error_body_is_a_parse_error() -> None:
+def test_error_body_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Not Found"):
         source().parse(fixture("error.json"), ITEM_URL)
     with pytest.raises(ParseError, match="invalid numeric filter"):
         source().parse_threads(fixture("search_error.json"), SEARCH_URL)
 
 
-def test_other_threads_and_search_results_are_refused() -> None:
+def test_other_threads_and_search_results_are_refused(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not a 'Who is hiring"):
         source().parse(fixture("wanted_thread.json"), ITEM_URL)
     with pytest.raises(ParseError, match="search result, not a thread"):
@@ -188,7 +171,7 @@ def test_search_without_hits_is_a_parse_error() -> None:
 # -- the search ---------------------------------------------------------------------------
 
 
-def test_parse_threads_matches_by_title_and_links_the_next_page() -> None:
+def test_parse_threads_matches_by_title_and_links_the_next_page(fixture: Recorded) -> None:
     threads, next_url = source().parse_threads(fixture("search.json"), SEARCH_URL)
 
     # "Who wants to be hired?" and "Freelancer?" are left out.
@@ -309,7 +292,9 @@ def serve(server: BoardServer) -> None:
     )
 
 
-def test_fetch_takes_the_newest_hiring_thread(board_server: BoardServer) -> None:
+def test_fetch_takes_the_newest_hiring_thread(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve(board_server)
     hn = source(base_url=board_server.url)
 
@@ -334,14 +319,16 @@ def test_fetch_takes_the_newest_hiring_thread(board_server: BoardServer) -> None
         list(hn.fetch(http))
 
 
-def test_fetch_without_a_hiring_thread_is_a_parse_error(board_server: BoardServer) -> None:
+def test_fetch_without_a_hiring_thread_is_a_parse_error(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http, pytest.raises(ParseError, match="No 'Ask HN: Who is hiring"):
         list(source(base_url=board_server.url).fetch(http))
 
 
 def test_fetch_since_loads_every_month_oldest_first(
-    board_server: BoardServer, monkeypatch: pytest.MonkeyPatch
+    board_server: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
 ) -> None:
     serve(board_server)
     monkeypatch.setattr(hn_module, "BACKFILL_HITS_PER_PAGE", 2)
@@ -372,7 +359,7 @@ def test_fetch_since_loads_every_month_oldest_first(
     assert items == ["/api/v1/items/8100", "/api/v1/items/8200", "/api/v1/items/9000"]
 
 
-def test_shape_errors(board_server: BoardServer) -> None:
+def test_shape_errors(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     hn = source(base_url=board_server.url)
     with client() as http:

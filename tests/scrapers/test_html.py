@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -18,9 +18,7 @@ from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
 from scrapers.html import HtmlOptions, HtmlSource, decode_page, parse_date
-from scrapers.http import HttpClient
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "html"
 PAGE = "https://www.hanbit-robotics.example/careers/"
 KST = timezone(timedelta(hours=9))
 SELECTORS: dict[str, Any] = {
@@ -32,29 +30,15 @@ SELECTORS: dict[str, Any] = {
     "next": "a.next",
 }
 
-POLICY = local_policy()
-
 
 def source(url: str = PAGE, company: str | None = None, **options: Any) -> HtmlSource:
     return HtmlSource("hanbit", HtmlOptions(url=url, **{**SELECTORS, **options}), company=company)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: object) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("listing.html"), PAGE)
 
     # The header row has no title element and is left out.
@@ -92,7 +76,7 @@ def test_parse_listing() -> None:
     assert next_url == "https://www.hanbit-robotics.example/careers/?page=2"
 
 
-def test_configured_company_wins_and_link_selector() -> None:
+def test_configured_company_wins_and_link_selector(fixture: Recorded) -> None:
     hanbit = source(company="Hanbit", link=".job-title a", company_selector="")
     postings, _ = hanbit.parse(fixture("listing.html"), PAGE)
     assert {p.company for p in postings} == {"Hanbit"}
@@ -100,21 +84,21 @@ def test_configured_company_wins_and_link_selector() -> None:
     assert postings[2].external_id != postings[3].external_id
 
 
-def test_empty_board() -> None:
+def test_empty_board(fixture: Recorded) -> None:
     assert source(next="").parse(fixture("empty.html"), PAGE) == ([], None)
 
 
-def test_missing_container_is_a_parse_error_naming_it() -> None:
+def test_missing_container_is_a_parse_error_naming_it(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=r"container selector 'ul\.job-list' at https://www"):
         source().parse(fixture("redesigned.html"), PAGE)
 
 
-def test_items_without_any_title_is_a_parse_error() -> None:
+def test_items_without_any_title_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=r"None of the 5 items .* title selector 'h2\.name'"):
         source(title="h2.name").parse(fixture("listing.html"), PAGE)
 
 
-def test_euc_kr_page() -> None:
+def test_euc_kr_page(fixture: Recorded) -> None:
     korean = source(
         url="http://recruit.nuri.example/recruit/list.asp",
         container="#recruit",
@@ -218,7 +202,9 @@ def serve_pages(server: BoardServer) -> str:
     return page_url(server, "jobs")
 
 
-def test_fetch_follows_next_links_until_they_loop(board_server: BoardServer) -> None:
+def test_fetch_follows_next_links_until_they_loop(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     url = serve_pages(board_server)
     html = source(url=url, company_selector=".company")
 
@@ -245,7 +231,7 @@ def test_fetch_follows_next_links_until_they_loop(board_server: BoardServer) -> 
         list(source(url=url).fetch(http))
 
 
-def test_fetch_stops_at_max_pages(board_server: BoardServer) -> None:
+def test_fetch_stops_at_max_pages(board_server: BoardServer, client: ClientFactory) -> None:
     url = serve_pages(board_server)
     html = source(url=url, max_pages=2)
     with client() as http:
@@ -256,7 +242,9 @@ def test_fetch_stops_at_max_pages(board_server: BoardServer) -> None:
     ]
 
 
-def test_fetch_failures(board_server: BoardServer) -> None:
+def test_fetch_failures(
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
+) -> None:
     url = serve_pages(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(url=page_url(board_server, "nothing-here")).fetch(http))
@@ -309,14 +297,14 @@ company = "Hanbit Robotics"
     assert postings["VLM Engineer"].posted_at == utc("2026-03-02T00:00:00")
 
 
-def test_saved_page_parses_through_the_cli() -> None:
+def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
     result = run_cli(
         None,
         "sources",
         "parse",
         "--kind",
         "html",
-        str(FIXTURES / "listing.html"),
+        str(fixture.path("listing.html")),
         "--url",
         PAGE,
         "--option",

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -28,31 +28,15 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.jsonld import JsonLdOptions, JsonLdSource, parse_sitemap
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jsonld"
 PAGE = "https://careers.hanbit-robotics.example/"
 KST = timezone(timedelta(hours=9))
-
-POLICY = local_policy()
 
 
 def source(company: str | None = None, **options: object) -> JsonLdSource:
     opts = JsonLdOptions(**options) if options else JsonLdOptions(url=PAGE)  # type: ignore[arg-type]
     return JsonLdSource("careers", opts, company=company)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: object) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda s: None, **kwargs)  # type: ignore[arg-type]
 
 
 def page_bytes(*items: object) -> bytes:
@@ -64,7 +48,7 @@ def page_bytes(*items: object) -> bytes:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_page_with_many_block_shapes() -> None:
+def test_parse_page_with_many_block_shapes(fixture: Recorded) -> None:
     jsonld = source()
     postings, next_url = jsonld.parse(fixture("page.html"), PAGE)
 
@@ -127,7 +111,7 @@ def test_parse_page_with_many_block_shapes() -> None:
     ]
 
 
-def test_descriptions_are_decoded_as_often_as_escaped() -> None:
+def test_descriptions_are_decoded_as_often_as_escaped(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("page.html"), PAGE)
 
     assert postings[0].description_format == "html"
@@ -162,12 +146,12 @@ def test_twice_escaped_description() -> None:
     assert (posting.description, posting.description_format) == ("<b>VLM</b>", "html")
 
 
-def test_configured_company_wins() -> None:
+def test_configured_company_wins(fixture: Recorded) -> None:
     postings, _ = source(company="Hanbit").parse(fixture("page.html"), PAGE)
     assert {p.company for p in postings} == {"Hanbit"}
 
 
-def test_page_without_jobposting_is_a_parse_error_naming_it() -> None:
+def test_page_without_jobposting_is_a_parse_error_naming_it(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=re.escape(f"No schema.org JobPosting found at {PAGE}")):
         source().parse(fixture("no_jobposting.html"), PAGE)
     jsonld = source()
@@ -238,7 +222,7 @@ def test_bad_options_are_config_errors(raw: dict[str, object], key: str, message
 # -- sitemaps ----------------------------------------------------------------------------
 
 
-def test_parse_sitemaps() -> None:
+def test_parse_sitemaps(fixture: Recorded) -> None:
     assert parse_sitemap(fixture("sitemap.xml"), PAGE + "sitemap.xml") == (
         "urlset",
         [  # stripped, repeats dropped
@@ -263,7 +247,7 @@ def test_parse_sitemaps() -> None:
         (b"<rss><channel/></rss>", "not a sitemap"),
     ],
 )
-def test_bad_sitemaps_are_parse_errors(body: str | bytes, message: str) -> None:
+def test_bad_sitemaps_are_parse_errors(body: str | bytes, message: str, fixture: Recorded) -> None:
     data = fixture(body) if isinstance(body, str) else body
     with pytest.raises(ParseError, match=message):
         parse_sitemap(data, PAGE + "sitemap.xml")
@@ -287,7 +271,9 @@ VLM = job_posting(
 INTERN = job_posting("Robot Learning Intern", identifier="HR-40", employment_type="INTERN")
 
 
-def test_fetch_one_page_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_one_page_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_jsonld(board_server, "careers", [PERCEPTION, VLM])
     jsonld = source(url=page_url(board_server, "careers"))
@@ -306,7 +292,9 @@ def test_fetch_one_page_and_conditional_get(board_server: BoardServer) -> None:
         list(jsonld.fetch(http))
 
 
-def test_fetch_page_list_skips_a_dead_page(board_server: BoardServer) -> None:
+def test_fetch_page_list_skips_a_dead_page(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_jsonld(board_server, "jobs/31", [PERCEPTION])
     set_jsonld(board_server, "jobs/32", [{"@graph": [VLM, PERCEPTION]}])  # 31 again
@@ -321,7 +309,9 @@ def test_fetch_page_list_skips_a_dead_page(board_server: BoardServer) -> None:
     assert jsonld.skipped[0].startswith(f"{urls[1]}: {urls[1]} answered 404 Not Found")
 
 
-def test_fetch_page_list_fails_when_no_page_can_be_read(board_server: BoardServer) -> None:
+def test_fetch_page_list_fails_when_no_page_can_be_read(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     jsonld = source(urls=[page_url(board_server, "a"), page_url(board_server, "b")])
     with client() as http, pytest.raises(FetchError) as caught:
@@ -329,7 +319,7 @@ def test_fetch_page_list_fails_when_no_page_can_be_read(board_server: BoardServe
     assert caught.value.status == 404
 
 
-def serve_sitemaps(server: BoardServer) -> list[str]:
+def serve_sitemaps(server: BoardServer, fixture: Recorded) -> list[str]:
     install(server)
     pages = [page_url(server, f"jobs/{n}") for n in ("31", "32", "40", "about")]
     set_jsonld(server, "jobs/31", [PERCEPTION])
@@ -348,8 +338,10 @@ def serve_sitemaps(server: BoardServer) -> list[str]:
     return pages
 
 
-def test_fetch_sitemap_index(board_server: BoardServer) -> None:
-    serve_sitemaps(board_server)
+def test_fetch_sitemap_index(
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
+) -> None:
+    serve_sitemaps(board_server, fixture)
     jsonld = source(sitemap=page_url(board_server, "sitemap.xml"))
 
     with client() as http:
@@ -368,8 +360,10 @@ def test_fetch_sitemap_index(board_server: BoardServer) -> None:
     ]
 
 
-def test_fetch_sitemap_caps_pages_and_follows_one_level(board_server: BoardServer) -> None:
-    pages = serve_sitemaps(board_server)
+def test_fetch_sitemap_caps_pages_and_follows_one_level(
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
+) -> None:
+    pages = serve_sitemaps(board_server, fixture)
     nested = sitemap_index_xml([page_url(board_server, "sitemap.xml")])
     set_page(
         board_server,
@@ -393,7 +387,9 @@ def test_fetch_sitemap_caps_pages_and_follows_one_level(board_server: BoardServe
     assert page_url(board_server, "jobs/32") == pages[1]
 
 
-def test_fetch_sitemap_without_any_jobposting_fails(board_server: BoardServer) -> None:
+def test_fetch_sitemap_without_any_jobposting_fails(
+    board_server: BoardServer, fixture: Recorded, client: ClientFactory
+) -> None:
     install(board_server)
     set_page(board_server, "about", fixture("no_jobposting.html"))
     sitemap = sitemap_xml([page_url(board_server, "about")])
@@ -407,7 +403,7 @@ def test_fetch_sitemap_without_any_jobposting_fails(board_server: BoardServer) -
 
 
 def test_scrape_stores_postings_with_tags(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, fixture: Recorded
 ) -> None:
     install(board_server)
     set_page(board_server, "careers", fixture("page.html"))
@@ -447,14 +443,14 @@ url = "{page_url(board_server, "careers")}"
     assert (status, skipped) == ("partial", 1)
 
 
-def test_saved_page_parses_through_the_cli() -> None:
+def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
     result = run_cli(
         None,
         "sources",
         "parse",
         "--kind",
         "jsonld",
-        str(FIXTURES / "page.html"),
+        str(fixture.path("page.html")),
         "--option",
         f"url={PAGE}",
         "--url",

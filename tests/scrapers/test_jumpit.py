@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.jumpit import install, jumpit_position, set_jumpit
 from monitor.errors import ConfigError, FetchError, ParseError
 from monitor.normalise import normalise
 from monitor.posting import RawPosting
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.jumpit import JumpitOptions, JumpitSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "jumpit"
 URL = "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=1"
-
-POLICY = local_policy()
 
 
 def source(**options: Any) -> JumpitSource:
@@ -33,22 +26,10 @@ def source(**options: Any) -> JumpitSource:
     return JumpitSource("jumpit", JumpitOptions(**options), base_url=base_url)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing_page() -> None:
+def test_parse_listing_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert [p.external_id for p in postings] == ["51207", "51188"]
@@ -73,7 +54,7 @@ def test_parse_listing_page() -> None:
     assert next_url == "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=2"
 
 
-def test_last_page_has_no_next() -> None:
+def test_last_page_has_no_next(fixture: Recorded) -> None:
     url = URL.replace("page=1", "page=2")
     postings, next_url = source().parse(fixture("page2.json"), url)
     assert [(p.external_id, p.location, p.deadline_at) for p in postings] == [
@@ -83,21 +64,21 @@ def test_last_page_has_no_next() -> None:
     assert next_url is None  # 2 pages of 2 hold totalCount 4
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_answer_is_a_parse_error_with_its_message() -> None:
+def test_error_answer_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=r"status 400 C001\): 잘못된 요청입니다"):
         source().parse(fixture("error.json"), URL)
 
 
-def test_a_detail_file_is_not_a_listing() -> None:
+def test_a_detail_file_is_not_a_listing(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="position detail, not a listing"):
         source().parse(fixture("detail_51207.json"), URL)
 
@@ -125,7 +106,7 @@ def test_wrong_shapes_are_parse_errors(body: bytes) -> None:
         source().parse(body, URL)
 
 
-def test_detail_adds_text_and_date() -> None:
+def test_detail_adds_text_and_date(fixture: Recorded) -> None:
     (posting, _), _ = source().parse(fixture("page1.json"), URL)
     source().apply_detail(posting, fixture("detail_51207.json"), "https://x.test/51207")
 
@@ -143,7 +124,7 @@ def test_detail_adds_text_and_date() -> None:
     assert "의료비" not in stored.description  # benefits stay out
 
 
-def test_closed_detail_is_a_parse_error_with_the_code() -> None:
+def test_closed_detail_is_a_parse_error_with_the_code(fixture: Recorded) -> None:
     posting = RawPosting("51207", "x", "https://x.test")
     with pytest.raises(ParseError, match="C003"):
         source().apply_detail(posting, fixture("closed.json"), "https://x.test/51207")
@@ -189,7 +170,7 @@ def market(board_server: BoardServer) -> BoardServer:
     return board_server
 
 
-def test_fetch_pages_of_sixteen_and_details(market: BoardServer) -> None:
+def test_fetch_pages_of_sixteen_and_details(market: BoardServer, client: ClientFactory) -> None:
     set_jumpit(market, "kr", positions(20))
     jumpit = source(base_url=f"{market.url}/kr", max_details_per_run=20)
     with client() as http:
@@ -207,7 +188,9 @@ def test_fetch_pages_of_sixteen_and_details(market: BoardServer) -> None:
     ]
 
 
-def test_detail_budget_known_ids_and_closed_positions(market: BoardServer) -> None:
+def test_detail_budget_known_ids_and_closed_positions(
+    market: BoardServer, client: ClientFactory
+) -> None:
     set_jumpit(market, "kr", positions(4))
     market.fault("/kr/api/position/6999", "status", status=400, times=1)
     jumpit = source(base_url=f"{market.url}/kr", max_details_per_run=2)
@@ -228,7 +211,9 @@ def test_detail_budget_known_ids_and_closed_positions(market: BoardServer) -> No
     assert jumpit.skipped[1] == "jumpit detail 6997: over the detail budget of this run (2)"
 
 
-def test_keyword_and_category_filter_on_the_server(market: BoardServer) -> None:
+def test_keyword_and_category_filter_on_the_server(
+    market: BoardServer, client: ClientFactory
+) -> None:
     set_jumpit(
         market,
         "kr",
@@ -244,7 +229,7 @@ def test_keyword_and_category_filter_on_the_server(market: BoardServer) -> None:
     assert [p.external_id for p in by_category] == ["2"]
 
 
-def test_failing_listing_is_a_fetch_error(market: BoardServer) -> None:
+def test_failing_listing_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
     set_jumpit(market, "kr", positions(3))
     market.fault("/kr/api/positions", "500")
     with client() as http, pytest.raises(FetchError):
@@ -254,26 +239,20 @@ def test_failing_listing_is_a_fetch_error(market: BoardServer) -> None:
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.posted_at, Posting.deadline_at, Source.query_filtered)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == "jumpit-ai")
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.posted_at,
+    Posting.deadline_at,
+    Source.query_filtered,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     set_jumpit(
         market,
         "kr",
@@ -313,7 +292,7 @@ base_url = "{market.url}/kr"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url) == [
+    assert stored("jumpit-ai", *COLUMNS) == [
         ("30", "AI 엔지니어", "하늘데이터", utc("2026-02-20T01:00"), utc("2026-04-30T14:59:59"),
          False, ["llm", "multimodal_llm"]),
         ("31", "자율주행 경로계획 엔지니어", "카모빌리티랩", utc("2026-03-01T23:00"), None,
@@ -321,9 +300,9 @@ base_url = "{market.url}/kr"
     ]  # fmt: skip
 
 
-def test_saved_page_parses_through_the_cli() -> None:
+def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
     result = run_cli(
-        None, "sources", "parse", "--kind", "jumpit", str(FIXTURES / "page2.json"), "--json"
+        None, "sources", "parse", "--kind", "jumpit", str(fixture.path("page2.json")), "--json"
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -331,6 +310,6 @@ def test_saved_page_parses_through_the_cli() -> None:
         ("51160", "의료기기 임상 데이터 백엔드 개발자", "2026-04-10T09:00:00Z"),
         ("51102", "데이터 엔지니어", "2026-05-01T14:59:59Z"),
     ]
-    result = run_cli(None, "sources", "parse", "--kind", "jumpit", str(FIXTURES / "error.json"))
+    result = run_cli(None, "sources", "parse", "--kind", "jumpit", str(fixture.path("error.json")))
     assert result.exit_code == 1
     assert "잘못된 요청입니다" in result.output

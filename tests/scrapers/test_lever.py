@@ -3,43 +3,29 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from helpers import local_policy
+from helpers import REALDATA, ClientFactory, Recorded, local_policy, utc
 
 from monitor.demo.server import BoardServer, lever_posting
 from monitor.errors import BlockedError, FetchError, NotModified, ParseError
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.lever import EU_BASE_URL, LeverOptions, LeverSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "lever"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://api.lever.co/v0/postings/nuri-ai?mode=json&skip=0&limit=100"
 
-POLICY = local_policy(max_retries=2)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_retries=2)
 
 
 def source(site: str = "nuri-ai", page_size: int = 100, **kwargs: str) -> LeverSource:
     lever = LeverSource("nuri", LeverOptions(site=site), **kwargs)
     lever.page_size = page_size
     return lever
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(sleeps: list[float] | None = None, **kwargs: object) -> HttpClient:
-    record = sleeps if sleeps is not None else []
-    return HttpClient(POLICY, sleep=record.append, **kwargs)  # type: ignore[arg-type]
 
 
 def postings_json(count: int, start: int = 0) -> list[dict[str, object]]:
@@ -54,7 +40,7 @@ def postings_json(count: int, start: int = 0) -> list[dict[str, object]]:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_site() -> None:
+def test_parse_site(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("site.json"), URL)
 
     assert next_url is None  # 3 < limit
@@ -83,7 +69,7 @@ def test_parse_site() -> None:
     assert postings[0].extra["all_locations"] == ["Seoul"]
 
 
-def test_description_is_assembled_from_parts() -> None:
+def test_description_is_assembled_from_parts(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("site.json"), URL)
 
     assert postings[0].description == (
@@ -107,16 +93,16 @@ def test_description_is_assembled_from_parts() -> None:
     assert postings[2].description == "의료 영상 판독 보조 모델의 임상 검증을 담당합니다."
 
 
-def test_parse_empty_site() -> None:
+def test_parse_empty_site(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Document not found"):
         source().parse(fixture("error.json"), URL)
 
@@ -166,7 +152,7 @@ def test_full_page_links_the_next_one() -> None:
     assert source().parse(body, unlimited)[1] is None
 
 
-def test_fetch_follows_pages_with_mock_transport() -> None:
+def test_fetch_follows_pages_with_mock_transport(client: ClientFactory) -> None:
     everything = postings_json(5)
     seen: list[str] = []
 
@@ -191,7 +177,7 @@ def test_fetch_follows_pages_with_mock_transport() -> None:
     ]
 
 
-def test_exact_multiple_ends_with_an_empty_page() -> None:
+def test_exact_multiple_ends_with_an_empty_page(client: ClientFactory) -> None:
     everything = postings_json(4)
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -205,7 +191,7 @@ def test_exact_multiple_ends_with_an_empty_page() -> None:
         assert http.requests == 4  # robots.txt, skip=0, skip=2, skip=4 (empty)
 
 
-def test_server_ignoring_skip_is_a_parse_error() -> None:
+def test_server_ignoring_skip_is_a_parse_error(client: ClientFactory) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/robots.txt":
@@ -230,7 +216,7 @@ def test_eu_region_uses_the_eu_host() -> None:
 # -- against the local board server --------------------------------------------------------
 
 
-def test_two_pages_and_conditional_get(board_server: BoardServer) -> None:
+def test_two_pages_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
     board_server.set_lever(
         "nuri-ai",
         [
@@ -261,13 +247,15 @@ def test_two_pages_and_conditional_get(board_server: BoardServer) -> None:
     assert "if-none-match" in board_server.request_headers[-1]
 
 
-def test_unknown_site_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_site_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=board_server.url).fetch(http))
     assert caught.value.status == 404
 
 
-def test_429_storm_is_a_fetch_error(board_server: BoardServer) -> None:
+def test_429_storm_is_a_fetch_error(
+    board_server: BoardServer, client: ClientFactory, policy: HttpPolicy
+) -> None:
     board_server.set_lever("nuri-ai", postings_json(2))
     board_server.fault("/v0/postings/", "429", retry_after="3")
     sleeps: list[float] = []
@@ -276,10 +264,10 @@ def test_429_storm_is_a_fetch_error(board_server: BoardServer) -> None:
         list(source(base_url=board_server.url).fetch(http))
 
     assert caught.value.status == 429
-    assert sleeps.count(3.0) == POLICY.max_retries
+    assert sleeps.count(3.0) == policy.max_retries
 
 
-def test_robots_disallow_is_blocked(board_server: BoardServer) -> None:
+def test_robots_disallow_is_blocked(board_server: BoardServer, client: ClientFactory) -> None:
     board_server.set_lever("nuri-ai", postings_json(2))
     board_server.set_robots("User-agent: jobtrend-test\nDisallow: /v0/postings/\n")
 
@@ -288,7 +276,7 @@ def test_robots_disallow_is_blocked(board_server: BoardServer) -> None:
     assert board_server.requests == ["/robots.txt"]
 
 
-def test_truncated_page_is_a_parse_error(board_server: BoardServer) -> None:
+def test_truncated_page_is_a_parse_error(board_server: BoardServer, client: ClientFactory) -> None:
     board_server.set_lever("nuri-ai", postings_json(2))
     board_server.fault("/v0/postings/", "truncated", times=1)
 

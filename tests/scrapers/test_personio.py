@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.personio import install, personio_position, render_feed, set_personio
 from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.personio import PersonioOptions, PersonioSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "personio"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://bomhealth.jobs.personio.de/xml?language=en"
-
-POLICY = local_policy()
 
 
 def source(subdomain: str = "bomhealth", language: str = "en", **kwargs: str) -> PersonioSource:
@@ -33,22 +24,10 @@ def source(subdomain: str = "bomhealth", language: str = "en", **kwargs: str) ->
     return PersonioSource("bom", options, **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_feed() -> None:
+def test_parse_feed(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("feed.xml"), URL)
 
     assert next_url is None
@@ -91,7 +70,7 @@ def test_parse_feed() -> None:
     }
 
 
-def test_sections_become_html_decoded_once() -> None:
+def test_sections_become_html_decoded_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("feed.xml"), URL)
 
     assert [p.description_format for p in postings] == ["html", "html", "text"]
@@ -118,21 +97,21 @@ def test_sections_become_html_decoded_once() -> None:
     assert postings[2].description == ""
 
 
-def test_parse_empty_feed() -> None:
+def test_parse_empty_feed(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.xml"), URL) == ([], None)
 
 
-def test_truncated_xml_is_a_parse_error() -> None:
+def test_truncated_xml_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not well-formed XML"):
         source().parse(fixture("truncated.xml"), URL)
 
 
-def test_entities_are_refused_not_expanded() -> None:
+def test_entities_are_refused_not_expanded(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="refused for safety"):
         source().parse(fixture("entities.xml"), URL)
 
 
-def test_error_page_is_a_parse_error() -> None:
+def test_error_page_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="root element is <html>"):
         source().parse(fixture("error.html"), URL)
     with pytest.raises(ParseError, match="not well-formed XML"):
@@ -191,7 +170,7 @@ def test_bad_options_are_config_errors(raw: dict[str, str], key: str) -> None:
 # -- against the local board server --------------------------------------------------------
 
 
-def test_fetch_feed_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_feed_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_personio(
         board_server,
@@ -220,14 +199,16 @@ def test_fetch_feed_and_conditional_get(board_server: BoardServer) -> None:
         list(personio.fetch(http))
 
 
-def test_unknown_subdomain_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_subdomain_fails_the_fetch(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=f"{board_server.url}/nobody").fetch(http))
     assert caught.value.status == 404
 
 
-def test_empty_subdomain_fails_the_fetch_with_a_clear_message() -> None:
+def test_empty_subdomain_fails_the_fetch_with_a_clear_message(client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError, match="empty 'subdomain'"):
         list(source("").fetch(http))
 
@@ -235,28 +216,18 @@ def test_empty_subdomain_fails_the_fetch_with_a_clear_message() -> None:
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, posted_at, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.posted_at)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, posted_at, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.posted_at,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_personio(
@@ -289,7 +260,7 @@ base_url = "{board_server.url}/bomhealth"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "bom") == [
+    assert stored("bom", *COLUMNS) == [
         ("31", "의료 AI 연구원", "Bom Health", "KR", utc("2026-03-02T00:15"), ["llm", "medical"]),
         ("32", "Werkstudent Marketing", "Bom GmbH", "DE", utc("2026-03-02T00:15"), []),
     ]

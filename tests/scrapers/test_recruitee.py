@@ -3,52 +3,32 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.config import load
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.recruitee import install, recruitee_offer, set_recruitee
 from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.recruitee import RecruiteeOptions, RecruiteeSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "recruitee"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://hanul.recruitee.com/api/offers/"
-
-POLICY = local_policy()
 
 
 def source(subdomain: str = "hanul", **kwargs: str) -> RecruiteeSource:
     return RecruiteeSource("hanul", RecruiteeOptions(subdomain=subdomain), **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_offers() -> None:
+def test_parse_offers(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("offers.json"), URL)
 
     assert next_url is None
@@ -92,7 +72,7 @@ def test_parse_offers() -> None:
     assert postings[2].extra == {}  # a salary of nulls says nothing
 
 
-def test_description_joins_description_and_requirements() -> None:
+def test_description_joins_description_and_requirements(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("offers.json"), URL)
 
     assert [p.description_format for p in postings] == ["html", "html", "text"]
@@ -105,16 +85,16 @@ def test_description_joins_description_and_requirements() -> None:
     assert postings[2].description == ""
 
 
-def test_parse_empty_list() -> None:
+def test_parse_empty_list(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_page_is_a_parse_error() -> None:
+def test_error_page_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("error.html"), URL)
     with pytest.raises(ParseError, match="Not found"):
@@ -186,7 +166,7 @@ def test_config_accepts_a_base_url(tmp_path: Path) -> None:
 # -- against the local board server --------------------------------------------------------
 
 
-def test_fetch_offers_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_offers_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_recruitee(
         board_server,
@@ -210,14 +190,16 @@ def test_fetch_offers_and_conditional_get(board_server: BoardServer) -> None:
         list(recruitee.fetch(http))
 
 
-def test_unknown_subdomain_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_subdomain_fails_the_fetch(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=f"{board_server.url}/nobody").fetch(http))
     assert caught.value.status == 404
 
 
-def test_empty_subdomain_fails_the_fetch_with_a_clear_message() -> None:
+def test_empty_subdomain_fails_the_fetch_with_a_clear_message(client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError, match="empty 'subdomain'"):
         list(source("").fetch(http))
 
@@ -225,28 +207,19 @@ def test_empty_subdomain_fails_the_fetch_with_a_clear_message() -> None:
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, remote, posted_at, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.remote, Posting.posted_at)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, remote, posted_at, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.remote,
+    Posting.posted_at,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_recruitee(
@@ -284,7 +257,7 @@ base_url = "{board_server.url}/hanul"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "hanul") == [
+    assert stored("hanul", *COLUMNS) == [
         ("11", "자율주행 시뮬레이션 엔지니어", "Hanul Mobility", "KR", False,
          utc("2026-03-02T00:30"), ["autonomous_driving"]),
         ("12", "의료 영상 AI 연구원", "Hanul Mobility", "KR", False, utc("2026-03-02T01:00"),

@@ -5,12 +5,20 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, stored_postings, write_config
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    local_policy,
+    run_cli,
+    stored_postings,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remoteok import (
@@ -22,31 +30,20 @@ from monitor.demo.shapes.remoteok import (
 )
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.remoteok import RemoteOkSource, clean_description, repair, strip_requester
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remoteok"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://remoteok.com/api"
 FIXTURE_IP = "203.0.113.7"  # TEST-NET-3: the "requester" baked into the fixture
 
-POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**kwargs: str) -> RemoteOkSource:
     return RemoteOkSource("remoteok", **kwargs)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 def b64(ip: str) -> str:
@@ -65,7 +62,7 @@ def assert_nothing_identifies(text: str, ip: str) -> None:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("api.json"), URL)
 
     assert next_url is None
@@ -110,7 +107,7 @@ def test_parse_listing() -> None:
     assert postings[1].extra == {"tags": ["medical", "machine learning", "python"]}
 
 
-def test_descriptions_are_repaired_and_plain_text_is_exact() -> None:
+def test_descriptions_are_repaired_and_plain_text_is_exact(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("api.json"), URL)
     texts = [normalise(p, company=None, fallback_company="remoteok").description for p in postings]
 
@@ -129,7 +126,7 @@ def test_descriptions_are_repaired_and_plain_text_is_exact() -> None:
     assert "\\n" not in postings[0].description
 
 
-def test_the_requester_is_never_in_what_is_stored() -> None:
+def test_the_requester_is_never_in_what_is_stored(fixture: Recorded) -> None:
     raw = fixture("api.json").decode()
     # The tag and (#tag) in two paragraphs, the tag alone in one cut short.
     assert raw.count(b64(FIXTURE_IP)) == 5
@@ -177,12 +174,12 @@ def test_repair_leaves_clean_text_alone() -> None:
     assert clean_description("<p>a</p>\\n<p>b</p>") == "<p>a</p>\n<p>b</p>"
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
     assert source().parse(b"[]", URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON") as caught:
         source().parse(fixture("truncated.json"), URL)
     assert URL in str(caught.value)
@@ -229,7 +226,9 @@ def test_attribution_names_the_source() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_from_board_server_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_remoteok(
         board_server,
@@ -267,14 +266,14 @@ def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) 
         list(remoteok.fetch(http))
 
 
-def test_unknown_board_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_board_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{board_server.url}/nobody").fetch(http))
     assert caught.value.status == 404
 
 
-def test_served_empty_listing_is_empty(board_server: BoardServer) -> None:
+def test_served_empty_listing_is_empty(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_remoteok(board_server, "remoteok", [])
     with client() as http:

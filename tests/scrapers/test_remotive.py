@@ -3,49 +3,40 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from helpers import local_policy, run_cli, stored_postings, write_config
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    run_cli,
+    stored_postings,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.remotive import install, remotive_job, set_remotive
 from monitor.errors import FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.schedule import validate_cron
-from scrapers.http import HttpClient
 from scrapers.remotive import RemotiveSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "remotive"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://remotive.com/api/remote-jobs"
-
-POLICY = local_policy()
 
 
 def source(**kwargs: str) -> RemotiveSource:
     return RemotiveSource("remotive", **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing() -> None:
+def test_parse_listing(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("remote-jobs.json"), URL)
 
     assert next_url is None
@@ -77,7 +68,7 @@ def test_parse_listing() -> None:
     }
 
 
-def test_descriptions_become_exact_plain_text() -> None:
+def test_descriptions_become_exact_plain_text(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("remote-jobs.json"), URL)
     texts = [normalise(p, company=None, fallback_company="remotive").description for p in postings]
     assert texts == [
@@ -88,11 +79,11 @@ def test_descriptions_become_exact_plain_text() -> None:
     ]
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
@@ -145,7 +136,9 @@ def test_terms_set_the_schedule_and_attribution() -> None:
 # -- fetch -------------------------------------------------------------------------------
 
 
-def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_from_board_server_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_remotive(
         board_server,
@@ -179,7 +172,7 @@ def test_fetch_from_board_server_and_conditional_get(board_server: BoardServer) 
         list(remotive.fetch(http))
 
 
-def test_unknown_board_and_empty_listing(board_server: BoardServer) -> None:
+def test_unknown_board_and_empty_listing(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{board_server.url}/nobody").fetch(http))

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, ClientFactory, Recorded, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.config import load as load_config
@@ -20,31 +20,14 @@ from monitor.normalise import normalise
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.rss import RssOptions, RssSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "rss"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 WWR = "https://weworkremotely.com/remote-jobs.rss"
 ATOM = "https://careers.gaon.example/jobs.atom"
-
-POLICY = local_policy()
 
 
 def source(url: str = WWR, **kwargs: str) -> RssSource:
     return RssSource("wwr", RssOptions(url=url), **kwargs)
-
-
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
 
 
 def plain(posting: Any) -> str:
@@ -89,7 +72,7 @@ def test_config_errors_name_the_table_and_key(tmp_path: Path) -> None:
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_we_work_remotely_feed() -> None:
+def test_parse_we_work_remotely_feed(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("wwr.xml"), WWR)
 
     assert next_url is None
@@ -125,7 +108,7 @@ def test_parse_we_work_remotely_feed() -> None:
     }
 
 
-def test_description_is_decoded_exactly_once() -> None:
+def test_description_is_decoded_exactly_once(fixture: Recorded) -> None:
     postings, _ = source().parse(fixture("wwr.xml"), WWR)
     # The XML escaping is gone, the HTML's own entities stay for the HTML-to-text step.
     assert "<p>하늘비전은 문서와 이미지를 함께 읽는 멀티모달 LLM을 만듭니다.&nbsp;R&amp;D 팀" in (
@@ -140,7 +123,7 @@ def test_description_is_decoded_exactly_once() -> None:
     assert plain(postings[1]) == "Build the storage engine behind our time-series database."
 
 
-def test_parse_atom_feed() -> None:
+def test_parse_atom_feed(fixture: Recorded) -> None:
     postings, next_url = source(ATOM).parse(fixture("atom.xml"), ATOM)
 
     assert next_url == "https://careers.gaon.example/jobs.atom?page=2"  # rel="next", resolved
@@ -181,17 +164,17 @@ def test_parse_atom_feed() -> None:
     )
 
 
-def test_parse_empty_feed() -> None:
+def test_parse_empty_feed(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.xml"), WWR) == ([], None)
 
 
-def test_entities_are_refused_not_expanded() -> None:
+def test_entities_are_refused_not_expanded(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="declares entities") as caught:
         source().parse(fixture("entities.xml"), WWR)
     assert "lol" not in str(caught.value)
 
 
-def test_malformed_and_foreign_documents_are_parse_errors() -> None:
+def test_malformed_and_foreign_documents_are_parse_errors(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not well-formed XML"):
         source().parse(fixture("truncated.xml"), WWR)
     with pytest.raises(ParseError, match="not an RSS or Atom feed"):
@@ -259,7 +242,9 @@ def serve(server: BoardServer) -> None:
     )
 
 
-def test_fetch_one_feed_and_conditional_get(board_server: BoardServer) -> None:
+def test_fetch_one_feed_and_conditional_get(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve(board_server)
     wwr = source(f"{board_server.url}/wwr/remote-jobs.rss")
 
@@ -282,7 +267,9 @@ def test_fetch_one_feed_and_conditional_get(board_server: BoardServer) -> None:
         list(wwr.fetch(http))
 
 
-def test_several_feeds_are_merged_without_repeats(board_server: BoardServer) -> None:
+def test_several_feeds_are_merged_without_repeats(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     serve(board_server)
     feeds = [
         f"{board_server.url}/wwr/categories/programming.rss",
@@ -299,7 +286,7 @@ def test_several_feeds_are_merged_without_repeats(board_server: BoardServer) -> 
     assert board_server.requests[1:] == ["/wwr/categories/programming.rss", "/wwr/remote-jobs.rss"]
 
 
-def test_atom_next_pages_are_followed() -> None:
+def test_atom_next_pages_are_followed(fixture: Recorded, client: ClientFactory) -> None:
     page2 = b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Second</title><id>p2-1</id></entry></feed>'
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -317,7 +304,7 @@ def test_atom_next_pages_are_followed() -> None:
     ]
 
 
-def test_paging_that_loops_is_a_parse_error() -> None:
+def test_paging_that_loops_is_a_parse_error(client: ClientFactory) -> None:
     looping = (
         b'<feed xmlns="http://www.w3.org/2005/Atom"><link rel="next" href="/jobs.atom"/>'
         b"<entry><title>Same</title><id>same-1</id></entry></feed>"
@@ -332,7 +319,7 @@ def test_paging_that_loops_is_a_parse_error() -> None:
         list(source(ATOM).fetch(http))
 
 
-def test_unknown_feed_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_feed_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     serve(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(f"{board_server.url}/nobody/remote-jobs.rss").fetch(http))

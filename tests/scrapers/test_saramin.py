@@ -3,29 +3,36 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    StoredRows,
+    local_policy,
+    run_cli,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.saramin import install, saramin_job, set_saramin
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.saramin import SaraminOptions, SaraminSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "saramin"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://oapi.saramin.co.kr/job-search?access-key=SECRET-KEY&sort=pd&count=110&start=0"
 KEY = "test-access-key-123"
 
-POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**options: Any) -> SaraminSource:
@@ -33,22 +40,10 @@ def source(**options: Any) -> SaraminSource:
     return SaraminSource("saramin", SaraminOptions(**options), base_url=base_url)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_search() -> None:
+def test_parse_search(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("search.json"), URL)
 
     assert next_url is None
@@ -98,7 +93,7 @@ def test_parse_search() -> None:
     }
 
 
-def test_more_than_one_page_links_the_next() -> None:
+def test_more_than_one_page_links_the_next(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("first_of_many.json"), URL)
     assert len(postings) == 1
     assert next_url == (
@@ -106,13 +101,13 @@ def test_more_than_one_page_links_the_next() -> None:
     )
 
 
-def test_parse_empty_search() -> None:
+def test_parse_empty_search(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
     empty = b'{"jobs": {"count": 0, "start": 0, "total": "0"}}'
     assert source().parse(empty, URL) == ([], None)
 
 
-def test_euc_kr_body_keeps_its_korean() -> None:
+def test_euc_kr_body_keeps_its_korean(fixture: Recorded) -> None:
     body = fixture("euckr.json")
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
@@ -121,17 +116,17 @@ def test_euc_kr_body_keeps_its_korean() -> None:
     assert posting.company == "로드마인드 주식회사"
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_xml_answer_is_a_parse_error_saying_so() -> None:
+def test_xml_answer_is_a_parse_error_saying_so(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="is XML, not JSON"):
         source().parse(fixture("search.xml"), URL)
 
 
-def test_error_answer_is_a_parse_error_without_the_key() -> None:
+def test_error_answer_is_a_parse_error_without_the_key(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="error 3: 일일 호출 허용량을 초과하였습니다") as caught:
         source().parse(fixture("error.json"), URL)
     assert "SECRET-KEY" not in str(caught.value)
@@ -195,7 +190,7 @@ def market(board_server: BoardServer, monkeypatch: pytest.MonkeyPatch) -> BoardS
     return board_server
 
 
-def test_fetch_pages_of_110_with_json_accepted(market: BoardServer) -> None:
+def test_fetch_pages_of_110_with_json_accepted(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, jobs(245))
     with client() as http:
         postings = list(source(base_url=market.url).fetch(http))
@@ -210,7 +205,9 @@ def test_fetch_pages_of_110_with_json_accepted(market: BoardServer) -> None:
     assert all(h.get("accept") == "application/json" for h in market.request_headers[1:])
 
 
-def test_max_pages_caps_requests_and_fails_rather_than_truncate(market: BoardServer) -> None:
+def test_max_pages_caps_requests_and_fails_rather_than_truncate(
+    market: BoardServer, client: ClientFactory
+) -> None:
     set_saramin(market, KEY, jobs(245))
     with client() as http, pytest.raises(FetchError, match="raise max_pages") as caught:
         list(source(base_url=market.url, max_pages=2).fetch(http))
@@ -219,7 +216,7 @@ def test_max_pages_caps_requests_and_fails_rather_than_truncate(market: BoardSer
 
 
 def test_missing_key_is_an_error_naming_the_variable(
-    market: BoardServer, monkeypatch: pytest.MonkeyPatch
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
 ) -> None:
     monkeypatch.delenv("MY_SARAMIN_KEY", raising=False)
     with client() as http, pytest.raises(MissingKeyError, match="MY_SARAMIN_KEY"):
@@ -227,7 +224,9 @@ def test_missing_key_is_an_error_naming_the_variable(
     assert market.requests == []
 
 
-def test_wrong_key_is_a_parse_error(market: BoardServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_key_is_a_parse_error(
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
+) -> None:
     set_saramin(market, KEY, jobs(1))
     monkeypatch.setenv("SARAMIN_ACCESS_KEY", "not-the-key")
     with client() as http, pytest.raises(ParseError, match="access-key is not valid") as caught:
@@ -235,7 +234,7 @@ def test_wrong_key_is_a_parse_error(market: BoardServer, monkeypatch: pytest.Mon
     assert "not-the-key" not in str(caught.value)
 
 
-def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
+def test_http_errors_do_not_leak_the_key(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, jobs(1))
     market.fault("/job-search", "500")
     with client() as http, pytest.raises(FetchError) as caught:
@@ -246,14 +245,14 @@ def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
     assert "access-key=***" in str(caught.value)
 
 
-def test_euc_kr_answer_through_http(market: BoardServer) -> None:
+def test_euc_kr_answer_through_http(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, [saramin_job(5, "의료 AI 연구원", company="메디코어㈜")], "euc-kr")
     with client() as http:
         (posting,) = list(source(base_url=market.url).fetch(http))
     assert (posting.title, posting.company) == ("의료 AI 연구원", "메디코어㈜")
 
 
-def test_keywords_filter_on_the_server(market: BoardServer) -> None:
+def test_keywords_filter_on_the_server(market: BoardServer, client: ClientFactory) -> None:
     set_saramin(market, KEY, [saramin_job(1, "VLM 연구원"), saramin_job(2, "회계 담당자")])
     with client() as http:
         found = list(source(base_url=market.url, keywords="vlm").fetch(http))
@@ -264,26 +263,20 @@ def test_keywords_filter_on_the_server(market: BoardServer) -> None:
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.posted_at, Posting.deadline_at, Source.query_filtered)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == "saramin-ai")
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.posted_at,
+    Posting.deadline_at,
+    Source.query_filtered,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     set_saramin(
         market,
         KEY,
@@ -319,7 +312,7 @@ base_url = "{market.url}"
 
     assert result.exit_code == 0, result.output
     # keywords = "AI" asked the server to filter: the source stays out of share denominators.
-    assert stored(database_url) == [
+    assert stored("saramin-ai", *COLUMNS) == [
         ("69", "의료영상 AI 개발자", "(주)사람인랩", utc("2026-02-28T00:00"),
          utc("2026-03-31T14:59:59"), True, ["medical"]),
         # tagged by its job keywords (자율주행), the only text Saramin's list has

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.smartrecruiters import (
@@ -21,18 +19,12 @@ from monitor.demo.shapes.smartrecruiters import (
 )
 from monitor.errors import ConfigError, NotModified, ParseError
 from monitor.normalise import normalise
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.smartrecruiters import SmartRecruitersOptions, SmartRecruitersSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "smartrecruiters"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 API = "https://api.smartrecruiters.com/v1/companies/HanbitMotors/postings"
 URL = f"{API}?limit=2&offset=0"
-
-POLICY = local_policy()
 
 
 def source(
@@ -51,22 +43,10 @@ def source(
     return smart
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_first_page() -> None:
+def test_parse_first_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert [p.external_id for p in postings] == ["744000201938475", "744000199120033"]
@@ -104,7 +84,7 @@ def test_parse_first_page() -> None:
     assert parse_qs(parts.query) == {"limit": ["2"], "offset": ["2"]}
 
 
-def test_last_page_has_no_next() -> None:
+def test_last_page_has_no_next(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page2.json"), f"{API}?limit=2&offset=2")
     assert next_url is None
     (posting,) = postings
@@ -115,7 +95,7 @@ def test_last_page_has_no_next() -> None:
     )
 
 
-def test_parse_detail() -> None:
+def test_parse_detail(fixture: Recorded) -> None:
     html_text, text_format = source().parse_detail(fixture("detail.json"), f"{API}/1")
 
     assert text_format == "html"
@@ -140,17 +120,17 @@ def test_parse_detail() -> None:
     )
 
 
-def test_parse_empty_list() -> None:
+def test_parse_empty_list(fixture: Recorded) -> None:
     # An unknown company answers exactly this too: not an error we could tell apart.
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Invalid value for parameter limit"):
         source().parse(fixture("error.json"), URL)
 
@@ -188,7 +168,7 @@ def test_detail_without_job_ad_is_a_parse_error() -> None:
         source().parse_detail(b'{"id": "1", "name": "x"}', f"{API}/1")
 
 
-def test_detail_refs_are_rebased_onto_base_url() -> None:
+def test_detail_refs_are_rebased_onto_base_url(fixture: Recorded) -> None:
     mirror = source(base_url="http://127.0.0.1:9/sr")
     postings, _ = mirror.parse(fixture("page1.json"), URL)
     assert mirror.detail_url(postings[0]) == (
@@ -221,7 +201,7 @@ def postings_for(company: str, count: int) -> list[dict[str, Any]]:
     ]
 
 
-def test_fetch_pages_until_total_found(board_server: BoardServer) -> None:
+def test_fetch_pages_until_total_found(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     set_smartrecruiters(board_server, "Hanbit", postings_for("Hanbit", 5))
     smart = source("Hanbit", page_size=2, base_url=board_server.url)
@@ -243,13 +223,17 @@ def test_fetch_pages_until_total_found(board_server: BoardServer) -> None:
         list(smart.fetch(http))
 
 
-def test_unknown_company_is_an_empty_listing(board_server: BoardServer) -> None:
+def test_unknown_company_is_an_empty_listing(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     with client() as http:
         assert list(source("Nobody", base_url=board_server.url).fetch(http)) == []
 
 
-def test_details_within_the_budget_and_not_for_known_postings(board_server: BoardServer) -> None:
+def test_details_within_the_budget_and_not_for_known_postings(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_smartrecruiters(board_server, "Hanbit", postings_for("Hanbit", 4))
     smart = source("Hanbit", details=True, budget=2, page_size=3, base_url=board_server.url)
@@ -277,7 +261,9 @@ def test_details_within_the_budget_and_not_for_known_postings(board_server: Boar
     ]
 
 
-def test_a_missing_detail_is_skipped_and_blocked_ones_stop(board_server: BoardServer) -> None:
+def test_a_missing_detail_is_skipped_and_blocked_ones_stop(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_smartrecruiters(board_server, "Hanbit", postings_for("Hanbit", 5))
     detail = "/v1/companies/Hanbit/postings/"
@@ -306,7 +292,7 @@ def test_a_missing_detail_is_skipped_and_blocked_ones_stop(board_server: BoardSe
     ]
 
 
-def test_server_ignoring_offset_is_a_parse_error() -> None:
+def test_server_ignoring_offset_is_a_parse_error(client: ClientFactory) -> None:
     import httpx
 
     page = {"offset": 0, "limit": 2, "totalFound": 9, "content": []}
@@ -324,28 +310,19 @@ def test_server_ignoring_offset_is_a_parse_error() -> None:
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, remote, description, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.remote, Posting.description)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, remote, description, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.remote,
+    Posting.description,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_smartrecruiters(
@@ -390,7 +367,7 @@ base_url = "{board_server.url}"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "hanbit") == [
+    assert stored("hanbit", *COLUMNS) == [
         ("744000000000001", "자율주행 제어 엔지니어", "Hanbit Motors", "KR", False,
          "Job Description\n차량 제어 알고리즘 개발", ["autonomous_driving"]),
         ("744000000000002", "Data Analyst", "Hanbit Motors", "US", False,

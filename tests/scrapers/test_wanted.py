@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 from sqlalchemy import select
 
 import scrapers.wanted
@@ -17,14 +16,10 @@ from monitor.demo.shapes.wanted import install, set_wanted, wanted_job
 from monitor.errors import FetchError, ParseError
 from monitor.normalise import tidy_text
 from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
-from scrapers.http import HttpClient
+from monitor.storage.models import Posting, ScrapeRun, Source
 from scrapers.wanted import WantedOptions, WantedSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "wanted"
 URL = "https://www.wanted.co.kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=0"
-
-POLICY = local_policy()
 
 
 def source(**options: Any) -> WantedSource:
@@ -33,22 +28,10 @@ def source(**options: Any) -> WantedSource:
     return WantedSource("wanted", WantedOptions(**options), base_url=base_url, company=company)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_listing_page() -> None:
+def test_parse_listing_page(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page1.json"), URL)
 
     assert [p.external_id for p in postings] == ["301501", "301477"]
@@ -72,7 +55,7 @@ def test_parse_listing_page() -> None:
     )
 
 
-def test_last_page_has_no_next() -> None:
+def test_last_page_has_no_next(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("page2.json"), URL)
     assert [(p.external_id, p.title) for p in postings] == [
         ("301402", "의료 영상 AI 연구원 (Medical Imaging)")
@@ -80,7 +63,7 @@ def test_last_page_has_no_next() -> None:
     assert next_url is None
 
 
-def test_next_path_is_rebased_onto_base_url() -> None:
+def test_next_path_is_rebased_onto_base_url(fixture: Recorded) -> None:
     wanted = source(base_url="http://127.0.0.1:8080/mirror")
     _, next_url = wanted.parse(fixture("page1.json"), URL)
     assert next_url == (
@@ -89,21 +72,21 @@ def test_next_path_is_rebased_onto_base_url() -> None:
     )
 
 
-def test_parse_empty_listing() -> None:
+def test_parse_empty_listing(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="유효하지 않은 요청입니다"):
         source().parse(fixture("error.json"), URL)
 
 
-def test_a_detail_file_is_not_a_listing() -> None:
+def test_a_detail_file_is_not_a_listing(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="job detail, not a listing"):
         source().parse(fixture("detail_301501.json"), URL)
 
@@ -130,7 +113,7 @@ def test_wrong_shapes_are_parse_errors(body: bytes) -> None:
         source().parse(body, URL)
 
 
-def test_detail_text_leaves_benefits_out() -> None:
+def test_detail_text_leaves_benefits_out(fixture: Recorded) -> None:
     text = source().parse_detail(fixture("detail_301501.json"), "https://x.test/301501")
     assert tidy_text(text) == (
         "회사 소개\n누리비전은 이미지와 텍스트를 함께 이해하는 AI로 "
@@ -191,7 +174,7 @@ def market(board_server: BoardServer, monkeypatch: pytest.MonkeyPatch) -> BoardS
     return board_server
 
 
-def test_fetch_pages_and_details(market: BoardServer) -> None:
+def test_fetch_pages_and_details(market: BoardServer, client: ClientFactory) -> None:
     wanted = source(base_url=f"{market.url}/kr")
     with client() as http:
         postings = list(wanted.fetch(http))
@@ -213,7 +196,7 @@ def test_fetch_pages_and_details(market: BoardServer) -> None:
     ]
 
 
-def test_detail_budget_and_known_ids(market: BoardServer) -> None:
+def test_detail_budget_and_known_ids(market: BoardServer, client: ClientFactory) -> None:
     wanted = source(base_url=f"{market.url}/kr", max_details_per_run=1)
     wanted.known_ids = frozenset({"9003"})
     with client() as http:
@@ -230,7 +213,7 @@ def test_detail_budget_and_known_ids(market: BoardServer) -> None:
     assert details == ["/kr/api/v4/jobs/9002"]
 
 
-def test_vanished_detail_is_skipped_not_fatal(market: BoardServer) -> None:
+def test_vanished_detail_is_skipped_not_fatal(market: BoardServer, client: ClientFactory) -> None:
     market.fault("/kr/api/v4/jobs/9002", "status", status=404, times=1)
     wanted = source(base_url=f"{market.url}/kr")
     with client() as http:
@@ -242,7 +225,7 @@ def test_vanished_detail_is_skipped_not_fatal(market: BoardServer) -> None:
     assert "404" in wanted.skipped[0]
 
 
-def test_refused_details_stop_asking(market: BoardServer) -> None:
+def test_refused_details_stop_asking(market: BoardServer, client: ClientFactory) -> None:
     market.set_robots("User-agent: *\nDisallow: /kr/api/v4/jobs/\n")
     wanted = source(base_url=f"{market.url}/kr")
     with client() as http:
@@ -253,13 +236,15 @@ def test_refused_details_stop_asking(market: BoardServer) -> None:
     assert not [r for r in market.requests if r.startswith("/kr/api/v4/jobs/")]
 
 
-def test_detail_of_the_wrong_shape_fails_the_run(market: BoardServer) -> None:
+def test_detail_of_the_wrong_shape_fails_the_run(
+    market: BoardServer, client: ClientFactory
+) -> None:
     market.fault("/kr/api/v4/jobs/9003", "status", status=200, body='{"position": "x"}')
     with client() as http, pytest.raises(ParseError, match="field 'job'"):
         list(source(base_url=f"{market.url}/kr").fetch(http))
 
 
-def test_query_and_tags_filter_on_the_server(market: BoardServer) -> None:
+def test_query_and_tags_filter_on_the_server(market: BoardServer, client: ClientFactory) -> None:
     with client() as http:
         llm = list(source(base_url=f"{market.url}/kr", query="llm").fetch(http))
         driving = list(source(base_url=f"{market.url}/kr", tag_type_ids=[1025]).fetch(http))
@@ -267,14 +252,14 @@ def test_query_and_tags_filter_on_the_server(market: BoardServer) -> None:
     assert [p.external_id for p in driving] == ["9002"]
 
 
-def test_failing_listing_is_a_fetch_error(market: BoardServer) -> None:
+def test_failing_listing_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
     market.fault("/kr/api/v4/jobs?", "500")
     with client() as http, pytest.raises(FetchError):
         list(source(base_url=f"{market.url}/kr").fetch(http))
     assert not [r for r in market.requests if r.startswith("/kr/api/v4/jobs/")]
 
 
-def test_unknown_market_is_a_fetch_error(market: BoardServer) -> None:
+def test_unknown_market_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=f"{market.url}/nowhere").fetch(http))
     assert caught.value.status == 404
@@ -283,27 +268,20 @@ def test_unknown_market_is_a_fetch_error(market: BoardServer) -> None:
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            source_row = session.scalars(select(Source).where(Source.name == "wanted-kr")).one()
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.location, Posting.deadline_at)
-                .where(Posting.source_id == source_row.id)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-            filtered = source_row.query_filtered
-    finally:
-        db.dispose()
-    return [(filtered, *row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Source.query_filtered,
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.location,
+    Posting.deadline_at,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     config = write_config(
         tmp_path / "config.toml",
         market.url,
@@ -319,7 +297,7 @@ base_url = "{market.url}/kr"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url) == [
+    assert stored("wanted-kr", *COLUMNS) == [
         (False, "9001", "의료 AI 백엔드 개발자", "메디코어", "서울 강남구", None, ["medical"]),
         (False, "9002", "자율주행 플래닝 엔지니어", "로드마인드", "경기 성남시", None,
          ["autonomous_driving"]),
@@ -328,11 +306,11 @@ base_url = "{market.url}/kr"
     ]  # fmt: skip
 
 
-def test_saved_page_parses_through_the_cli() -> None:
-    result = run_cli(None, "sources", "parse", "--kind", "wanted", str(FIXTURES / "page1.json"))
+def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
+    result = run_cli(None, "sources", "parse", "--kind", "wanted", str(fixture.path("page1.json")))
     assert result.exit_code == 0, result.output
     result = run_cli(
-        None, "sources", "parse", "--kind", "wanted", str(FIXTURES / "page2.json"), "--json"
+        None, "sources", "parse", "--kind", "wanted", str(fixture.path("page2.json")), "--json"
     )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -342,7 +320,7 @@ def test_saved_page_parses_through_the_cli() -> None:
 
 
 def test_detail_budget_catches_up_over_runs(
-    market: BoardServer, database_url: str, tmp_path: Path
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     config = write_config(
         tmp_path / "config.toml",
@@ -364,7 +342,7 @@ base_url = "{market.url}/kr"
     assert first.exit_code == 0, first.output
     assert details() == ["9003", "9002"]
     # 9001 is stored from the listing alone: its title already carries a tag.
-    assert [row[-1] for row in stored(database_url)] == [
+    assert [row[-1] for row in stored("wanted-kr", *COLUMNS)] == [
         ["medical"],
         ["autonomous_driving"],
         ["llm", "multimodal_llm"],

@@ -3,32 +3,39 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
-from sqlalchemy import select
+from helpers import (
+    REALDATA,
+    ClientFactory,
+    Recorded,
+    StoredRows,
+    local_policy,
+    run_cli,
+    utc,
+    write_config,
+)
 
 from monitor.demo.server import BoardServer
 from monitor.demo.shapes.work24 import install, set_work24, work24_wanted
 from monitor.errors import ConfigError, FetchError, MissingKeyError, ParseError
-from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
-from scrapers.http import HttpClient
+from scrapers.http import HttpPolicy
 from scrapers.work24 import Work24Options, Work24Source
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "work24"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = (
     "https://www.work24.go.kr/cm/openApi/call/wk/callOpenApiSvcInfo210L01.do"
     "?authKey=SECRET-KEY&callTp=L&returnType=XML&startPage=1&display=100&keyword=AI"
 )
 KEY = "test-auth-key-456"
 
-POLICY = local_policy(max_body_bytes=4 * 1024 * 1024)
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    return local_policy(max_body_bytes=4 * 1024 * 1024)
 
 
 def source(**options: Any) -> Work24Source:
@@ -38,22 +45,10 @@ def source(**options: Any) -> Work24Source:
     return Work24Source("work24", Work24Options(**options), base_url=base_url)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client() -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_list() -> None:
+def test_parse_list(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("list.xml"), URL)
 
     assert next_url is None
@@ -106,28 +101,28 @@ def test_parse_list() -> None:
     }
 
 
-def test_more_than_one_page_links_the_next_without_the_key() -> None:
+def test_more_than_one_page_links_the_next_without_the_key(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("first_of_many.xml"), URL)
     assert len(postings) == 1
     assert next_url == URL.replace("SECRET-KEY", "%2A%2A%2A").replace("startPage=1", "startPage=2")
 
 
-def test_empty_result_is_empty() -> None:
+def test_empty_result_is_empty(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.xml"), URL) == ([], None)
 
 
-def test_other_message_codes_are_errors() -> None:
+def test_other_message_codes_are_errors(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="message code 010: 필수 파라미터 display") as caught:
         source().parse(fixture("message_error.xml"), URL)
     assert "SECRET-KEY" not in str(caught.value)
 
 
-def test_service_error_is_an_error() -> None:
+def test_service_error_is_an_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match=r"refused the request .*: 등록되지 않은 인증키입니다"):
         source().parse(fixture("service_error.xml"), URL)
 
 
-def test_euc_kr_body_keeps_its_korean() -> None:
+def test_euc_kr_body_keeps_its_korean(fixture: Recorded) -> None:
     body = fixture("euckr.xml")
     assert body.startswith(b'<?xml version="1.0" encoding="EUC-KR"?>')
     (posting,), _ = source().parse(body, URL)
@@ -135,17 +130,17 @@ def test_euc_kr_body_keeps_its_korean() -> None:
     assert posting.company == "(주)로드마인드"
 
 
-def test_entities_are_not_expanded() -> None:
+def test_entities_are_not_expanded(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="forbidden XML features"):
         source().parse(fixture("entities.xml"), URL)
 
 
-def test_truncated_xml_is_a_parse_error() -> None:
+def test_truncated_xml_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not well-formed XML"):
         source().parse(fixture("truncated.xml"), URL)
 
 
-def test_a_detail_is_not_a_list() -> None:
+def test_a_detail_is_not_a_list(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="job detail, not a list"):
         source().parse(fixture("detail.xml"), URL)
 
@@ -233,7 +228,7 @@ def market(board_server: BoardServer, monkeypatch: pytest.MonkeyPatch) -> BoardS
     return board_server
 
 
-def test_fetch_pages_of_100(market: BoardServer) -> None:
+def test_fetch_pages_of_100(market: BoardServer, client: ClientFactory) -> None:
     set_work24(market, KEY, postings(150))
     with client() as http:
         found = list(source(base_url=market.url, region=["11000"]).fetch(http))
@@ -246,7 +241,7 @@ def test_fetch_pages_of_100(market: BoardServer) -> None:
     ]
 
 
-def test_max_pages_fails_rather_than_truncate(market: BoardServer) -> None:
+def test_max_pages_fails_rather_than_truncate(market: BoardServer, client: ClientFactory) -> None:
     set_work24(market, KEY, postings(150))
     with client() as http, pytest.raises(FetchError, match="raise max_pages") as caught:
         list(source(base_url=market.url, max_pages=1).fetch(http))
@@ -254,7 +249,7 @@ def test_max_pages_fails_rather_than_truncate(market: BoardServer) -> None:
     assert KEY not in str(caught.value)
 
 
-def test_filters_narrow_on_the_server(market: BoardServer) -> None:
+def test_filters_narrow_on_the_server(market: BoardServer, client: ClientFactory) -> None:
     set_work24(
         market,
         KEY,
@@ -276,7 +271,7 @@ def test_filters_narrow_on_the_server(market: BoardServer) -> None:
 
 
 def test_missing_key_is_an_error_naming_the_variable(
-    market: BoardServer, monkeypatch: pytest.MonkeyPatch
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
 ) -> None:
     monkeypatch.delenv("WORK24_AUTH_KEY")
     with client() as http, pytest.raises(MissingKeyError, match="WORK24_AUTH_KEY"):
@@ -284,7 +279,9 @@ def test_missing_key_is_an_error_naming_the_variable(
     assert market.requests == []
 
 
-def test_unknown_key_is_refused(market: BoardServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_key_is_refused(
+    market: BoardServer, monkeypatch: pytest.MonkeyPatch, client: ClientFactory
+) -> None:
     set_work24(market, KEY, postings(1))
     monkeypatch.setenv("WORK24_AUTH_KEY", "wrong-key")
     with client() as http, pytest.raises(ParseError, match="서비스가 존재하지 않습니다") as caught:
@@ -292,7 +289,7 @@ def test_unknown_key_is_refused(market: BoardServer, monkeypatch: pytest.MonkeyP
     assert "wrong-key" not in str(caught.value)
 
 
-def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
+def test_http_errors_do_not_leak_the_key(market: BoardServer, client: ClientFactory) -> None:
     market.fault("/cm/openApi/", "status", status=503)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source(base_url=market.url).fetch(http))
@@ -301,7 +298,7 @@ def test_http_errors_do_not_leak_the_key(market: BoardServer) -> None:
     assert "authKey=***" in str(caught.value)
 
 
-def test_euc_kr_answer_through_http(market: BoardServer) -> None:
+def test_euc_kr_answer_through_http(market: BoardServer, client: ClientFactory) -> None:
     set_work24(market, KEY, [work24_wanted("K7", "의료 AI 연구원")], encoding="EUC-KR")
     with client() as http:
         (posting,) = list(source(base_url=market.url).fetch(http))
@@ -311,26 +308,19 @@ def test_euc_kr_answer_through_http(market: BoardServer) -> None:
 # -- the whole pipeline ----------------------------------------------------------------------
 
 
-def stored(database_url: str) -> list[tuple[Any, ...]]:
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.posted_at)
-                .add_columns(Posting.deadline_at, Source.query_filtered)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == "work24-seoul")
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# What the tests below read back of each stored posting (its sorted tags follow).
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.posted_at,
+    Posting.deadline_at,
+    Source.query_filtered,
+)
 
 
-def test_scrape_through_the_cli(market: BoardServer, database_url: str, tmp_path: Path) -> None:
+def test_scrape_through_the_cli(
+    market: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
+) -> None:
     set_work24(
         market,
         KEY,
@@ -358,7 +348,7 @@ base_url = "{market.url}"
 
     assert result.exit_code == 0, result.output
     # region = 서울: K1 (부산) is not asked for; no keyword, so not query-filtered.
-    assert stored(database_url) == [
+    assert stored("work24-seoul", *COLUMNS) == [
         ("K2", "의료영상 AI 개발자", utc("2026-02-26T15:00"), utc("2026-04-30T14:59:59"), False,
          ["medical"]),
         ("K3", "자율주행 인지 연구원", utc("2026-03-01T15:00"), None, False,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import local_policy, run_cli, write_config
+from helpers import REALDATA, ClientFactory, Recorded, StoredRows, run_cli, utc, write_config
 from sqlalchemy import select
 
 from monitor.demo.server import BoardServer
@@ -16,17 +15,12 @@ from monitor.demo.shapes.workable import install, set_workable, workable_job
 from monitor.errors import ConfigError, FetchError, NotModified, ParseError
 from monitor.normalise import normalise
 from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
+from monitor.storage.models import Posting, ScrapeRun
 from scrapers.base import build_options
-from scrapers.http import HttpClient
 from scrapers.workable import WorkableOptions, WorkableSource
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "workable"
-REALDATA = Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
 URL = "https://apply.workable.com/api/v1/widget/accounts/sori-robotics"
 DETAIL_URL = "https://apply.workable.com/api/v2/accounts/sori-robotics/jobs/7A1C2E9F04"
-
-POLICY = local_policy()
 
 
 def source(
@@ -36,22 +30,10 @@ def source(
     return WorkableSource("sori", options, **kwargs)
 
 
-def fixture(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def client(**kwargs: Any) -> HttpClient:
-    return HttpClient(POLICY, sleep=lambda _: None, **kwargs)
-
-
 # -- parse -------------------------------------------------------------------------------
 
 
-def test_parse_widget_list() -> None:
+def test_parse_widget_list(fixture: Recorded) -> None:
     postings, next_url = source().parse(fixture("widget.json"), URL)
 
     assert next_url is None
@@ -92,7 +74,7 @@ def test_parse_widget_list() -> None:
     }
 
 
-def test_parse_detail() -> None:
+def test_parse_detail(fixture: Recorded) -> None:
     html_text, text_format = source().parse_detail(fixture("detail.json"), DETAIL_URL)
 
     assert text_format == "html"
@@ -123,16 +105,16 @@ def test_parse_detail() -> None:
     )
 
 
-def test_parse_empty_list() -> None:
+def test_parse_empty_list(fixture: Recorded) -> None:
     assert source().parse(fixture("empty.json"), URL) == ([], None)
 
 
-def test_truncated_json_is_a_parse_error() -> None:
+def test_truncated_json_is_a_parse_error(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="not valid JSON"):
         source().parse(fixture("truncated.json"), URL)
 
 
-def test_error_body_is_a_parse_error_with_its_message() -> None:
+def test_error_body_is_a_parse_error_with_its_message(fixture: Recorded) -> None:
     with pytest.raises(ParseError, match="Not found"):
         source().parse(fixture("error.json"), URL)
 
@@ -178,7 +160,9 @@ JOBS = [
 ]
 
 
-def test_without_details_only_the_list_is_asked(board_server: BoardServer) -> None:
+def test_without_details_only_the_list_is_asked(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS, name="Sori Robotics")
     workable = source("sori", base_url=board_server.url)
@@ -198,7 +182,9 @@ def test_without_details_only_the_list_is_asked(board_server: BoardServer) -> No
         list(workable.fetch(http))
 
 
-def test_details_within_the_budget_and_not_for_known_jobs(board_server: BoardServer) -> None:
+def test_details_within_the_budget_and_not_for_known_jobs(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS)
     workable = source("sori", details=True, budget=1, base_url=board_server.url)
@@ -221,7 +207,9 @@ def test_details_within_the_budget_and_not_for_known_jobs(board_server: BoardSer
     assert workable.skipped == ["detail of job CCC333: over the detail budget of this run (1)"]
 
 
-def test_a_failed_detail_is_skipped_and_the_rest_fetched(board_server: BoardServer) -> None:
+def test_a_failed_detail_is_skipped_and_the_rest_fetched(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS)
     board_server.fault("/api/v2/accounts/sori/jobs/AAA111", "500")
@@ -237,7 +225,9 @@ def test_a_failed_detail_is_skipped_and_the_rest_fetched(board_server: BoardServ
     assert "500 Internal Server Error" in workable.skipped[0]
 
 
-def test_throttled_details_stop_further_detail_requests(board_server: BoardServer) -> None:
+def test_throttled_details_stop_further_detail_requests(
+    board_server: BoardServer, client: ClientFactory
+) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS)
     board_server.fault("/api/v2/accounts/sori/jobs/", "429", retry_after="0")
@@ -255,7 +245,7 @@ def test_throttled_details_stop_further_detail_requests(board_server: BoardServe
     ]
 
 
-def test_unknown_account_fails_the_fetch(board_server: BoardServer) -> None:
+def test_unknown_account_fails_the_fetch(board_server: BoardServer, client: ClientFactory) -> None:
     install(board_server)
     with client() as http, pytest.raises(FetchError) as caught:
         list(source("nobody", base_url=board_server.url).fetch(http))
@@ -265,28 +255,18 @@ def test_unknown_account_fails_the_fetch(board_server: BoardServer) -> None:
 # -- the whole pipeline through the CLI ----------------------------------------------------
 
 
-def stored(database_url: str, name: str) -> list[tuple[Any, ...]]:
-    """(external_id, title, company, country, description, sorted tags) per posting."""
-    db = Database(database_url)
-    try:
-        with db.session() as session:
-            rows = session.execute(
-                select(Posting.id, Posting.external_id, Posting.title, Posting.company)
-                .add_columns(Posting.country, Posting.description)
-                .join(Source, Source.id == Posting.source_id)
-                .where(Source.name == name)
-                .order_by(Posting.external_id)
-            ).all()
-            tags: dict[int, list[str]] = {}
-            for posting_id, tag in session.execute(select(PostingTag.posting_id, PostingTag.tag)):
-                tags.setdefault(posting_id, []).append(tag)
-    finally:
-        db.dispose()
-    return [(*row[1:], sorted(tags.get(row[0], []))) for row in rows]
+# (external_id, title, company, country, description, sorted tags), per stored posting.
+COLUMNS = (
+    Posting.external_id,
+    Posting.title,
+    Posting.company,
+    Posting.country,
+    Posting.description,
+)
 
 
 def test_scrape_through_the_cli(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_workable(
@@ -318,7 +298,7 @@ base_url = "{board_server.url}"
     result = run_cli(config, "scrape", now="2026-03-02T12:00")
 
     assert result.exit_code == 0, result.output
-    assert stored(database_url, "sori") == [
+    assert stored("sori", *COLUMNS) == [
         ("K1", "로봇 엔지니어", "Sori Robotics", "KR", "병원 안내 로봇의 자율주행 기능",
          ["autonomous_driving", "medical"]),
         ("K2", "멀티모달 LLM 엔지니어", "Sori Robotics", "JP", "", ["llm", "multimodal_llm"]),
@@ -326,7 +306,7 @@ base_url = "{board_server.url}"
 
 
 def test_budget_leaves_a_partial_run_the_next_run_completes(
-    board_server: BoardServer, database_url: str, tmp_path: Path
+    board_server: BoardServer, database_url: str, tmp_path: Path, stored: StoredRows
 ) -> None:
     install(board_server)
     set_workable(board_server, "sori", JOBS[:2], name="Sori Robotics")
@@ -348,13 +328,13 @@ base_url = "{board_server.url}"
 
     assert run_cli(config, "scrape", now="2026-03-02T12:00").exit_code == 0
     assert [r for r in board_server.requests if r.startswith(details)] == [f"{details}AAA111"]
-    assert [row[4] for row in stored(database_url, "sori")] == ["VLA models.", ""]
+    assert [row[4] for row in stored("sori", *COLUMNS)] == ["VLA models.", ""]
 
     board_server.requests.clear()
     assert run_cli(config, "scrape", now="2026-03-03T12:00").exit_code == 0
     # The stored text is not asked again; the job left over yesterday is.
     assert [r for r in board_server.requests if r.startswith(details)] == [f"{details}BBB222"]
-    assert [row[4] for row in stored(database_url, "sori")] == [
+    assert [row[4] for row in stored("sori", *COLUMNS)] == [
         "VLA models.",
         "Requirements\n\nPyTorch",
     ]
