@@ -10,14 +10,17 @@ No case is timed: a slow case is bounded by a small deadline or a count of opera
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from helpers import run_cli, stored_postings, write_config
+from helpers import local_policy, run_cli, stored_postings, write_config
 from runs import DAY1, run
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -341,3 +344,139 @@ def test_one_sources_failed_write_never_takes_the_others_down(
     assert runs["beta"].status == "ok"
     assert runs["alpha"].status == "failed" and runs["alpha"].error_kind == "store"
     assert set(stored_postings(database_url)[0]) == {"l1"}
+
+
+# --- the board: time and memory it can take --------------------------------------------------
+
+
+def _compressed_zeros(megabytes: int) -> bytes:
+    """gzip of ``megabytes`` MB of zeros, made without holding them."""
+    import zlib
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    return b"".join(packer.compress(block) for _ in range(megabytes)) + packer.flush()
+
+
+@BEFORE_FIX
+def test_double_gzip_is_capped_at_every_layer() -> None:
+    import gzip
+    import tracemalloc
+
+    import httpx
+
+    from monitor.errors import FetchError
+    from scrapers.http import HttpClient
+
+    bomb = gzip.compress(_compressed_zeros(300))  # 300 MB once both layers are undone
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(
+            200, content=bomb, headers={"content-encoding": "gzip, gzip"}
+        )
+    )
+    policy = local_policy(max_body_bytes=1 << 20, obey_robots=False)
+    tracemalloc.start()
+    try:
+        with HttpClient(policy, transport=transport) as client, pytest.raises(FetchError) as info:
+            client.get("http://127.0.0.1:9/jobs")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "larger than the 1 MB limit" in str(info.value)
+    assert peak < 32 << 20, f"decoding took {peak / 2**20:.0f} MB"
+
+
+def test_a_gzip_body_within_the_limit_is_read_whole() -> None:
+    import gzip
+
+    import httpx
+
+    from scrapers.http import HttpClient
+
+    body = b'{"jobs": []}' * 1000
+    for encoding, content in [
+        ("gzip", gzip.compress(body)),
+        ("gzip, gzip", gzip.compress(gzip.compress(body))),
+    ]:
+        transport = httpx.MockTransport(
+            lambda request, c=content, e=encoding: httpx.Response(
+                200, content=c, headers={"content-encoding": e}
+            )
+        )
+        with HttpClient(local_policy(obey_robots=False), transport=transport) as client:
+            assert client.get("http://127.0.0.1:9/jobs").content == body
+
+
+class _Drip(httpx.SyncByteStream):
+    """A body sent one byte at a time, ``pause`` seconds apart."""
+
+    def __init__(self, size: int, pause: float) -> None:
+        self.size, self.pause = size, pause
+
+    def __iter__(self) -> Iterator[bytes]:
+        for _ in range(self.size):
+            time.sleep(self.pause)
+            yield b" "
+
+
+@BEFORE_FIX
+def test_a_dripping_body_meets_the_request_deadline() -> None:
+    from monitor.errors import FetchError
+    from scrapers.http import HttpClient
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=_Drip(200, 0.02)))
+    policy = local_policy(obey_robots=False, timeout_s=3.0, request_deadline_s=0.2)
+    with HttpClient(policy, transport=transport) as client, pytest.raises(FetchError) as info:
+        client.get("http://127.0.0.1:9/jobs")
+    assert "0.2 s" in str(info.value)
+
+
+@BEFORE_FIX
+def test_a_run_meets_its_deadline_across_requests() -> None:
+    from monitor.errors import FetchError
+    from scrapers.http import HttpClient
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, stream=_Drip(5, 0.02)))
+    policy = local_policy(obey_robots=False, run_deadline_s=0.3)
+    with HttpClient(policy, transport=transport) as client:
+        run = client.view()
+        with pytest.raises(FetchError) as info:
+            for page in range(100):
+                run.get(f"http://127.0.0.1:9/jobs?page={page}")
+    assert "0.3 s" in str(info.value) and run.requests < 100
+
+
+# --- secrets ---------------------------------------------------------------------------------
+
+
+@BEFORE_FIX
+def test_an_api_key_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    from scrapers.http import HttpClient
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"{}"))
+    caplog.set_level(logging.DEBUG)
+    with HttpClient(local_policy(obey_robots=False), transport=transport) as client:
+        client.get("http://127.0.0.1:9/search", params={"access-key": "SECRET123"})
+    assert caplog.records and "SECRET123" not in caplog.text
+
+
+@BEFORE_FIX
+def test_a_boards_error_quoting_the_key_is_stored_masked(
+    board_server: BoardServer, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SARAMIN_ACCESS_KEY", "SECRET123")
+    echo = json.dumps({"code": 3, "message": "key SECRET123 is not valid for /job-search"})
+    board_server.add_route("/job-search", lambda request, match: Reply(200, echo.encode()))
+    sources = f"""
+[[sources]]
+name = "saramin"
+kind = "saramin"
+base_url = "{board_server.url}"
+"""
+    config = write_config(tmp_path / "c.toml", board_server.url, database_url, sources=sources)
+    result = run_cli(config, "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 1
+    assert "SECRET123" not in result.output
+    status = run_cli(config, "status", "--json", now=DAY1_LOCAL)
+    assert "SECRET123" not in status.stdout
+    assert "SECRET123" not in (_runs(database_url)["saramin"].error or "")
