@@ -58,6 +58,8 @@ class DatabaseConfig:
 class HttpConfig:
     user_agent: str = "jobtrend/0.1 (+https://github.com/jobtrend/jobtrend)"
     timeout_s: float = 20.0
+    request_deadline_s: float = 120.0
+    run_deadline_s: float = 1800.0
     per_host_concurrency: int = 2
     min_interval_s: float = 1.0
     max_body_mb: float = 20.0
@@ -69,6 +71,8 @@ class HttpConfig:
 
     def __post_init__(self) -> None:
         _within(self, "timeout_s", 0.01, HOUR_S)
+        _within(self, "request_deadline_s", 0.01, HOUR_S)
+        _within(self, "run_deadline_s", 0.01, 24 * HOUR_S)
         _within(self, "per_host_concurrency", 1, 16)
         _within(self, "min_interval_s", 0, HOUR_S)
         _within(self, "max_body_mb", 0.01, 1024)  # 10 kB .. 1 GB

@@ -67,6 +67,8 @@ def http_policy(config: Config) -> HttpPolicy:
         backoff_s=http.backoff_s,
         retry_after_cap_s=http.retry_after_cap_s,
         obey_robots=http.obey_robots,
+        request_deadline_s=http.request_deadline_s,
+        run_deadline_s=http.run_deadline_s,
     )
 
 

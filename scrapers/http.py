@@ -19,7 +19,8 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 import httpx
 
 from monitor.errors import BlockedError, FetchError, NotModified
+from scrapers.decoding import ACCEPT_ENCODING, decoded, encodings_of
 from scrapers.robots import ROBOTS_MAX_BYTES, RobotsCache, product_token
 
 __all__ = ["HttpClient", "HttpPolicy", "Response", "Validators"]
@@ -71,6 +73,9 @@ class HttpPolicy:
     backoff_s: float  # base of the exponential backoff: backoff_s * 2**attempt
     retry_after_cap_s: float
     obey_robots: bool
+    # A whole request, body included, however slowly it drips; a whole source run (a view).
+    request_deadline_s: float = 120.0
+    run_deadline_s: float = 1800.0
 
 
 @dataclass(frozen=True)
@@ -149,11 +154,12 @@ class HttpClient:
         self._lock = threading.Lock()
         self._hosts: dict[str, _Host] = {}
         self._robots = RobotsCache(product_token(policy.user_agent), self._fetch_robots)
+        self._run_ends: float | None = None  # a view's run deadline (monotonic)
         self._client = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(policy.timeout_s),
             follow_redirects=False,  # by hand: each hop must pass robots and host limits
-            headers={"User-Agent": policy.user_agent},
+            headers={"User-Agent": policy.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             event_hooks={"response": [self._take_location]},
         )
 
@@ -177,6 +183,7 @@ class HttpClient:
         """A client for one source's run: shared connections, host limits and robots.txt,
         its own ``requests``, ``bytes_received`` and ``new_validators``. Don't close it."""
         other = copy.copy(self)
+        other._run_ends = self._monotonic() + self.policy.run_deadline_s
         other.requests = 0
         other.bytes_received = 0
         other.new_validators = {}
@@ -362,12 +369,14 @@ class HttpClient:
     ) -> tuple[httpx.Response, bytes]:
         """Send one request within the host's limits; read the body of a 2xx answer."""
         host = self._host(url)
+        ends, what = self._deadline()
         # The slot is held until the body is read: the limit is on open exchanges.
         with host.slots:
             wait = host.reserve(self._monotonic())
             if wait > 0:
                 log.debug("waiting %.2f s before %s", wait, mask_secrets(str(url)))
                 self._sleep(wait)
+            self._check_deadline(url, ends, what)
             log.debug("GET %s", mask_secrets(str(url)))
             with self._lock:
                 self.requests += 1
@@ -378,7 +387,7 @@ class HttpClient:
             try:
                 body = b""
                 if 200 <= response.status_code < 300:
-                    body = self._read_body(str(url), response, limit, truncate)
+                    body = self._read_body(str(url), response, limit, truncate, ends, what)
             finally:
                 response.close()
                 with self._lock:
@@ -386,23 +395,56 @@ class HttpClient:
                     self.bytes_received += response.num_bytes_downloaded or len(body)
         return response, body
 
-    def _read_body(self, url: str, response: httpx.Response, limit: int, truncate: bool) -> bytes:
-        too_large = FetchError(
-            f"{url} sent a body larger than the {limit / 2**20:g} MB limit.", url=url
-        )
+    def _deadline(self) -> tuple[float, str]:
+        """When the request now starting must be done (monotonic), and which limit that is."""
+        ends = self._monotonic() + self.policy.request_deadline_s
+        what = f"the request deadline of {self.policy.request_deadline_s:g} s"
+        if self._run_ends is not None and self._run_ends < ends:
+            ends, what = self._run_ends, f"the run deadline of {self.policy.run_deadline_s:g} s"
+        return ends, what
+
+    def _check_deadline(self, url: httpx.URL | str, ends: float, what: str) -> None:
+        if self._monotonic() > ends:
+            raise FetchError(f"Fetching {mask_secrets(str(url))} passed {what}.", url=str(url))
+
+    def _read_body(
+        self,
+        url: str,
+        response: httpx.Response,
+        limit: int,
+        truncate: bool,
+        ends: float,
+        what: str,
+    ) -> bytes:
+        def too_large() -> FetchError:
+            return FetchError(
+                f"{url} sent a body larger than the {limit / 2**20:g} MB limit.", url=url
+            )
+
         length = response.headers.get("content-length", "")
-        if not truncate and length.isdigit() and int(length) > limit:
-            raise too_large
+        encodings = encodings_of(response.headers.get("content-encoding", ""))
+        if not truncate and not encodings and length.isdigit() and int(length) > limit:
+            raise too_large()
+        # Decoded here, not by httpx: the cap holds at every layer of a nested encoding.
+        raw: Iterable[bytes] = response.iter_raw() if not response.is_stream_consumed else ()
+        if response.is_stream_consumed:
+            # Built in memory (a mock transport): httpx has read and decoded it already.
+            raw, encodings = [response.content], []
+        cap = limit if not truncate else 1 << 62
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
-            if size + len(chunk) > limit:
-                if not truncate:
-                    raise too_large
-                chunks.append(chunk[: limit - size])
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        try:
+            for chunk in decoded(raw, encodings, cap, too_large):
+                self._check_deadline(url, ends, what)
+                if size + len(chunk) > limit:
+                    if not truncate:
+                        raise too_large()
+                    chunks.append(chunk[: limit - size])
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except (ValueError, zlib.error) as exc:
+            raise FetchError(f"{url} sent a body that cannot be decoded ({exc}).", url=url) from exc
         return b"".join(chunks)
 
     def _host_key(self, url: httpx.URL) -> str:
