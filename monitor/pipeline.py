@@ -9,6 +9,7 @@ stops the others.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -32,7 +33,7 @@ from monitor.storage.models import HttpCache, ScrapeRun
 from monitor.storage.models import Source as SourceRow
 from monitor.tagging import Tagger
 from scrapers.base import Source
-from scrapers.http import HttpClient, HttpPolicy, Validators
+from scrapers.http import HttpClient, HttpPolicy, Validators, mask_secrets
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,14 @@ def select_sources(config: Config, names: Sequence[str]) -> list[SourceConfig]:
     return chosen
 
 
+def _secrets_of(source_config: SourceConfig) -> tuple[str, ...]:
+    """The API keys a source sends (read from the variable its ``key_env`` names): masked in
+    whatever of its errors is logged or stored, wherever a board quotes them."""
+    name = getattr(source_config.options, "key_env", None)
+    value = os.environ.get(name, "").strip() if isinstance(name, str) else ""
+    return (value,) if len(value) >= 4 else ()
+
+
 def fetch_source(
     source_config: SourceConfig,
     client: HttpClient,
@@ -98,6 +107,7 @@ def fetch_source(
     source = source_config.build()
     source.known_ids = known
     fallback_company = source_config.name
+    secrets = _secrets_of(source_config)
     postings = []
     try:
         for raw in fetch(source, view) if fetch else source.fetch(view):
@@ -116,7 +126,8 @@ def fetch_source(
             bytes=view.bytes_received,
         )
     except SourceError as exc:
-        log.warning("source %s failed: %s", source_config.name, exc)
+        error = mask_secrets(str(exc), *secrets)
+        log.warning("source %s failed: %s", source_config.name, error)
         return RunOutcome(
             status=RunStatus.FAILED,
             started_at=started,
@@ -124,7 +135,7 @@ def fetch_source(
             requests=view.requests,
             bytes=view.bytes_received,
             error_kind=exc.kind,
-            error=str(exc),
+            error=error,
         )
     except Exception as exc:  # a bug in a parser must not take the other sources down
         log.exception("source %s crashed", source_config.name)
@@ -135,7 +146,7 @@ def fetch_source(
             requests=view.requests,
             bytes=view.bytes_received,
             error_kind="bug",
-            error=f"{type(exc).__name__}: {exc}",
+            error=mask_secrets(f"{type(exc).__name__}: {exc}", *secrets),
         )
     return RunOutcome(
         status=RunStatus.PARTIAL if source.skipped else RunStatus.OK,
@@ -144,7 +155,7 @@ def fetch_source(
         postings=postings,
         requests=view.requests,
         bytes=view.bytes_received,
-        skipped=list(source.skipped),
+        skipped=[mask_secrets(item, *secrets) for item in source.skipped],
         validators={url: (v.etag, v.last_modified) for url, v in view.new_validators.items()},
     )
 

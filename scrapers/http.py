@@ -55,9 +55,29 @@ _SECRETS = re.compile(
 )
 
 
-def mask_secrets(text: str) -> str:
-    """``text`` with the values of key-like query parameters replaced by ***."""
+def mask_secrets(text: str, *secrets: str) -> str:
+    """``text`` with the values of key-like query parameters, and each of ``secrets`` (the
+    keys themselves, wherever a board quotes them), replaced by ***."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
     return _SECRETS.sub(r"\1***", text)
+
+
+class SecretFilter(logging.Filter):
+    """Masks secrets in every record it sees, httpx's own "HTTP Request: GET ..." lines
+    included (they print the full URL, query and key)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+# httpx logs each request at INFO on its own logger: masked at the source, whoever handles it.
+logging.getLogger("httpx").addFilter(SecretFilter())
 
 
 @dataclass(frozen=True)

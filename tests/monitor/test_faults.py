@@ -457,7 +457,6 @@ def test_a_run_meets_its_deadline_across_requests() -> None:
 # --- secrets ---------------------------------------------------------------------------------
 
 
-@BEFORE_FIX
 def test_an_api_key_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
     from scrapers.http import HttpClient
 
@@ -468,7 +467,6 @@ def test_an_api_key_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -
     assert caplog.records and "SECRET123" not in caplog.text
 
 
-@BEFORE_FIX
 def test_a_boards_error_quoting_the_key_is_stored_masked(
     board_server: BoardServer, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
