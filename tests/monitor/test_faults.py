@@ -22,13 +22,13 @@ import httpx
 import pytest
 from helpers import local_policy, run_cli, stored_postings, write_config
 from runs import DAY1, run
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from monitor.demo.server import BoardServer, Reply, greenhouse_job, lever_posting
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
-from monitor.storage.models import ScrapeRun, Source
+from monitor.storage.models import Posting, ScrapeRun, Source
 
 
 def one_sentence(output: str) -> str:
@@ -486,3 +486,49 @@ base_url = "{board_server.url}"
     status = run_cli(config, "status", "--json", now=DAY1_LOCAL)
     assert "SECRET123" not in status.stdout
     assert "SECRET123" not in (_runs(database_url)["saramin"].error or "")
+
+
+# --- wrong numbers ---------------------------------------------------------------------------
+
+
+@BEFORE_FIX
+def test_an_etag_from_a_suspect_run_never_hides_a_shrunken_board(
+    board_server: BoardServer, database_url: str, tmp_path: Path
+) -> None:
+    """100 jobs, 100, then 45 for four days, answering 304 to the ETag it last sent."""
+    jobs = [_job(n, f"Engineer {n}") for n in range(100)]
+    config = write_config(
+        tmp_path / "c.toml", board_server.url, database_url, sources=_alpha_only(board_server.url)
+    )
+    statuses = []
+    for day in range(1, 7):
+        board_server.set_greenhouse("alpha", jobs if day <= 2 else jobs[:45])
+        result = run_cli(config, "scrape", now=f"2026-03-{day + 1:02d}T09:00")
+        assert result.exit_code == 0, result.output
+        db = Database(database_url)
+        with db.session() as session:
+            statuses.append(
+                session.scalars(select(ScrapeRun.status).order_by(ScrapeRun.id)).all()[-1]
+            )
+            open_now = session.scalar(
+                select(func.count()).select_from(Posting).where(Posting.closed_at.is_(None))
+            )
+        db.dispose()
+    # Day 3 is suspect; the new level is accepted on the third steady suspect run (day 5),
+    # and the 55 gone jobs close then; a 304 never vouches for a suspect listing.
+    assert statuses[:2] == ["ok", "unchanged"]  # the same listing again: a 304
+    assert statuses[2:4] == ["suspect", "suspect"]
+    assert "unchanged" not in statuses[2:5]
+    assert open_now == 45
+    health = json.loads(run_cli(config, "status", "--json", now="2026-03-07T10:00").stdout)
+    assert health["sources"][0]["health"] == "ok"
+
+
+def _alpha_only(url: str) -> str:
+    return f"""
+[[sources]]
+name = "alpha"
+kind = "greenhouse"
+board = "alpha"
+base_url = "{url}"
+"""
