@@ -14,9 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
@@ -260,7 +262,10 @@ def write_run(
     run.closed = closed
     session.add(run)
     session.flush()
-    _store_validators(session, outcome, now)
+    if status == RunStatus.OK:
+        # Only a whole, trusted listing may be vouched for by a later 304: validators from a
+        # suspect or partial run would make every next run "unchanged".
+        _store_validators(session, outcome, now)
     return StoreResult(run, first_changed)
 
 
@@ -269,11 +274,18 @@ def _write_unchanged(
 ) -> StoreResult:
     now = outcome.ended_at
     run = _run_row(source, outcome, RunStatus.UNCHANGED)
-    open_ids = list(
-        session.scalars(
-            select(Posting.id).where(Posting.source_id == source.id, Posting.closed_at.is_(None))
+    # A 304 says the listing is the one the stored validators came from: the last ok or
+    # unchanged run's. What later (suspect, partial) runs added is not vouched for.
+    vouched = session.scalar(
+        select(func.max(ScrapeRun.ended_at)).where(
+            ScrapeRun.source_id == source.id,
+            ScrapeRun.status.in_([RunStatus.OK, RunStatus.UNCHANGED]),
         )
     )
+    held = [Posting.source_id == source.id, Posting.closed_at.is_(None)]
+    if vouched is not None:
+        held.append(Posting.first_seen_at <= vouched)
+    open_ids = list(session.scalars(select(Posting.id).where(*held)))
     for chunk in _chunks(open_ids):
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
     run.returned = len(open_ids)
@@ -602,12 +614,25 @@ def store_words(
 
 
 def _store_validators(session: Session, outcome: RunOutcome, now: datetime) -> None:
-    for url, (etag, last_modified) in outcome.validators.items():
-        row = session.get(HttpCache, url)
-        if row is None:
-            session.add(HttpCache(url=url, etag=etag, last_modified=last_modified, updated_at=now))
-        else:
-            row.etag, row.last_modified, row.updated_at = etag, last_modified, now
+    rows = [
+        {"url": url, "etag": etag, "last_modified": modified, "updated_at": now}
+        for url, (etag, modified) in outcome.validators.items()
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    upsert: Any = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(HttpCache)
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[HttpCache.url],
+            set_={
+                "etag": upsert.excluded.etag,
+                "last_modified": upsert.excluded.last_modified,
+                "updated_at": upsert.excluded.updated_at,
+            },
+        ),
+        rows,
+    )
 
 
 def _chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:

@@ -491,7 +491,6 @@ base_url = "{board_server.url}"
 # --- wrong numbers ---------------------------------------------------------------------------
 
 
-@BEFORE_FIX
 def test_an_etag_from_a_suspect_run_never_hides_a_shrunken_board(
     board_server: BoardServer, database_url: str, tmp_path: Path
 ) -> None:
