@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -531,3 +534,41 @@ kind = "greenhouse"
 board = "alpha"
 base_url = "{url}"
 """
+
+
+# --- a second process ------------------------------------------------------------------------
+
+
+def _jobtrend(config: Path, *args: str, now: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "JOBTREND_NOW": now}
+    code = "import sys; from monitor.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "--config", str(config), *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+@BEFORE_FIX
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_scrapes_at_once_on_a_new_database_both_land(
+    board_server: BoardServer, database_url: str, tmp_path: Path, attempt: int
+) -> None:
+    board_server.set_greenhouse("alpha", [_job(n, f"Engineer {n}") for n in range(30)])
+    config = write_config(
+        tmp_path / "c.toml", board_server.url, database_url, sources=_alpha_only(board_server.url)
+    )
+    first = _jobtrend(config, "scrape", now=DAY1_LOCAL)
+    second = _jobtrend(config, "scrape", now=DAY1_LOCAL)
+    outputs = [p.communicate(timeout=120)[0] for p in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert all("Traceback" not in out for out in outputs), outputs
+    db = Database(database_url)
+    with db.session() as session:
+        statuses = session.scalars(select(ScrapeRun.status)).all()
+        count = session.scalar(select(func.count()).select_from(Posting))
+    db.dispose()
+    assert len(statuses) == 2 and count == 30
