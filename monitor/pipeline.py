@@ -29,6 +29,7 @@ from monitor.posting import RawPosting
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
 from monitor.storage.db import Database
 from monitor.storage.ingest import RunOutcome, SourceTraits, ensure_source, known_ids, write_run
+from monitor.storage.locks import source_lock
 from monitor.storage.models import HttpCache, ScrapeRun
 from monitor.storage.models import Source as SourceRow
 from monitor.tagging import Tagger
@@ -277,21 +278,29 @@ def scrape(
         workers = max(1, min(MAX_PARALLEL_SOURCES, len(chosen)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:
             known = load_known_ids(db, chosen)
-            futures = {
-                pool.submit(fetch_source, src, client, clock, known.get(src.name, frozenset())): src
-                for src in chosen
-            }
+            locks = {src.name: source_lock(db.engine, src.name) for src in chosen}
+
+            def locked_fetch(src: SourceConfig) -> RunOutcome:
+                # Held from the first request to the last write: runs of one source never
+                # overlap, in this process or another (released after the store below).
+                locks[src.name].acquire()
+                return fetch_source(src, client, clock, known.get(src.name, frozenset()))
+
+            futures = {pool.submit(locked_fetch, src): src for src in chosen}
             for future in as_completed(futures):
                 src = futures[future]
                 began = time.monotonic()
-                result = store_outcome(
-                    db,
-                    clock,
-                    tagger,
-                    src,
-                    future.result(),
-                    stale_after_days=config.http.stale_after_days,
-                )
+                try:
+                    result = store_outcome(
+                        db,
+                        clock,
+                        tagger,
+                        src,
+                        future.result(),
+                        stale_after_days=config.http.stale_after_days,
+                    )
+                finally:
+                    locks[src.name].release()
                 log.debug("stored %s in %.3fs", src.name, time.monotonic() - began)
                 results[src.name] = result
                 if on_done:
@@ -311,14 +320,14 @@ def backfill(
             f"Source {name!r} ({src.kind}) has no history to load; backfill works for kinds "
             "with archives such as hn."
         )
-    with HttpClient(http_policy(config)) as client:
+    with source_lock(db.engine, src.name), HttpClient(http_policy(config)) as client:
         outcome = fetch_source(src, client, clock, fetch=lambda s, c: fetch_since(c, since))
-    return store_outcome(
-        db,
-        clock,
-        tagger,
-        src,
-        outcome,
-        close_missing=False,
-        stale_after_days=config.http.stale_after_days,
-    )
+        return store_outcome(
+            db,
+            clock,
+            tagger,
+            src,
+            outcome,
+            close_missing=False,
+            stale_after_days=config.http.stale_after_days,
+        )

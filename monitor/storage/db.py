@@ -174,14 +174,18 @@ class Database:
             # The usual case, an up-to-date database, is one query and no Alembic import.
             if _stored_revision(self.engine) == SCHEMA_REVISION:
                 return
-            has_version = inspect(self.engine).has_table("alembic_version")
-            before = current_revision(self.engine) if has_version else None
-            head = head_revision()
-            if before != head:
-                log.info("upgrading the database schema at %s", redact(self.url))
-                if before is not None and self._on_upgrade is not None:
-                    self._on_upgrade(before, head)
-                upgrade(self.engine)
+            from monitor.storage.locks import migration_lock
+
+            # One process migrates; another waits, then finds the schema current.
+            with migration_lock(self.engine):
+                has_version = inspect(self.engine).has_table("alembic_version")
+                before = current_revision(self.engine) if has_version else None
+                head = head_revision()
+                if before != head:
+                    log.info("upgrading the database schema at %s", redact(self.url))
+                    if before is not None and self._on_upgrade is not None:
+                        self._on_upgrade(before, head)
+                    upgrade(self.engine)
         except OperationalError as exc:
             raise DatabaseError(
                 f"The database at {redact(self.url)} cannot be opened: {exc.orig}."

@@ -552,7 +552,6 @@ def _jobtrend(config: Path, *args: str, now: str) -> subprocess.Popen[str]:
     )
 
 
-@BEFORE_FIX
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_scrapes_at_once_on_a_new_database_both_land(
     board_server: BoardServer, database_url: str, tmp_path: Path, attempt: int
