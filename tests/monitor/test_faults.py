@@ -571,3 +571,37 @@ def test_two_scrapes_at_once_on_a_new_database_both_land(
         count = session.scalar(select(func.count()).select_from(Posting))
     db.dispose()
     assert len(statuses) == 2 and count == 30
+
+
+# --- what takes time -------------------------------------------------------------------------
+
+
+@BEFORE_FIX
+def test_tags_explain_is_linear_in_its_matches(tmp_path: Path) -> None:
+    """1 MB of "LLM " (250,000 matches) did not finish in 120 s; bounded here by a deadline
+    far above what a linear pass needs, and far below the quadratic time."""
+    from monitor.tagging import Tagger, builtin_tags
+
+    text = "LLM " * 250_000
+    code = (
+        "import sys\n"
+        "from monitor.tagging import Tagger, builtin_tags\n"
+        "hits = Tagger(builtin_tags()).explain(sys.stdin.read())\n"
+        "print(len(hits['llm'].matches))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.stdout.strip() == "250000", done.stderr
+    # The same answer as on a short text, where the rules are easy to check by eye.
+    small = Tagger(builtin_tags()).explain("LLM large language model LLMs")
+    assert [(m.alias, m.start, m.end) for m in small["llm"].matches] == [
+        ("LLM", 0, 3),
+        ("large language model", 4, 24),
+        ("LLM", 25, 28),
+    ]
