@@ -201,6 +201,36 @@ def letter_after(s: str, at: int, n: int) -> bool:
     return s[at] in WORD_CHARS and (s[at] != "s" or (at + 1 < n and s[at + 1] in WORD_CHARS))
 
 
+class _Cover:
+    """Spans (an exclude phrase's matches), asked "does one of you cover a..b?" in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [x for x, _ in ordered]
+        self._reach: list[int] = []  # the furthest end among the spans up to each one
+        furthest = -1
+        for _, y in ordered:
+            furthest = max(furthest, y)
+            self._reach.append(furthest)
+
+    def covers(self, a: int, b: int) -> bool:
+        at = bisect_right(self._starts, a) - 1
+        return at >= 0 and self._reach[at] >= b
+
+
+def _inside_longer(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans lying inside another, longer one of the set (one sweep, not all pairs)."""
+    inside: set[tuple[int, int]] = set()
+    furthest = -1
+    # By start, longest first: every earlier span starts no later, and one starting at the
+    # same place is longer, so a span is inside another exactly when an earlier one reaches it.
+    for a, b in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if furthest >= b:
+            inside.add((a, b))
+        furthest = max(furthest, b)
+    return inside
+
+
 class Tagger:
     """Tags texts with a taxonomy: one automaton for every alias and exclude phrase."""
 
@@ -286,6 +316,7 @@ class Tagger:
         for a, b, v in hits:
             for t in v[4]:
                 spans.setdefault(t, []).append((a, b))
+        covers = {t: _Cover(found_spans) for t, found_spans in spans.items()}
         found: set[tuple[str, int]] = set()
         kept: list[tuple[str, str, int, int]] = []
         for a, b, v in hits:
@@ -295,7 +326,7 @@ class Tagger:
             for t, kind, alias in v[5]:
                 if kind == _EXCLUDE:
                     continue
-                if any(x <= a and b <= y for x, y in spans.get(t, ())):
+                if t in covers and covers[t].covers(a, b):
                     continue
                 found.add((t, kind))
                 if detail:
@@ -348,10 +379,10 @@ class Tagger:
                 by_tag[t].append((alias, a, b))
         out: dict[str, TagHit] = {}
         for t, found in by_tag.items():
-            spans = {(a, b) for _, a, b in found}
+            inside = _inside_longer({(a, b) for _, a, b in found})
             matches: set[Match] = set()
             for alias, a, b in found:
-                if any(x <= a and b <= y and (x, y) != (a, b) for x, y in spans):
+                if (a, b) in inside:
                     continue  # inside a longer match of the same tag ("language model")
                 if offsets is not None:
                     a, b = offsets.start(a), offsets.end(b)

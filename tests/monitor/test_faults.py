@@ -576,7 +576,6 @@ def test_two_scrapes_at_once_on_a_new_database_both_land(
 # --- what takes time -------------------------------------------------------------------------
 
 
-@BEFORE_FIX
 def test_tags_explain_is_linear_in_its_matches(tmp_path: Path) -> None:
     """1 MB of "LLM " (250,000 matches) did not finish in 120 s; bounded here by a deadline
     far above what a linear pass needs, and far below the quadratic time."""
