@@ -55,6 +55,11 @@ def repaired(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def clean_message(text: str) -> str:
+    """An error or note quoting a board, as one line with no control characters."""
+    return " ".join(_ANY_CONTROL.sub(" ", repaired(text)).split())
+
+
 def one_token(text: str | None) -> str:
     """An identifier or URL: no control characters or surrounding space, surrogates repaired."""
     return _ANY_CONTROL.sub("", repaired(text or "")).strip()

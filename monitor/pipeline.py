@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
 from monitor.errors import NotModified, SourceError, UsageError
-from monitor.normalise import normalise
+from monitor.normalise import clean_message, normalise
 from monitor.numbers.daily import refresh_counts
 from monitor.posting import RawPosting
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
@@ -127,7 +127,7 @@ def fetch_source(
             bytes=view.bytes_received,
         )
     except SourceError as exc:
-        error = mask_secrets(str(exc), *secrets)
+        error = clean_message(mask_secrets(str(exc), *secrets)) or type(exc).__name__
         log.warning("source %s failed: %s", source_config.name, error)
         return RunOutcome(
             status=RunStatus.FAILED,
@@ -147,7 +147,7 @@ def fetch_source(
             requests=view.requests,
             bytes=view.bytes_received,
             error_kind="bug",
-            error=mask_secrets(f"{type(exc).__name__}: {exc}", *secrets),
+            error=clean_message(mask_secrets(f"{type(exc).__name__}: {exc}", *secrets)),
         )
     return RunOutcome(
         status=RunStatus.PARTIAL if source.skipped else RunStatus.OK,
@@ -156,7 +156,7 @@ def fetch_source(
         postings=postings,
         requests=view.requests,
         bytes=view.bytes_received,
-        skipped=[mask_secrets(item, *secrets) for item in source.skipped],
+        skipped=[clean_message(mask_secrets(item, *secrets)) for item in source.skipped],
         validators={url: (v.etag, v.last_modified) for url, v in view.new_validators.items()},
     )
 

@@ -604,3 +604,18 @@ def test_tags_explain_is_linear_in_its_matches(tmp_path: Path) -> None:
         ("large language model", 4, 24),
         ("LLM", 25, 28),
     ]
+
+
+def test_a_boards_error_text_reaches_the_terminal_without_escapes(
+    board_server: BoardServer, database_url: str, tmp_path: Path
+) -> None:
+    board_server.add_route(
+        "/raw/v1/boards/alpha/jobs", lambda request, match: Reply(200, b"\x1b[2J\x1b]0;pwned\x07{")
+    )
+    sources = _alpha_only(board_server.url + "/raw")
+    config = write_config(tmp_path / "c.toml", board_server.url, database_url, sources=sources)
+    result = run_cli(config, "scrape", now=DAY1_LOCAL)
+    assert result.exit_code == 1
+    status = run_cli(config, "status", now=DAY1_LOCAL)
+    for output in (result.output, status.output, _runs(database_url)["alpha"].error or ""):
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", output), output
