@@ -60,7 +60,7 @@ def run(quick: bool) -> list[Result]:
     bare_s, _, _ = best_of(bare, REPEAT)
     fold_s, _, _ = best_of(fold_only, REPEAT)
     folded = [fold_text(t) for t in texts]
-    scan_s, _, _ = best_of(lambda: [tagger._tags_folded(f) for f in folded], REPEAT)
+    scan_s, _, _ = best_of(lambda: [tagger.tags_folded(f) for f in folded], REPEAT)
 
     counts = Counter(tag for tags in tagged for tag in tags)
     rates = ", ".join(f"{k} {counts[k] / len(texts):.1%}" for k in sorted(counts))
