@@ -1,4 +1,4 @@
-"""Entry or experienced, and the years asked, from what a board says: tests/data/level_cases.toml."""
+"""Entry or experienced and the years asked, from what a board says: data/level_cases.toml."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ def _id(case: dict[str, Any]) -> str:
     return f"{case['title']} | {said}" if said is not None else case["title"]
 
 
-@pytest.mark.xfail(strict=True, reason="levels come from the title alone (issue 14)")
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
 def test_level_cases(case: dict[str, Any]) -> None:
     from monitor.level import experience_of
