@@ -42,13 +42,11 @@ def stored(raw: Any) -> Any:
 # -- JSON-LD -----------------------------------------------------------------------------
 
 
-@XFAIL
 def test_a_registration_number_identifier_falls_back_to_the_page_url() -> None:
     (posting,) = jsonld().parse(korean("jsonld_registration_number.html"), PAGE)[0]
     assert posting.external_id == f"{PAGE}#1"
 
 
-@XFAIL
 def test_an_identifier_repeated_across_postings_of_one_fetch_falls_back() -> None:
     pages = {
         "https://careers.example.kr/a": ("데이터 엔지니어", "same-42"),
@@ -70,7 +68,6 @@ def test_an_identifier_repeated_across_postings_of_one_fetch_falls_back() -> Non
     assert ids == ["https://careers.example.kr/a#1", "https://careers.example.kr/b#1", "own-7"]
 
 
-@XFAIL
 def test_places_keep_city_and_district() -> None:
     (raw,) = jsonld().parse(korean("jsonld_registration_number.html"), PAGE)[0]
     assert raw.location == "서울 중구"
@@ -78,7 +75,6 @@ def test_places_keep_city_and_district() -> None:
     assert stored(raw).country == "KR"
 
 
-@XFAIL
 def test_a_street_address_gives_the_city_and_the_country() -> None:
     (raw,) = jsonld().parse(korean("jsonld_street_only.html"), PAGE)[0]
     assert raw.location == "경기 안산시 단원구"
@@ -86,7 +82,6 @@ def test_a_street_address_gives_the_city_and_the_country() -> None:
     assert posting.country == "KR"
 
 
-@XFAIL
 def test_naive_times_are_read_in_the_configured_zone() -> None:
     (raw,) = jsonld().parse(korean("jsonld_street_only.html"), PAGE)[0]
     assert raw.deadline_at == datetime(2026, 10, 19, 14, 59, tzinfo=UTC)
@@ -94,7 +89,6 @@ def test_naive_times_are_read_in_the_configured_zone() -> None:
     assert raw.deadline_at == datetime(2026, 10, 19, 23, 59, tzinfo=UTC)
 
 
-@XFAIL
 def test_the_timezone_option_defaults_to_the_config_zone() -> None:
     raw = {
         "timezone": "Europe/Berlin",
@@ -104,7 +98,6 @@ def test_the_timezone_option_defaults_to_the_config_zone() -> None:
     assert config.sources[0].options.timezone == "Europe/Berlin"
 
 
-@XFAIL
 def test_employment_types_map_to_known_types_or_none() -> None:
     postings = jsonld().parse(korean("jsonld_odd_types.html"), PAGE)[0]
     assert [p.employment_type for p in postings] == [None, "Contract", "Internship, Full-time"]
@@ -112,7 +105,6 @@ def test_employment_types_map_to_known_types_or_none() -> None:
     assert raw.employment_type == "Full-time"
 
 
-@XFAIL
 def test_microdata_job_postings_are_read() -> None:
     page = "https://career.hanbit.example/job/4100001/"
     (raw,) = jsonld(url=page).parse(korean("successfactors_microdata.html"), page)[0]
@@ -127,7 +119,6 @@ def test_microdata_job_postings_are_read() -> None:
     assert posting.external_id == f"{page}#1"
 
 
-@XFAIL
 def test_json_ld_experience_requirements() -> None:
     (raw,) = jsonld().parse(korean("jsonld_registration_number.html"), PAGE)[0]
     assert stored(raw).level == "entry"
