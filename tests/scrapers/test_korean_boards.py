@@ -151,13 +151,11 @@ def jumpit_page(*items: dict[str, Any]) -> bytes:
     return json.dumps({**body, "result": result}, ensure_ascii=False).encode()
 
 
-@XFAIL
 def test_jumpit_defaults_to_the_api_host_of_the_real_recordings() -> None:
     source = JumpitSource("jumpit", JumpitOptions())
     assert source.listing_url().startswith("https://api.jumpit.co.kr/api/positions?")
 
 
-@XFAIL
 def test_jumpit_asks_for_no_highlight_markup_and_strips_any() -> None:
     source = JumpitSource("jumpit", JumpitOptions(keyword="인공지능"))
     assert "highlight=false" in source.listing_url()
@@ -165,7 +163,6 @@ def test_jumpit_asks_for_no_highlight_markup_and_strips_any() -> None:
     assert raw.extra["job_category"] == "인공지능/머신러닝,SW/솔루션"
 
 
-@XFAIL
 def test_jumpit_experience() -> None:
     other = {**JUMPIT_ITEM, "id": 54900002, "title": "AI Engineer 신입 및 경력 채용 공고"}
     other.update(newcomer=False, minCareer=1, maxCareer=3)
