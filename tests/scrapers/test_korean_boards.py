@@ -194,7 +194,6 @@ def wanted_page(*items: dict[str, Any]) -> bytes:
     return json.dumps({"data": list(items), "links": links}, ensure_ascii=False).encode()
 
 
-@XFAIL
 def test_wanted_defaults_to_the_chaos_endpoint() -> None:
     url = WantedSource("w", WantedOptions(tag_type_ids=[518, 1634])).listing_url(100)
     assert url == (
@@ -204,7 +203,6 @@ def test_wanted_defaults_to_the_chaos_endpoint() -> None:
     )
 
 
-@XFAIL
 def test_wanted_reads_employment_type_newbie_and_years() -> None:
     senior = {**WANTED_ITEM, "id": 384002, "is_newbie": False, "annual_from": 5}
     senior.update(annual_to=100, employment_type="contract")
@@ -220,9 +218,7 @@ def test_wanted_reads_employment_type_newbie_and_years() -> None:
     ]
 
 
-@pytest.mark.parametrize(
-    "wrapped", [False, pytest.param(True, marks=XFAIL)], ids=["bare", "wrapped"]
-)
+@pytest.mark.parametrize("wrapped", [False, True], ids=["bare", "wrapped"])
 def test_wanted_detail_bare_or_wrapped(wrapped: bool) -> None:
     job = {"id": 384001, "detail": {"main_tasks": "• 비전 모델 학습", "requirements": "• 석사"}}
     body = {"data": {"job": job}} if wrapped else {"job": job}
