@@ -231,7 +231,6 @@ def test_wanted_detail_bare_or_wrapped(wrapped: bool) -> None:
 TESTS = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-@XFAIL
 def test_saramin_experience_level() -> None:
     from scrapers.saramin import SaraminOptions, SaraminSource
 
@@ -245,7 +244,6 @@ def test_saramin_experience_level() -> None:
     ]
 
 
-@XFAIL
 def test_work24_career() -> None:
     from scrapers.work24 import Work24Options, Work24Source
 
@@ -258,7 +256,6 @@ def test_work24_career() -> None:
     ]
 
 
-@XFAIL
 def test_lever_commitment_and_greenhouse_metadata() -> None:
     from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
     from scrapers.lever import LeverOptions, LeverSource
