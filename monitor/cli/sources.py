@@ -195,6 +195,9 @@ def parse_file(
                 "country": posting.country,
                 "remote": posting.remote,
                 "employment_type": posting.employment_type,
+                "level": posting.level,
+                "years_min": posting.years_min,
+                "years_max": posting.years_max,
                 "description": posting.description,
             }
         )

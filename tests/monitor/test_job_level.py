@@ -12,8 +12,6 @@ from monitor.numbers.listing import Filters, jobs
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 14: a job's level is its latest posting's")
-
 
 def post(external_id: str, **experience: object) -> RawPosting:
     return RawPosting(
@@ -43,7 +41,6 @@ def listed(db: Database, level: str | None) -> list[tuple[str | None, int | None
         return [(row.level, row.years_min, row.years_max) for row in rows]
 
 
-@XFAIL
 def test_a_job_open_to_newcomers_on_one_board_is_entry(both: Database) -> None:
     assert listed(both, None) == [("entry", 0, 3)]
     assert listed(both, "entry") == [("entry", 0, 3)]
