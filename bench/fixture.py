@@ -41,8 +41,9 @@ from bench.common import (
     VERSION,
     log,
 )
-from monitor.geo import level_of, parse_location
+from monitor.geo import parse_location
 from monitor.identity import dedup_key
+from monitor.level import level_of
 from monitor.normalise import content_hash
 from monitor.search.matcher import text_words
 from monitor.storage.db import Database, head_revision

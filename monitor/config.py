@@ -355,6 +355,9 @@ def build_source(table: Any, zone: ZoneInfo) -> SourceConfig:
     except ConfigError as exc:
         raise ConfigError(str(exc), key="schedule") from None
     own = {k: v for k, v in table.items() if k not in COMMON_OPTIONS}
+    if "timezone" not in own and "timezone" in {f.name for f in dataclasses.fields(cls.Options)}:
+        # A kind reading times without an offset (jsonld) reads them in the configured zone.
+        own["timezone"] = zone.key
     options = build_options(cls, own)
     return SourceConfig(
         name=table["name"],

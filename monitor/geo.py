@@ -3,7 +3,7 @@
 Boards write locations as "Berlin, Germany ", "New York, NY", "Remote (United States)",
 "서울 > 강남구", "서울특별시 강남구" or "Seoul, South Korea". ``parse_location`` reads the
 common forms (English and Korean) into a ``Place``; anything unknown stays None rather than
-guessed. ``level_of`` reads entry or experienced from a title.
+guessed. (Entry or experienced is read in ``monitor.level``.)
 """
 
 from __future__ import annotations
@@ -237,29 +237,3 @@ def parse_location(text: str | None) -> Place:
         if hit:
             city, country = hit
     return Place(city, country, remote)
-
-
-_ENTRY = re.compile(
-    r"\b(junior|jr\.?|entry[- ]level|entry|graduate|new grad|intern(ship)?|trainee|associate)\b"
-    r"|신입|인턴|주니어|신입/경력|경력무관",
-    re.I,
-)
-_EXPERIENCED = re.compile(
-    r"\b(senior|sr\.?|staff|principal|lead|head|director|manager|architect|expert|vp)\b"
-    r"|경력|시니어|책임|수석|리드|팀장|실장",
-    re.I,
-)
-
-
-def level_of(title: str) -> str | None:
-    """ "entry", "experienced" or None (unknown or both) from a job title."""
-    folded = unicodedata.normalize("NFKC", title)
-    entry = bool(_ENTRY.search(folded))
-    experienced = bool(_EXPERIENCED.search(folded))
-    if "신입/경력" in folded or "경력무관" in folded:
-        return None
-    if entry and not experienced:
-        return "entry"
-    if experienced and not entry:
-        return "experienced"
-    return None

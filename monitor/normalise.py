@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from monitor.geo import level_of, parse_location
+from monitor.geo import parse_location
+from monitor.level import experience_of
 from monitor.posting import RawPosting
 
 _BLOCKS = (
@@ -84,6 +85,8 @@ class Posting:
     detail_missing: bool = False
     closes_at: datetime | None = None
     level: str | None = None
+    years_min: int | None = None
+    years_max: int | None = None
 
 
 def html_to_text(html: str) -> str:
@@ -157,6 +160,13 @@ def normalise(raw: RawPosting, *, company: str | None, fallback_company: str) ->
         country = place.country
     remote = raw.remote if raw.remote is not None else (True if place.remote else None)
     url = capped(one_token(raw.url), "url")
+    experience = experience_of(
+        title=title,
+        stated=raw.level,
+        experience=one_line(raw.experience),
+        years_min=_years(raw.years_min),
+        years_max=_years(raw.years_max),
+    )
     return Posting(
         external_id=capped(one_token(raw.external_id), "external_id"),
         title=title,
@@ -172,5 +182,14 @@ def normalise(raw: RawPosting, *, company: str | None, fallback_company: str) ->
         content_hash=content_hash(title, company_name, location, description, url),
         detail_missing=raw.detail_missing,
         closes_at=to_utc(raw.closes_at),
-        level=level_of(title),
+        level=experience.level,
+        years_min=experience.years_min,
+        years_max=experience.years_max,
     )
+
+
+def _years(value: int | None) -> int | None:
+    """A stated number of years, or None when it is not a sensible one (negative, absurd)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 60:
+        return None
+    return value

@@ -35,6 +35,14 @@ class RawPosting:
     country: str | None = None
     remote: bool | None = None
     employment_type: str | None = None
+    # Experience as the board states it in structured fields (monitor.level reads them; the
+    # title is the fallback): ``level`` only where a flag decides it ("entry" for Wanted's
+    # is_newbie, Jumpit's newcomer), ``experience`` the board's words ("신입/경력", "경력무관",
+    # "경력 3~10년"), years in numbers where given.
+    level: str | None = None
+    experience: str | None = None
+    years_min: int | None = None
+    years_max: int | None = None
     # The listing carries no description and its detail page was not fetched this run (a
     # detail budget): the stored description, hash and tags are kept as they are.
     detail_missing: bool = False

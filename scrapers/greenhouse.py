@@ -30,6 +30,10 @@ _REMOTE_WORD = re.compile(r"\bremote\b", re.IGNORECASE)
 # Custom metadata fields boards use for the work arrangement and the contract type.
 _WORKPLACE_FIELDS = frozenset({"workplace type", "workplace", "location type", "remote"})
 _EMPLOYMENT_FIELDS = frozenset({"employment type", "job type", "commitment", "employment"})
+# ... and for the experience asked ("Entry Level", "Senior"), read by monitor.level.
+_EXPERIENCE_FIELDS = frozenset(
+    {"experience level", "experience", "seniority", "seniority level", "career level", "level"}
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class GreenhouseSource(Source):
             ),
             remote=remote,
             employment_type=_metadata_value(job.get("metadata"), _EMPLOYMENT_FIELDS),
+            experience=_metadata_value(job.get("metadata"), _EXPERIENCE_FIELDS),
             extra=_extra(job),
         )
 

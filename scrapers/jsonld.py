@@ -14,19 +14,30 @@ What real pages do, and what this parser does about it:
   (the run is then partial), and the rest are kept;
 - ``description`` HTML escaped as entities (``&lt;p&gt;``), sometimes twice: decoded until
   tags appear; plain text stays text;
-- unpadded dates ("2026-5-15"); a date or time without a zone is taken as UTC (a career page
-  of unknown origin has no better-known zone);
+- unpadded dates ("2026-5-15"); a date or time without an offset (JobKorea's
+  "2026-10-19T23:59") is read in the ``timezone`` option, which defaults to the configured
+  zone (Asia/Seoul unless set);
 - ``identifier`` as a string, a number or a ``PropertyValue`` (``value`` / ``@value``); without
-  one a posting's id is its page URL and its position on the page ("...#2").
+  one a posting's id is its page URL and its position on the page ("...#2"). An identifier
+  that names the company rather than the posting falls back the same way: a
+  ``PropertyValue`` whose ``propertyID`` is a registration number (Linkareer's
+  사업자등록번호, "104-86-39742"), or a value carried by different postings of one fetch;
+- ``employmentType`` outside schema.org's list: Korean 정규직, 계약직, 인턴 map onto it, anything
+  else ("eCommerce", Coupang's department) is no employment type;
+- JobPosting in microdata instead (SAP SuccessFactors), read when a page has no JSON-LD
+  JobPosting (``scrapers.microdata``), with Java dates such as "Sun Apr 25 00:00:00 UTC 2021".
 
 A page with no JobPosting at all is a ParseError naming the URL, never an empty result. With
 ``urls`` or ``sitemap``, a page that fails (404, robots.txt, no JobPosting) is skipped and
 counted, and the run fails only when no page could be read; sitemap pages without any JobPosting
-(an "about us" page) are not counted. Company comes from ``hiringOrganization.name``, location
-from ``jobLocation.address`` (``addressLocality``, ``addressCountry``), remote from
-``jobLocationType: TELECOMMUTE``, deadline from ``validThrough``.
+(an "about us" page) are not counted. Company comes from ``hiringOrganization.name``; location
+from each ``jobLocation.address``, keeping city and district ("서울 중구", not "중구"; the
+head of ``streetAddress`` when there is nothing else, "경기 안산시 단원구"); remote from
+``jobLocationType: TELECOMMUTE``; deadline from ``validThrough``; experience from
+``experienceRequirements`` (words, or ``monthsOfExperience``).
 
-There is no real recorded page behind this kind; check a saved page first with::
+Recorded real pages (Coupang, Catch, JobKorea, Linkareer, a Yanolja SuccessFactors page) are
+checked in tests/monitor/test_realdata.py; check a saved page first with::
 
     jobtrend sources parse --kind jsonld saved.html --option url=https://example.com/jobs/1 \\
         --url https://example.com/jobs/1 --json
@@ -37,18 +48,21 @@ used for relative links and position ids.)
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import logging
+import math
 import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XmlParseError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import defusedxml.ElementTree as SafeElementTree  # type: ignore[import-untyped]
 from defusedxml import DefusedXmlException
@@ -57,8 +71,9 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.errors import ConfigError, FetchError, NoJobPostingError, ParseError
 from monitor.posting import RawPosting, TextFormat
 from scrapers.base import Source
-from scrapers.fields import local_name
+from scrapers.fields import KST, local_name
 from scrapers.html import decode_page
+from scrapers.microdata import microdata_jobs
 
 if TYPE_CHECKING:
     from scrapers.http import HttpClient
@@ -78,6 +93,9 @@ _DATE = re.compile(
 _REAL_TAG = re.compile(r"<(?:[a-zA-Z][\w-]*|/[a-zA-Z][\w-]*)(?:\s[^<>]*)?/?>")
 _ESCAPED_TAG = re.compile(r"&(?:amp;)*lt;/?[a-zA-Z]")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+DEFAULT_ZONE = "Asia/Seoul"
+# The schema.org employment types, and Korean boards' own words for them; anything else
+# ("eCommerce": a department, not a contract) is no employment type at all.
 _EMPLOYMENT = {
     "FULL_TIME": "Full-time",
     "PART_TIME": "Part-time",
@@ -87,7 +105,39 @@ _EMPLOYMENT = {
     "VOLUNTEER": "Volunteer",
     "PER_DIEM": "Per diem",
     "OTHER": "Other",
+    "FULLTIME": "Full-time",
+    "PARTTIME": "Part-time",
+    "CONTRACT": "Contract",
+    "INTERNSHIP": "Internship",
+    "정규직": "Full-time",
+    "계약직": "Contract",
+    "프리랜서": "Contract",
+    "파견직": "Temporary",
+    "인턴": "Internship",
+    "인턴십": "Internship",
+    "파트타임": "Part-time",
+    "아르바이트": "Part-time",
 }
+# An identifier that names the company, not the posting: Linkareer puts the business
+# registration number (사업자등록번호, "104-86-39742") there.
+_COMPANY_ID_NAMES = re.compile(
+    r"사업자|법인등록|business.?registration|registration.?number|\bbrn\b|\bvat\b|\btax", re.I
+)
+_REGISTRATION_NUMBER = re.compile(r"^\d{3}-\d{2}-\d{5}$")
+# Korean administrative words that start a street address: 경기 안산시 단원구 산단로 325.
+_PROVINCE = re.compile(
+    r"^(서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)"
+    r"\S*$"
+)
+_DISTRICT = re.compile(r"^\S+(시|군|구)$")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# "Sun Apr 25 00:00:00 UTC 2021": Java's Date.toString, as SAP SuccessFactors writes dates.
+_JAVA_DATE = re.compile(
+    r"^\s*[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) (\d{1,2}):(\d{2}):(\d{2}) ([A-Z]{2,5}) (\d{4})\s*$"
+)
+_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, start=1)}
+_NAMED_ZONES: dict[str, tzinfo] = {"UTC": UTC, "GMT": UTC, "Z": UTC, "KST": KST}
 
 
 @dataclass(frozen=True)
@@ -96,8 +146,19 @@ class JsonLdOptions:
     urls: list[str] | None = None
     sitemap: str | None = None
     max_pages: int = 200
+    # The zone of times written without an offset ("2026-10-19T23:59"); the config loader
+    # fills in the configured zone when the table gives none.
+    timezone: str | None = None
 
     def __post_init__(self) -> None:
+        if self.timezone is not None:
+            try:
+                ZoneInfo(self.timezone)
+            except (ValueError, ZoneInfoNotFoundError):
+                raise ConfigError(
+                    f"must be an IANA time zone such as 'Asia/Seoul', not {self.timezone!r}",
+                    key="timezone",
+                ) from None
         given = [key for key in ("url", "urls", "sitemap") if getattr(self, key) is not None]
         if not given:
             raise ConfigError(
@@ -119,6 +180,10 @@ class JsonLdOptions:
                 raise ConfigError(f"must be an http(s) URL, not {value!r}", key=key)
         if self.max_pages < 1:
             raise ConfigError(f"must be at least 1, not {self.max_pages}", key="max_pages")
+
+    def zone(self) -> tzinfo:
+        """The zone of naive times: the option, else Korea's (the default configured zone)."""
+        return ZoneInfo(self.timezone) if self.timezone else ZoneInfo(DEFAULT_ZONE)
 
     def pages(self) -> list[str]:
         """The configured page URLs (``url`` or ``urls``), without repeats."""
@@ -147,11 +212,11 @@ class JsonLdSource(Source):
             pages = pages[:limit]
         read = 0
         first_error: ParseError | FetchError | None = None
-        seen_ids: set[str] = set()
+        found: list[tuple[RawPosting, str]] = []
         for page in pages:
             try:
                 response = client.get(page)
-                postings, _ = self.parse(response.content, str(response.url))
+                found.extend(self._read(response.content, str(response.url)))
             except (FetchError, ParseError) as exc:
                 first_error = first_error or exc
                 if from_sitemap and isinstance(exc, NoJobPostingError):
@@ -160,13 +225,15 @@ class JsonLdSource(Source):
                     self.skipped.append(f"{page}: {exc}")
                 continue
             read += 1
-            for posting in postings:
-                if posting.external_id not in seen_ids:
-                    seen_ids.add(posting.external_id)
-                    yield posting
         if pages and read == 0 and first_error is not None:
             # Not one page could be read: that is a broken source, not an empty board.
             raise first_error
+        seen_ids: set[str] = set()
+        for posting in _rekeyed(found):
+            # The same posting on two pages (a list and its detail) is kept once.
+            if posting.external_id not in seen_ids:
+                seen_ids.add(posting.external_id)
+                yield posting
 
     def sitemap_pages(self, client: HttpClient) -> list[str]:
         """The page URLs of the sitemap, following a sitemap index one level down."""
@@ -186,6 +253,10 @@ class JsonLdSource(Source):
         return list(dict.fromkeys(pages))
 
     def parse(self, body: bytes, url: str) -> tuple[list[RawPosting], str | None]:
+        return _rekeyed(self._read(body, url)), None
+
+    def _read(self, body: bytes, url: str) -> list[tuple[RawPosting, str]]:
+        """Each posting of a page with the id it falls back to (its page URL and position)."""
         tree = LexborHTMLParser(decode_page(body))
         jobs: list[dict[str, Any]] = []
         bad: list[str] = []
@@ -207,10 +278,16 @@ class JsonLdSource(Source):
                 continue
             _collect_jobs(data, jobs)
         if not jobs:
+            # SAP SuccessFactors and others mark the posting up in microdata instead.
+            jobs = microdata_jobs(tree)
+        if not jobs:
             why = f" ({len(bad)} ld+json block(s) were not valid JSON)" if bad else ""
             raise NoJobPostingError(f"No schema.org JobPosting found at {url}{why}.")
         self.skipped.extend(bad)
-        return [self._posting(job, index, url) for index, job in enumerate(jobs, start=1)], None
+        return [
+            (self._posting(job, index, url), f"{url}#{index}")
+            for index, job in enumerate(jobs, start=1)
+        ]
 
     def _posting(self, job: dict[str, Any], index: int, url: str) -> RawPosting:
         where = f"JobPosting #{index} at {url}"
@@ -223,6 +300,8 @@ class JsonLdSource(Source):
         extra: dict[str, object] = {}
         if len(places) > 1:
             extra["locations"] = places
+        zone = self.options.zone()
+        experience, months = _experience(job.get("experienceRequirements"))
         return RawPosting(
             external_id=_identifier(job.get("identifier")) or f"{url}#{index}",
             title=title,
@@ -232,10 +311,12 @@ class JsonLdSource(Source):
             country=country,
             description=description,
             description_format=text_format,
-            posted_at=_date(job.get("datePosted"), where, "datePosted"),
-            deadline_at=_date(job.get("validThrough"), where, "validThrough"),
+            posted_at=_date(job.get("datePosted"), where, "datePosted", zone),
+            deadline_at=_date(job.get("validThrough"), where, "validThrough", zone),
             remote=True if "TELECOMMUTE" in _upper_list(job.get("jobLocationType")) else None,
             employment_type=_employment(job.get("employmentType")),
+            experience=experience,
+            years_min=math.ceil(months / 12) if months is not None else None,
             extra=extra,
         )
 
@@ -300,13 +381,33 @@ def _text(value: Any) -> str | None:
 
 
 def _identifier(value: Any) -> str | None:
+    """The posting's own id; None for none, or for one that names the company instead."""
     if isinstance(value, list):
         return next((i for i in map(_identifier, value) if i), None)
     if isinstance(value, dict):
+        named = " ".join(t for k in ("propertyID", "name") if (t := _text(value.get(k))))
+        if _COMPANY_ID_NAMES.search(named):
+            return None
         value = value.get("value", value.get("@value"))
     if isinstance(value, bool) or not isinstance(value, str | int):
         return None
-    return str(value).strip() or None
+    text = str(value).strip()
+    return None if not text or _REGISTRATION_NUMBER.match(text) else text
+
+
+def _rekeyed(found: list[tuple[RawPosting, str]]) -> list[RawPosting]:
+    """The postings, those sharing an identifier with a different posting keyed by their
+    fallback instead: a value repeated across postings identifies none of them."""
+    # Postings of one title and company are one posting seen twice (a list and its page).
+    holders: dict[str, set[tuple[str, str | None]]] = {}
+    for posting, _ in found:
+        holders.setdefault(posting.external_id, set()).add((posting.title, posting.company))
+    out = []
+    for posting, fallback in found:
+        if len(holders[posting.external_id]) > 1:
+            posting = dataclasses.replace(posting, external_id=fallback)
+        out.append(posting)
+    return out
 
 
 def _organisation(value: Any) -> str | None:
@@ -323,9 +424,28 @@ def _upper_list(value: Any) -> list[str]:
 
 
 def _employment(value: Any) -> str | None:
-    names = [_EMPLOYMENT.get(v.replace("-", "_").replace(" ", "_"), v) for v in _upper_list(value)]
-    names = [n for n in names if n]
-    return ", ".join(dict.fromkeys(names)) or None
+    """Known employment types ("Full-time", "Contract"...), joined; None for anything else."""
+    names = [_EMPLOYMENT.get(re.sub(r"[\s-]+", "_", v)) for v in _upper_list(value)]
+    return ", ".join(dict.fromkeys(n for n in names if n)) or None
+
+
+def _experience(value: Any) -> tuple[str | None, float | None]:
+    """(the words of ``experienceRequirements``, its ``monthsOfExperience``): a text ("신입"),
+    a list (["신입", "경력"]) or an ``OccupationalExperienceRequirements``."""
+    values = value if isinstance(value, list) else [value]
+    words: list[str] = []
+    months: float | None = None
+    for item in values:
+        if isinstance(item, dict):
+            number = item.get("monthsOfExperience")
+            if isinstance(number, str) and number.strip().replace(".", "", 1).isdigit():
+                number = float(number)
+            if isinstance(number, int | float) and not isinstance(number, bool) and number >= 0:
+                months = number if months is None else min(months, number)
+            item = item.get("description")
+        if (text := _text(item)) is not None:
+            words.append(text)
+    return ", ".join(dict.fromkeys(words)) or None, months
 
 
 def _location(job: dict[str, Any]) -> tuple[str | None, str | None, list[str]]:
@@ -341,11 +461,8 @@ def _location(job: dict[str, Any]) -> tuple[str | None, str | None, list[str]]:
             continue
         address = place.get("address")
         if isinstance(address, dict):
-            locality = _text(address.get("addressLocality"))
-            region = _text(address.get("addressRegion"))
             country = _text(address.get("addressCountry"))
-            parts = [locality or region, country]
-            name = ", ".join(p for p in parts if p) or _text(place.get("name"))
+            name = _place_name(address) or _text(place.get("name"))
             if country and len(country) == 2 and country.isalpha() and country_code is None:
                 country_code = country.upper()
         else:
@@ -357,6 +474,34 @@ def _location(job: dict[str, Any]) -> tuple[str | None, str | None, list[str]]:
         where = _text(job.get("applicantLocationRequirements"))
         names.append(f"Remote ({where})" if where else "Remote")
     return (names[0] if names else None), country_code, names
+
+
+def _place_name(address: dict[str, Any]) -> str | None:
+    """A place as a location string that keeps city and district.
+
+    Korean addresses read from large to small without commas ("서울 중구", "경기 수원시
+    팔달구"), so 서울 중구 and 대전 중구 stay apart; others keep "Locality, Region, Country"
+    (the region left out when it repeats the locality). Without either, the city and district
+    at the head of ``streetAddress`` ("경기 안산시 단원구 산단로 325" gives "경기 안산시 단원구").
+    """
+    locality = _text(address.get("addressLocality"))
+    region = _text(address.get("addressRegion"))
+    country = _text(address.get("addressCountry"))
+    if locality and region and region in locality.split():
+        region = None
+    if locality or region:
+        if _HANGUL.search(f"{region or ''}{locality or ''}"):
+            return " ".join(p for p in (region, locality) if p)
+        return ", ".join(p for p in (locality, region, country) if p)
+    street = _text(address.get("streetAddress"))
+    words = (street or "").split()
+    head: list[str] = []
+    for word in words:
+        if (not head and _PROVINCE.match(word)) or (head and _DISTRICT.match(word)):
+            head.append(word)
+        else:
+            break
+    return " ".join(head) or None
 
 
 def _description(value: Any) -> tuple[str, TextFormat]:
@@ -371,16 +516,20 @@ def _description(value: Any) -> tuple[str, TextFormat]:
     return text, "text"
 
 
-def _date(value: Any, where: str, key: str) -> datetime | None:
-    """An ISO 8601 date or time, padded or not ("2026-5-15"); no zone means UTC."""
+def _date(value: Any, where: str, key: str, naive_zone: tzinfo) -> datetime | None:
+    """An ISO 8601 date or time, padded or not ("2026-5-15"), or Java's "Sun Apr 25 00:00:00
+    UTC 2021"; without an offset it is read in ``naive_zone`` (the source's ``timezone``)."""
     if value is None:
         return None
+    java = _JAVA_DATE.match(value) if isinstance(value, str) else None
+    if java is not None:
+        return _java_date(java, where, key)
     match = _DATE.match(value) if isinstance(value, str) else None
     if match is None:
         logger.warning("%s: ignoring the unreadable %s %r", where, key, value)
         return None
     year, month, day, hour, minute, second, fraction, zone = match.groups()
-    tz = UTC
+    tz = naive_zone if not zone else UTC
     if zone and zone.upper() != "Z":
         digits = zone[1:].replace(":", "")
         offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
@@ -398,6 +547,22 @@ def _date(value: Any, where: str, key: str) -> datetime | None:
         )
     except ValueError:
         logger.warning("%s: ignoring the impossible %s %r", where, key, value)
+        return None
+
+
+def _java_date(match: re.Match[str], where: str, key: str) -> datetime | None:
+    month_name, day, hour, minute, second, zone_name, year = match.groups()
+    month = _MONTHS.get(month_name.upper())
+    zone = _NAMED_ZONES.get(zone_name)
+    if month is None or zone is None:
+        logger.warning("%s: ignoring the unreadable %s %r", where, key, match.string)
+        return None
+    try:
+        return datetime(
+            int(year), month, int(day), int(hour), int(minute), int(second), tzinfo=zone
+        )
+    except ValueError:
+        logger.warning("%s: ignoring the impossible %s %r", where, key, match.string)
         return None
 
 

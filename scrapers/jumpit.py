@@ -1,13 +1,16 @@
 """Jumpit (점핏, jumpit.saramin.co.kr): Saramin's developer job board, through its web API.
 
 The public site is ``jumpit.saramin.co.kr``; its pages load their data from the API host
-``jumpit-api.saramin.co.kr``, which is therefore the default ``base_url``.
+``api.jumpit.co.kr`` (every real recording of 2026 calls it), the default ``base_url``.
 
-``GET /api/positions?sort=reg_dt&page=N`` (1-based, 16 positions a page; plus ``keyword`` and
-``jobCategory`` when configured) answers ``{"message", "status", "code", "result":
-{"totalCount", "page", "positions": [...]}}``. A position carries ``id``, ``title``,
-``companyName``, ``techStacks`` (strings), ``locations``, ``alwaysOpen`` and ``closedAt`` - a
-Korean local time without zone (``2026-10-13T23:59:59``) - but no description and no date.
+``GET /api/positions?sort=reg_dt&highlight=false&page=N`` (1-based, 16 positions a page; plus
+``keyword`` and ``jobCategory`` when configured; without ``highlight=false`` a keyword search
+wraps its matches in ``<span>`` markup, which is stripped if it comes anyway) answers
+``{"message", "status", "code", "result": {"totalCount", "page", "positions": [...]}}``.
+A position carries ``id``, ``title``, ``companyName``, ``techStacks`` (strings),
+``locations``, ``alwaysOpen``, ``closedAt`` (a Korean local time without zone,
+``2026-10-13T23:59:59``) and the experience asked: ``newcomer`` (신입 welcome) and
+``minCareer``/``maxCareer`` in years. It has no description and no date.
 
 ``GET /api/position/{id}`` (singular) answers ``{"result": {...}}`` with ``responsibility``
 (주요업무), ``qualifications`` (자격요건), ``preferredRequirements`` (우대사항), plain text,
@@ -20,16 +23,18 @@ fetched later, and a closed position's detail (an error answer) is skipped the s
 ``job_category`` is Jumpit's numeric category id, one or a list: the number N in
 ``jumpit.saramin.co.kr/positions?jobCategory=N`` (e.g. 1 서버/백엔드, 12 인공지능/머신러닝).
 
-No recorded real response was available when this was written: the shapes above are best
-knowledge. A missing field is a ParseError naming it; save a page (``curl
-'https://jumpit-api.saramin.co.kr/api/positions?page=1' > page.json``) and check it with
+Real recorded pages and one detail are checked in tests/monitor/test_realdata.py. A missing
+field is a ParseError naming it; save a page (``curl
+'https://api.jumpit.co.kr/api/positions?highlight=false&page=1' > page.json``) and check it with
 ``jobtrend sources parse --kind jumpit page.json``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,7 +78,7 @@ class JumpitSource(Source):
     kind = "jumpit"
     description = "점핏 (jumpit.saramin.co.kr): developer positions, details within a budget."
     Options = JumpitOptions
-    default_base_url = "https://jumpit-api.saramin.co.kr"
+    default_base_url = "https://api.jumpit.co.kr"
 
     options: JumpitOptions
 
@@ -81,7 +86,7 @@ class JumpitSource(Source):
         return bool(self.options.keyword)
 
     def listing_url(self, page: int = 1) -> str:
-        params: list[tuple[str, str | int]] = [("sort", "reg_dt")]
+        params: list[tuple[str, str | int]] = [("sort", "reg_dt"), ("highlight", "false")]
         if self.options.keyword:
             params.append(("keyword", self.options.keyword))
         categories = self.options.job_category
@@ -163,6 +168,9 @@ class JumpitSource(Source):
         posting.description = "\n\n".join(parts)
         posting.description_format = "text"
         posting.posted_at = _kst(result.get("publishedAt"), where)
+        for key, value in _experience(result).items():
+            if value is not None:
+                setattr(posting, key, value)
 
     def _posting(self, item: Any, index: int, url: str) -> RawPosting:
         where = f"Jumpit position #{index + 1} at {url}"
@@ -179,8 +187,9 @@ class JumpitSource(Source):
         stacks = _stacks(item.get("techStacks"))
         if stacks:
             extra["tech_stacks"] = stacks
-        if isinstance(item.get("jobCategory"), str) and item["jobCategory"].strip():
-            extra["job_category"] = item["jobCategory"].strip()
+        category = _without_markup(item.get("jobCategory"))
+        if category:
+            extra["job_category"] = category
         if len(locations) > 1:
             extra["locations"] = locations
         # An always-open position carries a placeholder closedAt, or none.
@@ -194,6 +203,7 @@ class JumpitSource(Source):
             country="KR",
             deadline_at=deadline,
             extra=extra,
+            **_experience(item),
         )
 
 
@@ -211,6 +221,29 @@ def _result(data: Any, url: str) -> dict[str, Any]:
         code = f" {data.get('code')}" if data.get("code") else ""
         raise ParseError(f"Jumpit answered {url} with an error (status {status}{code}): {message}")
     return result
+
+
+def _without_markup(value: Any) -> str | None:
+    """A listing text without the ``<span>`` highlight markup a keyword search may add."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(re.sub(r"<[^<>]*>", "", html.unescape(value)).split()) or None
+
+
+def _years(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _experience(item: dict[str, Any]) -> dict[str, Any]:
+    """RawPosting's experience fields from ``newcomer`` and ``minCareer``/``maxCareer``."""
+    low, high = _years(item.get("minCareer")), _years(item.get("maxCareer"))
+    if high is not None and low is not None and high < low:
+        high = None  # 0 as "no upper bound" after a real minimum
+    return {
+        "level": "entry" if item.get("newcomer") is True else None,
+        "years_min": low,
+        "years_max": high,
+    }
 
 
 def _stacks(value: Any) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from scrapers.http import HttpClient
 
 logger = logging.getLogger(__name__)
+
+# Commitments that say who may apply: internships, graduate and apprentice programmes.
+_EXPERIENCE_COMMITMENT = re.compile(r"intern|graduate|new grad|apprentice|trainee|junior", re.I)
 
 PAGE_SIZE = 100
 # A site with more pages than this is a server ignoring `skip`, not a real board.
@@ -131,8 +135,15 @@ class LeverSource(Source):
             # "unspecified" and a missing value both mean: the posting does not say.
             remote=_WORKPLACE_REMOTE.get(workplace) if isinstance(workplace, str) else None,
             employment_type=text_of(categories.get("commitment")),
+            # Lever has no experience field; a commitment such as "Intern" says it.
+            experience=_experience(categories.get("commitment")),
             extra=extra,
         )
+
+
+def _experience(commitment: Any) -> str | None:
+    text = text_of(commitment)
+    return text if text and _EXPERIENCE_COMMITMENT.search(text) else None
 
 
 def _description(item: dict[str, Any]) -> tuple[str, Literal["html", "text"]]:

@@ -219,8 +219,33 @@ class SaraminSource(Source):
             posted_at=_timestamp(item.get("posting-timestamp"), where),
             deadline_at=deadline,
             employment_type=_name(position.get("job-type")),
+            **_experience(position.get("experience-level")),
             extra=extra,
         )
+
+
+# experience-level codes: 0 경력무관, 1 신입, 2 경력, 3 신입/경력 (min/max are the 경력 part).
+OPEN_TO_NEWCOMERS = frozenset({"0", "1", "3"})
+
+
+def _experience(value: Any) -> dict[str, Any]:
+    """RawPosting's experience fields from ``experience-level`` {code, min, max, name}."""
+    if not isinstance(value, dict):
+        return {}
+    code = _code(value)
+    low = value.get("min") if isinstance(value.get("min"), int) else None
+    high = value.get("max") if isinstance(value.get("max"), int) else None
+    high = high if high else None  # 0 is "no upper bound"
+    if code == "1":
+        low, high = 0, 0
+    elif code in OPEN_TO_NEWCOMERS:
+        low = 0
+    return {
+        "level": "entry" if code in OPEN_TO_NEWCOMERS else "experienced" if code == "2" else None,
+        "experience": _name(value),
+        "years_min": low if code in {"0", "1", "2", "3"} else None,
+        "years_max": high if code in {"1", "2", "3"} else None,
+    }
 
 
 def _name(value: Any) -> str | None:

@@ -1,22 +1,31 @@
 """Wanted (원티드, www.wanted.co.kr): the Korean job board's public web API, with detail requests.
 
-``GET /api/v4/jobs?country=kr&job_sort=job.latest_order&limit=100&offset=N`` (plus ``query``
-and repeated ``tag_type_ids`` when configured) answers ``{"data": [...], "links": {"next":
-...}}``; ``links.next`` is a path such as ``/api/v4/jobs?...&offset=100`` (an absolute URL is
-re-based onto ``base_url``) and null on the last page. A list item carries ``id``,
-``position`` (the title), ``company.name``, ``address`` (``location`` = 시/도, ``district``)
-and ``due_time`` (a KST date, null for 상시 채용) - but no description and no publish date.
+The listing is ``GET /api/chaos/navigation/v1/results?country=kr&job_sort=job.latest_order
+&years=-1&locations=all&limit=100&offset=N``, the endpoint Wanted's web client uses (real
+recordings of 2026). ``tag_type_ids`` map onto it as Wanted's own list pages do
+(``/wdlist/518/1634``): the first id is the job group (``job_group_id``, 518 = 개발), the rest
+its categories (``job_ids``). That endpoint ignores a keyword silently, so with ``query`` the
+listing is the older ``GET /api/v4/jobs?...&query=...``, which honours it (a real recording
+of 5 matches). Both answer ``{"data": [...], "links": {"next": ...}}``; ``links.next`` is a
+path (an absolute URL is re-based onto ``base_url``), null on the last page.
+
+A list item carries ``id``, ``position`` (the title), ``company.name``, ``address``
+(``location`` = 시/도, ``district``) and, on the chaos endpoint, ``employment_type``
+(``regular``, ``contract``, ``intern``), ``is_newbie`` (신입 welcome) and ``annual_from`` /
+``annual_to`` (the years asked; 100 stands for no upper bound); v4 items carry ``due_time``
+(a KST date, null for 상시 채용) and the annual range. Neither has a description or a date.
 
 The description is at ``GET /api/v4/jobs/{id}`` under ``job.detail``: ``intro``,
-``main_tasks``, ``requirements``, ``preferred_points`` (plain text with "•" bullets). Benefits
-are left out on purpose: "의료비 지원" is a perk, not the job's domain, and would tag every
-posting medical. Details are fetched only for postings not stored yet, at most
-``max_details_per_run`` per run; the rest are counted as skipped and fetched on later runs.
+``main_tasks``, ``requirements``, ``preferred_points`` (plain text with "•" bullets), the job
+bare (``{"job": ...}``) or wrapped (``{"data": {"job": ...}}``); no real detail body has been
+recorded, so both shapes are accepted. Benefits are left out on purpose: "의료비 지원" is a
+perk, not the job's domain, and would tag every posting medical. Details are fetched only for
+postings not stored yet, at most ``max_details_per_run`` per run; the rest are counted as
+skipped and fetched on later runs.
 
-No recorded real response was available when this was written: the shapes above are best
-knowledge. A missing field is a ParseError naming it; if a run fails that way, save the
-listing (``curl 'https://www.wanted.co.kr/api/v4/jobs?country=kr&limit=5' > page.json``) and
-check it with ``jobtrend sources parse --kind wanted page.json``.
+A missing field is a ParseError naming it; if a run fails that way, save the listing (``curl
+'https://www.wanted.co.kr/api/chaos/navigation/v1/results?country=kr&limit=5' > page.json``)
+and check it with ``jobtrend sources parse --kind wanted page.json``.
 """
 
 from __future__ import annotations
@@ -44,6 +53,12 @@ PAGE_SIZE = 100  # the largest `limit` the web client's API is known to accept
 # More pages than this is a server ignoring `offset`, not a real listing.
 MAX_PAGES = 500
 POSTING_URL = "https://www.wanted.co.kr/wd/{id}"
+CHAOS_PATH = "/api/chaos/navigation/v1/results"
+V4_PATH = "/api/v4/jobs"
+# Wanted's employment types as the known ones; any other is none.
+EMPLOYMENT_TYPES = {"regular": "Full-time", "contract": "Contract", "intern": "Internship"}
+# annual_to at or above this is "no upper bound" (Wanted sends 100).
+NO_UPPER_YEARS = 100
 # (field, heading) of the detail texts that describe the job itself.
 DETAIL_SECTIONS = (
     ("intro", "회사 소개"),
@@ -78,16 +93,18 @@ class WantedSource(Source):
         return bool(self.options.query)
 
     def listing_url(self, offset: int = 0) -> str:
-        params: list[tuple[str, str | int]] = [
-            ("country", "kr"),
-            ("job_sort", "job.latest_order"),
-            ("limit", PAGE_SIZE),
-            ("offset", offset),
-        ]
+        params: list[tuple[str, str | int]] = [("country", "kr"), ("job_sort", "job.latest_order")]
         if self.options.query:
-            params.append(("query", self.options.query))
-        params.extend(("tag_type_ids", tag) for tag in self.options.tag_type_ids)
-        return f"{self.base_url}/api/v4/jobs?{urlencode(params)}"
+            # The chaos endpoint ignores keywords; v4 searches by them.
+            params += [("limit", PAGE_SIZE), ("offset", offset), ("query", self.options.query)]
+            params.extend(("tag_type_ids", tag) for tag in self.options.tag_type_ids)
+            return f"{self.base_url}{V4_PATH}?{urlencode(params)}"
+        params += [("years", -1), ("locations", "all"), ("limit", PAGE_SIZE), ("offset", offset)]
+        if self.options.tag_type_ids:
+            group, *categories = self.options.tag_type_ids
+            params.append(("job_group_id", group))
+            params.extend(("job_ids", category) for category in categories)
+        return f"{self.base_url}{CHAOS_PATH}?{urlencode(params)}"
 
     def detail_url(self, job_id: str) -> str:
         return f"{self.base_url}/api/v4/jobs/{job_id}"
@@ -137,9 +154,7 @@ class WantedSource(Source):
             message = data.get("message") or data.get("error")
             raise ParseError(f"Wanted answered {url} with an error: {message}")
         if "job" in data and "data" not in data:
-            raise ParseError(
-                f"{url} is a Wanted job detail, not a listing; parse a /api/v4/jobs page."
-            )
+            raise ParseError(f"{url} is a Wanted job detail, not a listing; parse a listing page.")
         items = require_list(data, "data", f"Wanted listing at {url}")
         postings = [self._posting(item, index, url) for index, item in enumerate(items)]
         links = require(data, "links", f"Wanted listing at {url}")
@@ -154,6 +169,8 @@ class WantedSource(Source):
     def parse_detail(self, body: bytes, url: str) -> str:
         """The plain-text description of one ``/api/v4/jobs/{id}`` answer."""
         data = load_json(body, url)
+        if isinstance(data, dict) and "job" not in data and isinstance(data.get("data"), dict):
+            data = data["data"]  # {"data": {"job": ...}}
         job = require(data, "job", f"Wanted job detail at {url}")
         detail = require(job, "detail", f"Wanted job detail at {url}")
         if not isinstance(detail, dict):
@@ -191,6 +208,10 @@ class WantedSource(Source):
             # No publish date anywhere in Wanted's API: first sightings stand in for it.
             posted_at=None,
             deadline_at=_due(item.get("due_time"), where),
+            employment_type=EMPLOYMENT_TYPES.get(str(item.get("employment_type")).lower()),
+            level="entry" if item.get("is_newbie") is True else None,
+            years_min=_years(item.get("annual_from")),
+            years_max=_years(item.get("annual_to")),
             extra=extra,
         )
 
@@ -210,6 +231,13 @@ def _place(address: Any) -> tuple[str | None, str | None]:
         return " ".join(parts), code
     full = address.get("full_location")
     return (full.strip() if isinstance(full, str) and full.strip() else None), code
+
+
+def _years(value: Any) -> int | None:
+    """Years of ``annual_from``/``annual_to``; None when absent or "no upper bound"."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return None if value >= NO_UPPER_YEARS else value
 
 
 def _due(value: Any, where: str) -> datetime | None:

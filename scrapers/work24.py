@@ -229,6 +229,8 @@ class Work24Source(Source):
             # The ad comes down at the end of its last day.
             deadline_at=_kst_day(child_text(item, "closeDt"), where, "closeDt", time(23, 59, 59)),
             employment_type=EMPLOYMENT_TYPES.get(child_text(item, "empTpCd") or ""),
+            # 신입, 경력 or 관계없음, read by monitor.level.
+            experience=child_text(item, "career"),
             extra=extra,
         )
 

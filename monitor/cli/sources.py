@@ -100,7 +100,9 @@ def _option_value(text: str) -> Any:
         return text
 
 
-def _kind_options(kind: str, pairs: tuple[str, ...], page_url: str | None = None) -> Any:
+def _kind_options(
+    kind: str, pairs: tuple[str, ...], page_url: str | None = None, zone: str | None = None
+) -> Any:
     from scrapers.base import build_options, is_kind, source_class
 
     if not is_kind(kind):
@@ -117,6 +119,8 @@ def _kind_options(kind: str, pairs: tuple[str, ...], page_url: str | None = None
     # give page kinds (rss, jsonld, html) the page's address when none was named.
     hints = typing.get_type_hints(cls.Options)
     names = {f.name for f in dataclasses.fields(cls.Options)}
+    if "timezone" in names and "timezone" not in raw and zone:
+        raw["timezone"] = zone  # naive times in the configured zone, as a configured source
     if "url" in names and not raw.keys() & {"url", "urls", "sitemap"}:
         raw["url"] = page_url or "https://saved-page.invalid/"
     for field in dataclasses.fields(cls.Options):
@@ -170,7 +174,7 @@ def parse_file(
         name = src_config.name
     else:
         assert kind is not None
-        cls, opts = _kind_options(kind, options, url)
+        cls, opts = _kind_options(kind, options, url, app.config.timezone)
         source = cls("parse", opts)
         # No configured name to fall back on: a posting without a company shows none.
         company, name = None, ""
@@ -191,6 +195,9 @@ def parse_file(
                 "country": posting.country,
                 "remote": posting.remote,
                 "employment_type": posting.employment_type,
+                "level": posting.level,
+                "years_min": posting.years_min,
+                "years_max": posting.years_max,
                 "description": posting.description,
             }
         )

@@ -49,6 +49,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.errors import UsageError
+from monitor.level import job_level
 from monitor.numbers.trends import TrendQuery, posting_conditions
 from monitor.runs import (
     DEFAULT_STALE_DAYS,
@@ -80,7 +81,9 @@ class JobRow:
     location: str | None
     country: str | None
     remote: bool | None
-    level: str | None
+    level: str | None  # entry if any of its postings is, else experienced if any is
+    years_min: int | None  # the years asked by the posting that gives the level
+    years_max: int | None
     first_seen: datetime
     last_seen: datetime
     closed_at: datetime | None  # None while any of its postings is open
@@ -337,6 +340,8 @@ def _rows(session: Session, batch: list[list[_Unit]], names: dict[int, str]) -> 
                 Posting.country,
                 Posting.remote,
                 Posting.level,
+                Posting.years_min,
+                Posting.years_max,
                 Posting.posted_at,
                 Posting.description,
             ).where(Posting.id.in_(chunk))
@@ -363,6 +368,10 @@ def _job_row(
     members = [postings[p] for p in order]
     open_now = any(u.closed is None for u in units)
     posted = [m.posted_at for m in members if m.posted_at is not None]
+    level = job_level(m.level for m in members)
+    # The years of the most recently seen posting that gives the job its level.
+    giving = [p for p in order if postings[p].level == level] or [latest.id]
+    years = postings[max(giving, key=lambda p: (last_by_posting[p], p))]
     new_days = [u.new_on for u in units if u.new_on is not None]
     return JobRow(
         job_id=units[0].job,
@@ -371,7 +380,9 @@ def _job_row(
         location=latest.location,
         country=latest.country,
         remote=latest.remote,
-        level=latest.level,
+        level=level,
+        years_min=years.years_min,
+        years_max=years.years_max,
         first_seen=min(u.start for u in units),
         last_seen=max(u.last for u in units),
         closed_at=None if open_now else max(u.closed for u in units if u.closed is not None),

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from monitor.clock import Clock
 from monitor.errors import UsageError
+from monitor.level import ENTRY, EXPERIENCED
 from monitor.numbers.daily import compute_daily
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
@@ -103,6 +104,21 @@ def _stored_counts(
     return counts
 
 
+def level_condition(level: str) -> ColumnElement[bool]:
+    """Postings of jobs at ``level``: a job is entry if any of its postings is (DESIGN.md,
+    "Level"), so an experienced posting whose job has an entry posting is not experienced."""
+    condition = Posting.level == level
+    if level != EXPERIENCED:
+        return condition
+    other = aliased(Posting)
+    entry_elsewhere = (
+        select(other.id)
+        .where(other.job_id == Posting.job_id, other.id != Posting.id, other.level == ENTRY)
+        .exists()
+    )
+    return and_(condition, ~entry_elsewhere)
+
+
 def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElement[bool]]:
     """SQL conditions on postings for the query's filters (none: use the stored counts)."""
     conditions: list[ColumnElement[bool]] = []
@@ -115,7 +131,7 @@ def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElemen
             either.append(Posting.remote.is_(True))
         conditions.append(or_(*either))
     if query.level:
-        conditions.append(Posting.level == query.level)
+        conditions.append(level_condition(query.level))
     if query.companies:
         conditions.append(func.lower(Posting.company).in_([c.lower() for c in query.companies]))
     return conditions

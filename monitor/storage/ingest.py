@@ -91,6 +91,8 @@ class _Existing:
     active_from: datetime
     new_on: date | None
     job_id: int | None
+    # (level, years_min, years_max): a board may start stating them with the text unchanged.
+    experience: tuple[str | None, int | None, int | None] = (None, None, None)
 
 
 def ensure_source(
@@ -177,6 +179,7 @@ def write_run(
             row.active_from,
             row.new_on,
             row.job_id,
+            (row.level, row.years_min, row.years_max),
         )
         for row in session.execute(
             select(
@@ -189,6 +192,9 @@ def write_run(
                 Posting.active_from,
                 Posting.new_on,
                 Posting.job_id,
+                Posting.level,
+                Posting.years_min,
+                Posting.years_max,
             ).where(Posting.source_id == source.id)
         )
     }
@@ -213,7 +219,8 @@ def write_run(
         first_changed = min(first_changed, clock.local_day(row.last_seen_at))
         if row.closed_at is not None:
             reopened.append((row, posting))
-        if row.content_hash != posting.content_hash:
+        experience = (posting.level, posting.years_min, posting.years_max)
+        if row.content_hash != posting.content_hash or row.experience != experience:
             changed.append((row.id, posting))
 
     # Reopen first: placing a returning posting must see its own previous last sighting.
@@ -539,6 +546,8 @@ def _fields(posting: NormalPosting) -> dict[str, object]:
         "deadline_at": posting.deadline_at,
         "closes_at": posting.closes_at,
         "level": posting.level,
+        "years_min": posting.years_min,
+        "years_max": posting.years_max,
         "content_hash": posting.content_hash,
     }
 

@@ -128,8 +128,11 @@ class Posting(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Closes by itself at this instant (a Hacker News comment at the end of its month).
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # entry | experienced | None, read from the title (query --level).
+    # entry | experienced | None (query --level), and the years asked: from the source's
+    # structured fields, else the title (monitor.level).
     level: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    years_min: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    years_max: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Job(Base):

@@ -379,11 +379,14 @@ def test_sources_parse_real_responses(name: str) -> None:
             "description",
             "employment_type",
             "external_id",
+            "level",
             "location",
             "posted_at",
             "remote",
             "title",
             "url",
+            "years_max",
+            "years_min",
         ]
         assert (row["external_id"], row["title"], row["posted_at"]) == (ext_id, title, posted_at)
         assert UTC_ISO.match(row["posted_at"])

@@ -110,6 +110,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "country": "KR",
         "remote": None,
         "level": "experienced",
+        "years_min": None,
+        "years_max": None,
         "first_seen": D8,
         "last_seen": D8,
         "closed_at": None,
@@ -128,6 +130,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "country": "US",
         "remote": None,
         "level": None,
+        "years_min": None,
+        "years_max": None,
         "first_seen": D1,
         "last_seen": D8,
         "closed_at": None,
@@ -146,6 +150,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "country": "DE",
         "remote": None,
         "level": None,
+        "years_min": None,
+        "years_max": None,
         "first_seen": D1,
         "last_seen": D1,
         "closed_at": D3,
@@ -164,6 +170,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "country": None,
         "remote": True,
         "level": None,
+        "years_min": None,
+        "years_max": None,
         "first_seen": D1,
         "last_seen": D8,
         "closed_at": None,
@@ -182,6 +190,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "country": "KR",
         "remote": None,
         "level": "entry",
+        "years_min": 0,
+        "years_max": 0,
         "first_seen": D1,
         "last_seen": D8,
         "closed_at": None,
@@ -200,6 +210,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "country": "KR",
         "remote": None,
         "level": None,
+        "years_min": None,
+        "years_max": None,
         "first_seen": D1,
         "last_seen": D8,
         "closed_at": None,
@@ -272,18 +284,18 @@ def test_export_csv_is_excel_ready_utf8_with_every_job_once(history: Path) -> No
     assert text.startswith(BOM)
     lines = text[1:].split("\n")
     assert lines[0] == (
-        "job_id,title,company,location,country,remote,level,first_seen,last_seen,closed_at,"
-        "posted_at,new_on,sources,urls,tags,description"
+        "job_id,title,company,location,country,remote,level,years_min,years_max,first_seen,"
+        "last_seen,closed_at,posted_at,new_on,sources,urls,tags,description"
     )
     assert lines[-1] == ""
     assert lines[-2] == (
-        '1,LLM Engineer,Acme,"Seoul, South Korea",KR,,,2026-03-02T00:00:00+00:00,'
+        '1,LLM Engineer,Acme,"Seoul, South Korea",KR,,,,,2026-03-02T00:00:00+00:00,'
         "2026-03-09T00:00:00+00:00,,2026-03-01T23:00:00+00:00,2026-03-02,alpha; beta,"
         "https://jobs.example.com/a1 https://jobs.example.com/b1,llm,"
         "Train large language models for search."
     )
     assert lines[ALL.index("a3") + 1] == (
-        '3,"\'=HYPERLINK(""https://evil.example"",""click"")",\'-Evil [b]Corp[/b],Remote,,true,,'
+        '3,"\'=HYPERLINK(""https://evil.example"",""click"")",\'-Evil [b]Corp[/b],Remote,,true,,,,'
         "2026-03-02T00:00:00+00:00,2026-03-09T00:00:00+00:00,,,,alpha,"
         "https://jobs.example.com/a3,,'@SUM(1+1) and more"
     )
@@ -293,7 +305,7 @@ def test_export_csv_is_excel_ready_utf8_with_every_job_once(history: Path) -> No
     # Scraped text that a spreadsheet would evaluate is made text with a leading apostrophe.
     expected[ALL.index("a3")][1] = "'" + EXPECTED["a3"]["title"]
     expected[ALL.index("a3")][2] = "'-Evil [b]Corp[/b]"
-    expected[ALL.index("a3")][15] = "'@SUM(1+1) and more"
+    expected[ALL.index("a3")][FIELDS.index("description")] = "'@SUM(1+1) and more"
     assert rows[1:] == expected
     assert len(rows) == 1 + len(EXPECTED)  # the duplicate across boards is one row
 

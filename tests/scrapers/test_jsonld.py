@@ -95,13 +95,13 @@ def test_parse_page_with_many_block_shapes(fixture: Recorded) -> None:
     ]
     assert [p.posted_at for p in postings] == [
         datetime(2026, 3, 2, 9, 0, tzinfo=KST),
-        utc("2026-05-15T00:00:00"),  # "2026-5-15": unpadded, no zone -> UTC midnight
-        utc("2026-03-09T00:00:00"),
-        utc("2026-02-27T00:00:00"),
+        datetime(2026, 5, 15, tzinfo=KST),  # "2026-5-15": unpadded, no zone -> midnight in Seoul
+        datetime(2026, 3, 9, tzinfo=KST),
+        datetime(2026, 2, 27, tzinfo=KST),
     ]
     assert [p.deadline_at for p in postings] == [
-        utc("2026-04-30T00:00:00"),
-        utc("2026-06-01T23:59:00"),
+        datetime(2026, 4, 30, tzinfo=KST),
+        datetime(2026, 6, 1, 23, 59, tzinfo=KST),
         None,
         None,
     ]
@@ -171,10 +171,11 @@ def test_missing_title_is_a_parse_error_naming_it() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("2026-5-15", utc("2026-05-15T00:00:00")),
+        # Without an offset: the source's zone (the configured one, Asia/Seoul by default).
+        ("2026-5-15", datetime(2026, 5, 15, tzinfo=KST)),
         ("2026-05-15T09:00:00+09:00", datetime(2026, 5, 15, 9, tzinfo=KST)),
         ("2026-05-15T09:00:00Z", utc("2026-05-15T09:00:00")),
-        ("2026-05-15T09:00", utc("2026-05-15T09:00:00")),
+        ("2026-05-15T09:00", datetime(2026, 5, 15, 9, tzinfo=KST)),
         ("2026-5-1 7:05:30.25-0500", datetime(2026, 5, 1, 12, 5, 30, 250000, tzinfo=UTC)),
         ("2026-02-30", None),
         ("yesterday", None),
@@ -285,7 +286,7 @@ def test_fetch_one_page_and_conditional_get(
         ("HR-31", "자율주행 인지 연구원", "Seoul, KR"),
         ("HR-32", "Multimodal LLM Research Engineer", "Pangyo, KR"),
     ]
-    assert postings[1].posted_at == utc("2026-03-03T00:00:00")
+    assert postings[1].posted_at == utc("2026-03-02T15:00:00")  # 2026-3-3 in Seoul
     assert list(validators) == [page_url(board_server, "careers")]
 
     with client(validators=validators) as http, pytest.raises(NotModified):
@@ -461,9 +462,9 @@ def test_saved_page_parses_through_the_cli(fixture: Recorded) -> None:
     rows = json.loads(result.stdout)
     assert [(r["external_id"], r["posted_at"]) for r in rows] == [
         ("HR-2026-031", "2026-03-02T00:00:00Z"),
-        ("lumen-1187", "2026-05-15T00:00:00Z"),
-        ("5521", "2026-03-09T00:00:00Z"),
-        (f"{PAGE}#4", "2026-02-27T00:00:00Z"),
+        ("lumen-1187", "2026-05-14T15:00:00Z"),
+        ("5521", "2026-03-08T15:00:00Z"),
+        (f"{PAGE}#4", "2026-02-26T15:00:00Z"),
     ]
     assert rows[1]["company"] == "Lumen Health & Co"
     assert rows[1]["remote"] is True

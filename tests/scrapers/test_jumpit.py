@@ -18,7 +18,7 @@ from monitor.storage.models import Posting, Source
 from scrapers.base import build_options
 from scrapers.jumpit import JumpitOptions, JumpitSource
 
-URL = "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=1"
+URL = "https://api.jumpit.co.kr/api/positions?sort=reg_dt&highlight=false&page=1"
 
 
 def source(**options: Any) -> JumpitSource:
@@ -51,7 +51,7 @@ def test_parse_listing_page(fixture: Recorded) -> None:
         "job_category": "인공지능/머신러닝",
     }
     assert postings[1].extra["locations"] == ["경기 성남시 분당구", "서울 강남구"]
-    assert next_url == "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&page=2"
+    assert next_url == "https://api.jumpit.co.kr/api/positions?sort=reg_dt&highlight=false&page=2"
 
 
 def test_last_page_has_no_next(fixture: Recorded) -> None:
@@ -141,8 +141,8 @@ def test_options() -> None:
     assert source(job_category=12).is_query_filtered() is False
     assert source(keyword="LLM").is_query_filtered() is True
     assert source(keyword="비전", job_category=[1, 12]).listing_url(3) == (
-        "https://jumpit-api.saramin.co.kr/api/positions?sort=reg_dt&keyword=%EB%B9%84%EC%A0%84"
-        "&jobCategory=1&jobCategory=12&page=3"
+        "https://api.jumpit.co.kr/api/positions?sort=reg_dt&highlight=false"
+        "&keyword=%EB%B9%84%EC%A0%84&jobCategory=1&jobCategory=12&page=3"
     )
     assert build_options(JumpitSource, {"job_category": [1, 12]}).job_category == [1, 12]
     with pytest.raises(ConfigError, match="'job_category' must be an integer or a list of"):
@@ -183,8 +183,8 @@ def test_fetch_pages_of_sixteen_and_details(market: BoardServer, client: ClientF
     listing = [r for r in market.requests if r.startswith("/kr/api/positions")]
     # 16 + 4 of totalCount 20: two pages, no probe past the end.
     assert listing == [
-        "/kr/api/positions?sort=reg_dt&page=1",
-        "/kr/api/positions?sort=reg_dt&page=2",
+        "/kr/api/positions?sort=reg_dt&highlight=false&page=1",
+        "/kr/api/positions?sort=reg_dt&highlight=false&page=2",
     ]
 
 

@@ -181,7 +181,11 @@ def test_fetch_pages_and_details(market: BoardServer, client: ClientFactory) -> 
 
     assert [p.external_id for p in postings] == ["9003", "9002", "9001"]
     assert [p.location for p in postings] == ["서울 강남구", "경기 성남시", "서울 강남구"]
-    assert postings[0].deadline_at == utc("2026-03-31T14:59:59")
+    # The chaos listing has no due_time (as the real one); levels come from annual_from.
+    assert postings[0].deadline_at is None
+    assert [(p.level, p.years_min, p.employment_type) for p in postings] == [
+        ("entry", 0, "Full-time")
+    ] * 3
     assert [p.description for p in postings] == [
         "주요업무\n• VLM 학습\n\n자격요건\n• PyTorch",
         "주요업무\n• 경로 계획",
@@ -189,10 +193,11 @@ def test_fetch_pages_and_details(market: BoardServer, client: ClientFactory) -> 
     ]
     assert not any(p.detail_missing for p in postings)
     assert wanted.skipped == []
-    listing = [r for r in market.requests if "/api/v4/jobs?" in r]
+    listing = [r for r in market.requests if "/results?" in r]
+    chaos = "/kr/api/chaos/navigation/v1/results?country=kr&job_sort=job.latest_order&years=-1"
     assert listing == [
-        "/kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=0",
-        "/kr/api/v4/jobs?country=kr&job_sort=job.latest_order&limit=2&offset=2",
+        f"{chaos}&locations=all&limit=2&offset=0",
+        f"{chaos}&locations=all&limit=2&offset=2",
     ]
 
 
@@ -253,7 +258,7 @@ def test_query_and_tags_filter_on_the_server(market: BoardServer, client: Client
 
 
 def test_failing_listing_is_a_fetch_error(market: BoardServer, client: ClientFactory) -> None:
-    market.fault("/kr/api/v4/jobs?", "500")
+    market.fault("/kr/api/chaos/navigation/v1/results?", "500")
     with client() as http, pytest.raises(FetchError):
         list(source(base_url=f"{market.url}/kr").fetch(http))
     assert not [r for r in market.requests if r.startswith("/kr/api/v4/jobs/")]
@@ -301,8 +306,8 @@ base_url = "{market.url}/kr"
         (False, "9001", "의료 AI 백엔드 개발자", "메디코어", "서울 강남구", None, ["medical"]),
         (False, "9002", "자율주행 플래닝 엔지니어", "로드마인드", "경기 성남시", None,
          ["autonomous_driving"]),
-        (False, "9003", "멀티모달 LLM 엔지니어", "누리비전", "서울 강남구",
-         utc("2026-03-31T14:59:59"), ["llm", "multimodal_llm"]),
+        (False, "9003", "멀티모달 LLM 엔지니어", "누리비전", "서울 강남구", None,
+         ["llm", "multimodal_llm"]),
     ]  # fmt: skip
 
 

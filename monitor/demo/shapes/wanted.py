@@ -1,4 +1,5 @@
-"""Wanted's ``/api/v4/jobs`` listing and ``/api/v4/jobs/{id}`` details on the local BoardServer.
+"""Wanted's listings (``/api/v4/jobs`` and the newer ``/api/chaos/navigation/v1/results``)
+and ``/api/v4/jobs/{id}`` details on the local BoardServer.
 
 One market per ``key``, served under the key as a path prefix (``/<key>/api/v4/jobs``), so a
 source's ``base_url`` is ``f"{server.url}/<key>"``. Like the real API (as far as it is known: no
@@ -20,6 +21,11 @@ from monitor.demo.server import BoardServer, Handler, Reply, Request
 
 SHAPE = "wanted"
 DEFAULT_LIMIT = 20
+V4 = "/api/v4/jobs"
+# The newer listing the web client uses: no due_time, category by job_group_id and job_ids,
+# and the employment type and experience asked (employment_type, is_newbie, annual_*).
+CHAOS = "/api/chaos/navigation/v1/results"
+CHAOS_FIELDS = ("employment_type", "is_newbie", "annual_from", "annual_to")
 # What a listing item carries; the rest of a job is only in its detail.
 LIST_FIELDS = (
     "status",
@@ -40,7 +46,8 @@ LIST_FIELDS = (
 
 def install(server: BoardServer) -> None:
     server.boards.setdefault(SHAPE, {})
-    server.add_route(r"/(?P<key>[\w.-]+)/api/v4/jobs", _listing(server))
+    server.add_route(r"/(?P<key>[\w.-]+)/api/v4/jobs", _listing(server, V4))
+    server.add_route(r"/(?P<key>[\w.-]+)/api/chaos/navigation/v1/results", _listing(server, CHAOS))
     server.add_route(r"/(?P<key>[\w.-]+)/api/v4/jobs/(?P<id>\d+)", _detail(server))
 
 
@@ -64,6 +71,10 @@ def wanted_job(
     benefits: str = "",
     tag_ids: Sequence[int] = (518, 1634),
     skills: Sequence[str] = (),
+    employment_type: str = "regular",
+    annual_from: int = 0,
+    annual_to: int = 100,
+    is_newbie: bool | None = None,
 ) -> dict[str, Any]:
     """One job as its detail shows it; the listing shows the ``LIST_FIELDS`` part of it.
 
@@ -107,6 +118,10 @@ def wanted_job(
         },
         "skill_tags": [{"tag_type_id": 1554 + i, "title": s} for i, s in enumerate(skills)],
         "hidden": False,
+        "employment_type": employment_type,
+        "annual_from": annual_from,
+        "annual_to": annual_to,
+        "is_newbie": annual_from == 0 if is_newbie is None else is_newbie,
     }
 
 
@@ -116,7 +131,7 @@ def _tags(job: dict[str, Any]) -> set[int]:
     return found
 
 
-def _listing(server: BoardServer) -> Handler:
+def _listing(server: BoardServer, path: str) -> Handler:
     def handle(request: Request, match: re.Match[str]) -> Reply:
         jobs = server.boards.get(SHAPE, {}).get(match["key"])
         if jobs is None:
@@ -126,7 +141,8 @@ def _listing(server: BoardServer) -> Handler:
         try:
             limit = int(request.query.get("limit", DEFAULT_LIMIT))
             offset = int(request.query.get("offset", 0))
-            tags = {int(value) for name, value in pairs if name == "tag_type_ids"}
+            names = ("tag_type_ids",) if path == V4 else ("job_group_id", "job_ids")
+            tags = {int(value) for name, value in pairs if name in names}
         except ValueError:
             return Reply.json({"message": "invalid parameters"}, 400)
         query = request.query.get("query", "").strip().casefold()
@@ -142,12 +158,15 @@ def _listing(server: BoardServer) -> Handler:
         next_link = None
         if offset + limit < len(jobs):
             rest = [(k, v) for k, v in pairs if k != "offset"] + [("offset", str(offset + limit))]
-            next_link = f"/api/v4/jobs?{urlencode(rest)}"
+            next_link = f"{path}?{urlencode(rest)}"
         prev_link = None
         if offset > 0:
             rest = [(k, v) for k, v in pairs if k != "offset"]
-            prev_link = f"/api/v4/jobs?{urlencode([*rest, ('offset', max(0, offset - limit))])}"
-        data = [{k: job[k] for k in LIST_FIELDS} for job in page]
+            prev_link = f"{path}?{urlencode([*rest, ('offset', max(0, offset - limit))])}"
+        fields = LIST_FIELDS if path == V4 else (*LIST_FIELDS, *CHAOS_FIELDS)
+        data = [
+            {k: job[k] for k in fields if not (path == CHAOS and k == "due_time")} for job in page
+        ]
         for item in data:
             # The listing's address is the short one; the street is in the detail.
             item["address"] = {k: v for k, v in item["address"].items() if k != "full_location"}
