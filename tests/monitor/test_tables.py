@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from monitor.cli.tables import SPARKS, sparkline
 
 
-@pytest.mark.xfail(strict=True, reason="sparklines scale between min and max")
 def test_a_small_wobble_is_not_drawn_as_a_collapse() -> None:
     # 13.4% -> 12.5% -> 14.0%: the bars start at zero, so all three stay tall.
     line = sparkline([0.134, 0.125, 0.140])
