@@ -408,7 +408,8 @@ def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:
         if fold_alias(key) == folded:
             return key
     for key, tag in ordered:
-        if fold_alias(tag.label) == folded:
+        names = [tag.label, *(text for _language, text in tag.labels)]
+        if any(fold_alias(name) == folded for name in names):
             return key
     for key, tag in ordered:
         if any(folded in spellings(fold_alias(alias)) for alias in tag.any):

@@ -28,11 +28,16 @@ class TagDef:
     """One tag: ``any`` aliases, ``all`` groups, ``exclude`` phrases, ``implies`` other tags."""
 
     key: str
-    label: str
+    label: str  # the label where no language is asked for: English, else the first given
     any: tuple[str, ...] = ()
     all: tuple[tuple[str, ...], ...] = ()  # each inner tuple is a group: one alias must match
     exclude: tuple[str, ...] = ()
     implies: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label) from `label = { ko = ... }`
+
+    def label_in(self, language: str) -> str:
+        """The label in ``language`` (ko, en), else the default label."""
+        return dict(self.labels).get(language, self.label)
 
 
 def _strings(table: dict[str, Any], name: str, what: str) -> tuple[str, ...]:
@@ -42,6 +47,31 @@ def _strings(table: dict[str, Any], name: str, what: str) -> tuple[str, ...]:
     if any(not v.strip() for v in value):
         raise ConfigError(f"{name!r} must not contain empty strings", key=name)
     return tuple(value)
+
+
+LANGUAGES = ("ko", "en")
+
+
+def _label(value: Any) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A label string, or a table per language: ``{ ko = "자율주행", en = "Self-driving" }``."""
+    if isinstance(value, str) and value.strip():
+        return value.strip(), ()
+    shape = (
+        '\'label\' must be a non-empty string or a table such as { ko = "의료", en = "Medical" }'
+    )
+    if not isinstance(value, dict) or not value:
+        raise ConfigError(shape, key="label")
+    labels: list[tuple[str, str]] = []
+    for language, text in value.items():
+        if language not in LANGUAGES:
+            raise ConfigError(
+                f"'label' has a language {language!r}; use {' or '.join(LANGUAGES)}", key="label"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(shape, key="label")
+        labels.append((language, text.strip()))
+    default = dict(labels).get("en", labels[0][1])
+    return default, tuple(labels)
 
 
 def tagdef_from_table(key: str, table: dict[str, Any]) -> TagDef:
@@ -62,9 +92,7 @@ def tagdef_from_table(key: str, table: dict[str, Any]) -> TagDef:
             raise ConfigError(
                 f"unknown key {name!r} (a tag takes: {', '.join(_ALLOWED)})", key=str(name)
             )
-    label = table.get("label", key)
-    if not isinstance(label, str) or not label.strip():
-        raise ConfigError("'label' must be a non-empty string", key="label")
+    label, labels = _label(table.get("label", key))
     any_ = _strings(table, "any", 'aliases such as ["LLM", "대규모 언어 모델"]')
     groups_raw = table.get("all", [])
     shape = '\'all\' must be a list of lists of strings, such as [["LLM"], ["intern", "인턴"]]'
@@ -85,7 +113,8 @@ def tagdef_from_table(key: str, table: dict[str, Any]) -> TagDef:
         raise ConfigError("a tag needs 'any' aliases or 'all' groups (it has neither)")
     return TagDef(
         key=key,
-        label=label.strip(),
+        label=label,
+        labels=labels,
         any=any_,
         all=tuple(groups),
         exclude=exclude,

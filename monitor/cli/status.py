@@ -26,18 +26,14 @@ def status(app: App, as_json: bool) -> None:
     from monitor.runs import all_health
     from monitor.schedule import next_run
     from monitor.storage.db import redact
-    from monitor.storage.models import ReportRun
+    from monitor.storage.reports import last_sent_period
 
     config, clock = app.config, app.clock
     now = clock.now()
     schedules = {src.name: src for src in config.sources}
     with app.db.session() as session:
         health = {h.name: h for h in all_health(session, now, config.http.stale_after_days)}
-        from sqlalchemy import select
-
-        last_report = session.scalar(
-            select(ReportRun.period).order_by(ReportRun.sent_at.desc()).limit(1)
-        )
+    last_report = last_sent_period(app.db)
     names = list(schedules) + [name for name in health if name not in schedules]
     rows: list[dict[str, Any]] = []
     for name in names:

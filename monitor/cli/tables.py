@@ -24,13 +24,18 @@ def _format(row: Row, metric: str) -> str:
 
 
 def sparkline(values: Sequence[float | None]) -> str:
+    """Bars from zero to the series' maximum: a 13.4 → 12.5 → 14.0% wobble stays a wobble.
+
+    Scaling between the minimum and the maximum would draw it as a collapse and a recovery;
+    counts and shares are never negative, so zero is the honest floor.
+    """
     present = [v for v in values if v is not None]
     if not present:
         return ""
-    low, high = min(present), max(present)
-    span = (high - low) or 1.0
+    high = max(present) or 1.0
+    top = len(SPARKS) - 1
     return "".join(
-        " " if v is None else SPARKS[int((v - low) / span * (len(SPARKS) - 1))] for v in values
+        " " if v is None else SPARKS[min(top, max(0, round(v / high * top)))] for v in values
     )
 
 

@@ -227,11 +227,18 @@ class HttpCache(Base):
 
 
 class ReportRun(Base):
+    """One weekly report's sending: claimed (``sending``) before the mail goes out, so two
+    ``report --send`` runs never both mail a period (``monitor.storage.reports``)."""
+
     __tablename__ = "report_run"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    period: Mapped[str] = mapped_column(String(20), unique=True)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    period: Mapped[str] = mapped_column(String(20), unique=True)  # 2026-W19
+    status: Mapped[str] = mapped_column(String(20), default="sending")  # sending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     recipients: Mapped[str] = mapped_column(Text, default="")
 
 

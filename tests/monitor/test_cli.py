@@ -964,7 +964,8 @@ def test_query_table_has_terms_and_a_sparkline(history: Path) -> None:
     assert cells["2026-W11"] == ["60.0%*", "40.0%*", "5"]
     assert cells["2026-W12 (so far)"] == ["50.0%*", "33.3%*", "6"]
     spark = cells["trend"]
-    assert spark[0] == "▁█▁" and spark[1] == "▁█▄"
+    # From zero: 50 → 60 → 50% is a small step, not a fall to the floor.
+    assert spark[0] == "▇█▇" and spark[1] == "▅█▇"
     assert "* fewer than 5 jobs: too few to read as a trend" in out
 
 

@@ -617,3 +617,17 @@ def test_term_in_as_written_and_after_folding(term: str, text: str, expected: bo
     assert term_in(term, "", text) is expected
     whole = Tagger({"term": TagDef(key="term", label=term, any=(term,))})
     assert bool(whole.tags(text)) is expected
+
+
+def test_a_label_may_be_given_per_language() -> None:
+    from monitor.errors import ConfigError
+    from monitor.taxonomy import tagdef_from_table
+
+    tag = tagdef_from_table("ad", {"label": {"ko": "자율주행", "en": "Self-driving"}, "any": ["x"]})
+    assert tag.label == "Self-driving"
+    assert tag.label_in("ko") == "자율주행" and tag.label_in("en") == "Self-driving"
+    assert resolve_term("자율주행", {"ad": tag}) == "ad"
+    plain = tagdef_from_table("p", {"label": "Plain", "any": ["x"]})
+    assert plain.label_in("ko") == "Plain"
+    with pytest.raises(ConfigError, match="language 'fr'"):
+        tagdef_from_table("ad", {"label": {"fr": "conduite"}, "any": ["x"]})
