@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from runs import run
 from sqlalchemy import select, update
 
@@ -25,7 +24,6 @@ def migrate(url: str, target: str) -> None:
         engine.dispose()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: stored registration-number ids stay")
 def test_a_registration_number_id_becomes_the_page_url_without_events(db: Database) -> None:
     posting = RawPosting(external_id="104-86-39742", title="[NH] 신규직원 채용", url=PAGE)
     other = RawPosting(external_id="R-1", title="연구원", url="https://x.example/r1")
