@@ -150,8 +150,8 @@ def test_starter_file_loads(tmp_path: Path) -> None:
     tables = text.split("\n[[sources]]\n")[1:]
     named = [t for t in tables if "Why:" in t or t.startswith('name = "wayve"')]
     assert len(named) == len(tables)
-    assert "# kind = \"saramin\"" in text and "oapi.saramin.co.kr" in text
-    assert "# kind = \"work24\"" in text and "work24.go.kr" in text
+    assert '# kind = "saramin"' in text and "oapi.saramin.co.kr" in text
+    assert '# kind = "work24"' in text and "work24.go.kr" in text
     assert config.http.user_agent == "jobtrend/0.1 (+mailto:you@example.com)"
     assert config.http.timeout_s == HttpConfig().timeout_s
     assert set(config.tags) == BUILTIN_TAGS
