@@ -40,12 +40,14 @@ _OPEN = re.compile(
     re.I,
 )
 _ENTRY = re.compile(
-    r"\b(junior|jr\.?|entry[- ]level|entry|graduate|new[- ]grad|intern(ship)?|trainee|associate)\b"
+    r"\b(junior|jr\.?|entry[- ]level|entry|graduate|new[- ]grad|intern(ship)?|trainee|associate"
+    r"|student)\b"
     r"|신입|인턴|주니어|초급",
     re.I,
 )
 _EXPERIENCED = re.compile(
-    r"\b(senior|sr\.?|staff|principal|lead|head|director|manager|architect|expert|vp)\b"
+    r"\b(senior|sr\.?|staff|principal|lead|head|director|manager|architect|expert|vp"
+    r"|experienced|executive)\b"
     r"|경력|시니어|책임|수석|리드|팀장|실장|과장|차장|부장",
     re.I,
 )

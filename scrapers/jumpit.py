@@ -21,7 +21,7 @@ positions not stored yet, at most ``max_details_per_run`` per run; the rest are 
 fetched later, and a closed position's detail (an error answer) is skipped the same way.
 
 ``job_category`` is Jumpit's numeric category id, one or a list: the number N in
-``jumpit.saramin.co.kr/positions?jobCategory=N`` (e.g. 1 서버/백엔드, 12 인공지능/머신러닝).
+``jumpit.saramin.co.kr/positions?jobCategory=N`` (a real detail gives 8 = 인공지능/머신러닝).
 
 Real recorded pages and one detail are checked in tests/monitor/test_realdata.py. A missing
 field is a ParseError naming it; save a page (``curl

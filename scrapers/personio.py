@@ -173,6 +173,8 @@ class PersonioSource(Source):
             description_format=text_format,
             # Always with an offset, sometimes without a colon ("+0200"); both are read.
             posted_at=iso_time(child_text(position, "createdAt"), where, "createdAt", log=logger),
+            # entry-level, experienced, executive, student: read by monitor.level.
+            experience=child_text(position, "seniority"),
             employment_type=_employment(position),
             extra=extra,
         )

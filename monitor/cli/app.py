@@ -137,7 +137,11 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--level",
             type=click.Choice(["entry", "experienced"]),
-            help="Only entry-level or experienced jobs (read from titles).",
+            help=(
+                "entry: jobs open to entry-level applicants (신입, 신입/경력, 경력무관, 0 years, "
+                "new grad, junior, intern); experienced: experience required. Read from the "
+                "boards' experience fields, else the title; unknown is neither."
+            ),
         ),
         click.option(
             "--company",

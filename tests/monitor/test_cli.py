@@ -660,7 +660,7 @@ def test_init_writes_a_config_and_creates_the_database(tmp_path: Path) -> None:
     result = run_cli(None, "init", str(target), JOBTREND_DATABASE_URL=url, **WIDE)
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == _starter_text()
-    assert len(load(target).sources) == 4
+    assert len(load(target).sources) == 11
     assert db_path.is_file()
     engine = create_engine(url)
     try:
@@ -692,7 +692,7 @@ def test_init_default_goes_to_the_platform_dirs(tmp_path: Path) -> None:
     assert (tmp_path / "xdg-data" / "jobtrend" / "jobtrend.db").is_file()
     # ... and it is then found without --config.
     listed = json.loads(run_cli(None, "sources", "list", "--json").stdout)
-    assert [s["name"] for s in listed["sources"]] == ["anthropic", "airbnb", "spotify", "palantir"]
+    assert [s["name"] for s in listed["sources"]] == [s.name for s in load(written).sources]
 
 
 def test_init_hint_names_the_sources_tables(tmp_path: Path) -> None:

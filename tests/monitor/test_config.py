@@ -130,12 +130,28 @@ def test_starter_file_loads(tmp_path: Path) -> None:
         files("monitor").joinpath("starter.toml").read_text(encoding="utf-8"), encoding="utf-8"
     )
     config = load(starter)
+    # Korea against the world: the Korean boards' development categories, Hacker News, a
+    # remote board, AI, autonomous-driving and medical-AI company boards.
     assert [(s.name, s.kind) for s in config.sources] == [
+        ("wanted-ml", "wanted"),
+        ("wanted-dev", "wanted"),
+        ("jumpit-ai", "jumpit"),
+        ("hn-hiring", "hn"),
+        ("remotive", "remotive"),
         ("anthropic", "greenhouse"),
-        ("airbnb", "greenhouse"),
-        ("spotify", "lever"),
-        ("palantir", "lever"),
+        ("moloco", "greenhouse"),
+        ("waymo", "greenhouse"),
+        ("wayve", "greenhouse"),
+        ("waabi", "lever"),
+        ("openevidence", "ashby"),
     ]
+    text = starter.read_text(encoding="utf-8")
+    # Each source says why it is there; the keyed Korean APIs stay commented, with a how-to.
+    tables = text.split("\n[[sources]]\n")[1:]
+    named = [t for t in tables if "Why:" in t or t.startswith('name = "wayve"')]
+    assert len(named) == len(tables)
+    assert '# kind = "saramin"' in text and "oapi.saramin.co.kr" in text
+    assert '# kind = "work24"' in text and "work24.go.kr" in text
     assert config.http.user_agent == "jobtrend/0.1 (+mailto:you@example.com)"
     assert config.http.timeout_s == HttpConfig().timeout_s
     assert set(config.tags) == BUILTIN_TAGS

@@ -24,7 +24,6 @@ from scrapers.wanted import WantedOptions, WantedSource
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "korean"
 PAGE = "https://careers.example.kr/jobs/1"
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 14: not fixed yet")
 
 
 def korean(name: str) -> bytes:

@@ -296,7 +296,7 @@ def test_recorded_live_feed_parses_through_the_cli() -> None:
             "country": "DE",
             "remote": None,
             "employment_type": "Full-time, permanent",
-            "level": "experienced",  # "Staff" in the title
+            "level": "experienced",  # <seniority>experienced</seniority>
             "years_min": None,
             "years_max": None,
             "description": "",
