@@ -6,9 +6,9 @@ spans that all survive, and with CPython's default thresholds (700, 10, 10) each
 allocations triggers collections that walk every tracked object of the process (a full one
 costs 40-50 ms once SQLAlchemy is imported). A first-generation threshold of 50,000 makes
 those collections rare during a query, while a full collection still comes every ten million
-or so allocations, so a long streaming export does not pile up cyclic garbage (with a full
-collection almost never, as (100000, 50, 1000) gave, the 1M export peaked at 110 MB instead of
-64 MB). Being one setting at start-up, it is
+or so allocations. The 1M export's peak RSS went from 64 MB (default thresholds) to 110 MB
+with both (100000, 50, 1000) and this setting: whether the thresholds are the cause is not
+settled yet (bench export). Being one setting at start-up, it is
 safe in the daemon's threads, where switching the collector off and on around a block (as
 this code once did) raced between threads.
 """
