@@ -117,6 +117,7 @@ class Words:
     partial: str = "dashed, hollow: period still running"
     too_few: str = "faded, hollow: fewer than 5 jobs"
     too_little: str = "too few jobs to draw"
+    mean: str = "dotted: 4-week mean"
     no_data: str = "no data"
     x_week: str = "ISO week"
     y_share: str = "share of all jobs"
@@ -275,13 +276,17 @@ def _build_figure(
 
     handles: list[Any] = []
     labels: list[str] = []
-    any_band = any_partial = any_too_few = False
+    any_band = any_partial = any_too_few = any_mean = False
     for index, s in enumerate(drawn):
         colour = s.colour or PALETTE[index % len(PALETTE)]
         shape = _SHAPES[index % len(_SHAPES)]
         if s.style != "line":
-            handles.append(_draw_plain(ax, s, colour))
-            labels.append(_plain(s.label))
+            handle = _draw_plain(ax, s, colour)
+            if s.style == "mean":
+                any_mean = True  # one legend note for every mean line, not one entry each
+            else:
+                handles.append(handle)
+                labels.append(_plain(s.label))
             continue
         flags = _draw_series(ax, s, colour=colour, shape=shape, size=marker_size)
         any_band |= flags[0]
@@ -296,6 +301,9 @@ def _build_figure(
         labels.append(f"{_plain(s.label)}: {words.too_little}")
 
     # Legend notes explain the encodings actually used on this chart, nothing more.
+    if any_mean:
+        handles.append(Line2D([], [], color="0.35", linewidth=1.4, linestyle=":"))
+        labels.append(words.mean)
     if any_band:
         handles.append(Patch(facecolor="0.5", alpha=0.25, linewidth=0))
         labels.append(words.band)

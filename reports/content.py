@@ -353,9 +353,11 @@ def _markers(
         .order_by(Source.name, ScrapeRun.started_at)
     ).all()
     out: list[ChartMarker] = []
+    # Sources that started with the history itself changed nothing: there is no before.
+    start_of_history = min((clock.local_day(f) for f in firsts.values()), default=None)
     for name, first in firsts.items():
         day = clock.local_day(first)
-        if first_day < day <= last_day:
+        if first_day < day <= last_day and day != start_of_history:
             out.append(ChartMarker(day, "added", name))
     gap = timedelta(days=stale_after_days)
     for name, group in itertools.groupby(healthy, key=lambda r: r[0]):

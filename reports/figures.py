@@ -11,6 +11,7 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +70,16 @@ def rolling_mean(rows: Sequence[Row], weeks: int = 4) -> tuple[Point, ...]:
 
 
 def chart_markers(content: ReportContent) -> list[Marker]:
+    """One marker per day and event, naming every source it concerns (several boards added
+    on one day would otherwise draw their notes on top of each other)."""
     w = words(content.language)
-    return [Marker(m.day, w[f"marker_{m.event}"].format(name=m.source)) for m in content.markers]
+    grouped: dict[tuple[date, str], list[str]] = {}
+    for m in content.markers:
+        grouped.setdefault((m.day, m.event), []).append(m.source)
+    return [
+        Marker(day, w[f"marker_{event}"].format(name=", ".join(names)))
+        for (day, event), names in sorted(grouped.items())
+    ]
 
 
 def draw(content: ReportContent, out_dir: Path, fmt: str = "png") -> list[Picture]:
@@ -145,7 +154,11 @@ def draw_regions(content: ReportContent, out: Path) -> Path:
             FigureCanvasAgg(fig)
             fig.suptitle(charts._plain(w["chart_regions"]), fontsize=13, fontweight="bold")
             axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
-            periods = [p.start for p in content.weeks]
+            # The weeks with data: 26 weeks of axis around 8 weeks of history is mostly empty.
+            labels = {r.period for t in content.terms for r in t.rows}
+            periods = [p.start for p in content.weeks if p.label in labels] or [
+                p.start for p in content.weeks
+            ]
             styles: dict[str, Any] = {"kr": "-", "elsewhere": "--"}
             for index, term in enumerate(content.terms):
                 ax = axes[index // cols][index % cols]

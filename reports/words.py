@@ -117,6 +117,7 @@ CHART_WORDS: dict[str, Words] = {
         partial="점선, 빈 점: 진행 중인 주",
         too_few="흐린 빈 점: 5건 미만",
         too_little="표본 부족",
+        mean="점선: 4주 평균",
         no_data="데이터 없음",
         x_week="ISO 주",
         y_share="전체 공고 중 비중",
