@@ -9,10 +9,12 @@ nothing scraped goes into a header. The password is read from the variable named
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import smtplib
 import ssl
+import uuid
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -65,7 +67,9 @@ def build_message(
     message["Message-ID"] = make_msgid("report", domain="jobtrend.local")
     message.set_content(render_text(content), subtype="plain", charset="utf-8")
 
-    cids = {p.name: make_msgid(p.name.replace(".", "-"), domain="jobtrend.local") for p in pictures}
+    # Short ids, so the Content-ID header is never folded across lines.
+    token = uuid.uuid4().hex[:12]
+    cids = {p.name: f"<{p.name.replace('.', '-')}.{token}@jobtrend>" for p in pictures}
     page = render_html(content, pictures, lambda p: "cid:" + cids[p.name][1:-1])
     message.add_alternative(inline_styles(page), subtype="html", charset="utf-8")
     html_part = cast(EmailMessage, message.get_payload()[1])  # type: ignore[index]
@@ -121,7 +125,7 @@ def send(message: EmailMessage, smtp: SmtpConfig, to: Sequence[str]) -> None:
             if smtp.security == "starttls":
                 client.starttls(context=context)
             if smtp.username:
-                client.login(smtp.username, password)
+                _login(client, smtp.username, password)
             client.send_message(message, to_addrs=list(to))
     except smtplib.SMTPAuthenticationError:
         raise SendError(
@@ -150,6 +154,23 @@ def send(message: EmailMessage, smtp: SmtpConfig, to: Sequence[str]) -> None:
             "and port."
         ) from None
     log.info("report sent through %s to %d recipients", where, len(to))
+
+
+def _login(client: smtplib.SMTP, username: str, password: str) -> None:
+    """AUTH PLAIN in UTF-8 where the server offers it, else smtplib's ``login``.
+
+    smtplib encodes credentials as ASCII (a non-ASCII password fails with UnicodeEncodeError)
+    and, after a refusal, tries the next mechanism, which some servers answer by waiting:
+    one refused login must be one clear error, not a timeout.
+    """
+    client.ehlo_or_helo_if_needed()
+    if "plain" not in client.esmtp_features.get("auth", "").lower().split():
+        client.login(username, password)
+        return
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = client.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -137,7 +137,7 @@ def mailbox(tmp_path: Path) -> Iterator[Mailbox]:
         )
         if ok:
             box.logins.append(data.login.decode())
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
     controller = Controller(
         Handler(),
