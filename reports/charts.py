@@ -277,9 +277,12 @@ def _build_figure(
     handles: list[Any] = []
     labels: list[str] = []
     any_band = any_partial = any_too_few = any_mean = False
+    lines = [s for s in drawn if s.style == "line"]
     for index, s in enumerate(drawn):
         colour = s.colour or PALETTE[index % len(PALETTE)]
-        shape = _SHAPES[index % len(_SHAPES)]
+        # Shapes follow the term lines only, so a term has the same marker in every chart
+        # whatever mean or total lines sit between them.
+        shape = _SHAPES[lines.index(s) % len(_SHAPES)] if s in lines else "o"
         if s.style != "line":
             handle = _draw_plain(ax, s, colour)
             if s.style == "mean":

@@ -39,8 +39,8 @@ td { border-bottom: 1px solid #eef0f3; padding: 5px 6px; vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin-right: 6px; }
-.spark { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; letter-spacing: 0;
-  white-space: nowrap; }
+.spark { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; letter-spacing: 1px;
+  font-size: 18px; line-height: 1.1; white-space: nowrap; }
 img.chart { display: block; width: 100%; max-width: 600px; height: auto; margin: 8px 0; }
 ul.jobs { margin: 4px 0 8px; padding-left: 18px; }
 ul.jobs li { margin: 3px 0; }
@@ -131,7 +131,7 @@ def render_html(
         change = change_text(term, content.language)
         add(
             f'<tr><td><span class="swatch" style="background:{esc(term.colour)}"></span>'
-            f'{esc(term.label)}<br><span class="spark muted" '
+            f'{esc(term.label)}<br><span class="spark" style="color:{esc(term.colour)}" '
             f'title="{esc(w["sparkline"].format(high=high))}">{esc(spark)}</span> '
             f'<span class="muted">0–{esc(high)}</span></td>'
             f'<td class="num">{esc(active)}</td><td class="num">{esc(share)}</td>'
