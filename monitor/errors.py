@@ -6,6 +6,7 @@ The tree::
     ├── ConfigError                a config file or option is wrong (exit code 2)
     ├── UsageError                 a command-line argument is wrong (exit code 2)
     ├── DatabaseError              the database cannot be opened or migrated (exit code 1)
+    ├── SendError                  the report's e-mail could not be sent (exit code 1)
     └── SourceError                one source's run failed; the others go on (exit code 1)
         ├── FetchError             the network or the server failed (after retries)
         │   └── BlockedError       robots.txt or the server refused us; retrying will not help
@@ -51,6 +52,11 @@ class UsageError(JobtrendError):
 
 class DatabaseError(JobtrendError):
     """The database cannot be opened or migrated."""
+
+
+class SendError(JobtrendError):
+    """The weekly report's e-mail could not be sent: the message names the server and what to
+    check, and never the password."""
 
 
 class SourceError(JobtrendError):

@@ -53,12 +53,6 @@ FORMATS = {".png": "png", ".svg": "svg"}
 DPI = 150
 FIGSIZE = (10.0, 5.6)  # inches: 1500 x 840 px at 150 dpi, wide enough for 12 week labels
 
-_Y_LABELS = {
-    "share": "share of all jobs",
-    "active": "jobs active (daily mean)",
-    "new": "new jobs",
-}
-
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies. Yellow goes last
 # because it is faint on white.
 PALETTE = (
@@ -102,10 +96,55 @@ class Point:
 
 @dataclass(frozen=True)
 class Series:
-    """One line: a term (or a group) and its points."""
+    """One line: a term (or a group) and its points.
+
+    ``colour`` keeps a term's colour across charts (``term_colours``; default: by position).
+    ``style``: "line" (markers, band, too-few rule), "mean" (a thin dotted line, e.g. the
+    4-week mean, in its term's colour), "total" (a grey line for all jobs).
+    """
 
     label: str  # may be Korean, e.g. "멀티모달 LLM"
     points: tuple[Point, ...]
+    colour: str | None = None
+    style: str = "line"
+
+
+@dataclass(frozen=True)
+class Words:
+    """The chart's own words, so a Korean report gets Korean legends."""
+
+    band: str = "shaded: 95% interval"
+    partial: str = "dashed, hollow: period still running"
+    too_few: str = "faded, hollow: fewer than 5 jobs"
+    too_little: str = "too few jobs to draw"
+    mean: str = "dotted: 4-week mean"
+    no_data: str = "no data"
+    x_week: str = "ISO week"
+    y_share: str = "share of all jobs"
+    y_active: str = "jobs active (daily mean)"
+    y_new: str = "new jobs"
+
+
+ENGLISH = Words()
+
+
+def term_colours(terms: Sequence[str], tag_keys: Sequence[str]) -> dict[str, str]:
+    """A colour per term that stays the same in every chart and the report.
+
+    A tag (given by key) takes the palette slot of its place among ``tag_keys`` (the
+    taxonomy's order), so ``llm`` is the same blue in ``jobtrend chart`` and in the report;
+    other terms take the free slots in the order given.
+    """
+    out: dict[str, str] = {}
+    keys = list(tag_keys)
+    for term in terms:
+        if term in keys and keys.index(term) < len(PALETTE):
+            out[term] = PALETTE[keys.index(term)]
+    free = [c for c in PALETTE if c not in out.values()] or list(PALETTE)
+    for term in terms:
+        if term not in out:
+            out[term] = free[len([t for t in out if t not in keys]) % len(free)]
+    return out
 
 
 @dataclass(frozen=True)
@@ -125,6 +164,8 @@ def render_chart(
     by: str = "week",
     markers: Sequence[Marker] = (),
     subtitle: str | None = None,
+    size: tuple[float, float] = FIGSIZE,
+    words: Words = ENGLISH,
 ) -> Path:
     """Draw ``series`` as a trend chart and write it to ``out`` (.png or .svg); return ``out``.
 
@@ -155,7 +196,14 @@ def render_chart(
                 # a warning per Hangul glyph would only bury that message.
                 warnings.filterwarnings("ignore", message=_GLYPH_WARNING)
             fig = _build_figure(
-                series, title=title, metric=metric, by=by, markers=markers, subtitle=subtitle
+                series,
+                title=title,
+                metric=metric,
+                by=by,
+                markers=markers,
+                subtitle=subtitle,
+                size=size,
+                words=words,
             )
             metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
             try:
@@ -188,19 +236,34 @@ def _build_figure(
     by: str,
     markers: Sequence[Marker],
     subtitle: str | None,
+    size: tuple[float, float] = FIGSIZE,
+    words: Words = ENGLISH,
 ) -> Figure:
     # Constrained layout keeps the suptitle, the rotated marker notes and the legend below
     # the axes from overlapping, without a tight_layout pass after the fact.
-    fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="constrained")
+    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     fig.suptitle(_plain(title), fontsize=14, fontweight="bold")
     if subtitle:
         ax.set_title(_plain(subtitle), fontsize=9.5, color="0.35")
 
-    drawn = [s for s in series if any(_has_value(p) for p in s.points)]
+    # A term whose every point has fewer than 5 jobs is named, not drawn: its line is noise.
+    too_little = [s for s in series if s.style == "line" and _too_little(s)]
+    drawn = [s for s in series if any(_has_value(p) for p in s.points) and s not in too_little]
     if not drawn:
-        _draw_no_data(ax)
+        _draw_no_data(ax, words.no_data)
+        if too_little:
+            ax.text(
+                0.5,
+                0.35,
+                "\n".join(f"{_plain(s.label)}: {words.too_little}" for s in too_little),
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="0.45",
+            )
         return fig
 
     periods = _period_range(
@@ -213,10 +276,21 @@ def _build_figure(
 
     handles: list[Any] = []
     labels: list[str] = []
-    any_band = any_partial = any_too_few = False
+    any_band = any_partial = any_too_few = any_mean = False
+    lines = [s for s in drawn if s.style == "line"]
     for index, s in enumerate(drawn):
-        colour = PALETTE[index % len(PALETTE)]
-        shape = _SHAPES[index % len(_SHAPES)]
+        colour = s.colour or PALETTE[index % len(PALETTE)]
+        # Shapes follow the term lines only, so a term has the same marker in every chart
+        # whatever mean or total lines sit between them.
+        shape = _SHAPES[lines.index(s) % len(_SHAPES)] if s in lines else "o"
+        if s.style != "line":
+            handle = _draw_plain(ax, s, colour)
+            if s.style == "mean":
+                any_mean = True  # one legend note for every mean line, not one entry each
+            else:
+                handles.append(handle)
+                labels.append(_plain(s.label))
+            continue
         flags = _draw_series(ax, s, colour=colour, shape=shape, size=marker_size)
         any_band |= flags[0]
         any_partial |= flags[1]
@@ -225,11 +299,17 @@ def _build_figure(
             Line2D([], [], color=colour, marker=shape, markersize=marker_size + 1, linewidth=2)
         )
         labels.append(_plain(s.label))
+    for s in too_little:
+        handles.append(Patch(facecolor="none", edgecolor="none"))
+        labels.append(f"{_plain(s.label)}: {words.too_little}")
 
     # Legend notes explain the encodings actually used on this chart, nothing more.
+    if any_mean:
+        handles.append(Line2D([], [], color="0.35", linewidth=1.4, linestyle=":"))
+        labels.append(words.mean)
     if any_band:
         handles.append(Patch(facecolor="0.5", alpha=0.25, linewidth=0))
-        labels.append("shaded: 95% interval")
+        labels.append(words.band)
     if any_partial:
         handles.append(
             Line2D(
@@ -242,7 +322,7 @@ def _build_figure(
                 markeredgecolor="0.35",
             )
         )
-        labels.append("dashed, hollow: period still running")
+        labels.append(words.partial)
     if any_too_few:
         handles.append(
             Line2D(
@@ -254,10 +334,10 @@ def _build_figure(
                 markeredgecolor="0.65",
             )
         )
-        labels.append("faded, hollow: fewer than 5 jobs")
+        labels.append(words.too_few)
 
-    _format_x(ax, periods, by)
-    _format_y(ax, metric)
+    _format_x(ax, periods, by, words)
+    _format_y(ax, metric, words)
     _draw_markers(ax, markers, periods[0], _period_end(periods[-1], by))
     ax.grid(True, color="0.88", linewidth=0.8)
     ax.set_axisbelow(True)
@@ -347,11 +427,29 @@ def _draw_series(
     return any(band), any_partial, any_too_few
 
 
-def _draw_no_data(ax: Axes) -> None:
+def _too_little(s: Series) -> bool:
+    valued = [p for p in s.points if _has_value(p)]
+    return bool(valued) and all(p.too_few for p in valued)
+
+
+def _draw_plain(ax: Axes, s: Series, colour: str) -> Line2D:
+    """A mean (thin, dotted, the term's colour) or a total (grey) line; its legend handle."""
+    points = sorted(s.points, key=lambda p: p.period)
+    xs = [float(p.period.toordinal()) for p in points]
+    ys = [_value(p) for p in points]
+    if s.style == "mean":
+        style = {"color": colour, "linewidth": 1.4, "linestyle": ":"}
+    else:
+        style = {"color": "0.35", "linewidth": 2.2, "linestyle": "-"}
+    ax.plot(xs, ys, zorder=2, **style)  # type: ignore[arg-type]
+    return Line2D([], [], **style)  # type: ignore[arg-type]
+
+
+def _draw_no_data(ax: Axes, text: str = "no data") -> None:
     ax.text(
         0.5,
         0.5,
-        "no data",
+        text,
         transform=ax.transAxes,
         ha="center",
         va="center",
@@ -364,7 +462,7 @@ def _draw_no_data(ax: Axes) -> None:
         spine.set_color("0.85")
 
 
-def _format_x(ax: Axes, periods: list[date], by: str) -> None:
+def _format_x(ax: Axes, periods: list[date], by: str, words: Words = ENGLISH) -> None:
     """Ticks on period starts, thinned to a nice step counted back from the latest period."""
     step = _tick_step(len(periods), by)
     # Anchored at the end: the latest period is the one a reader looks for.
@@ -377,12 +475,13 @@ def _format_x(ax: Axes, periods: list[date], by: str) -> None:
     first, last = periods[0].toordinal(), periods[-1].toordinal()
     pad = {"day": 0.6, "week": 3.5, "month": 15.0}[by]
     ax.set_xlim(first - pad, last + pad)
-    ax.set_xlabel({"day": "day", "week": "ISO week", "month": "month"}[by], color="0.3")
+    ax.set_xlabel({"day": "day", "week": words.x_week, "month": "month"}[by], color="0.3")
     ax.tick_params(axis="x", labelsize=8.5)
 
 
-def _format_y(ax: Axes, metric: str) -> None:
-    ax.set_ylabel(_Y_LABELS[metric], color="0.3")
+def _format_y(ax: Axes, metric: str, words: Words = ENGLISH) -> None:
+    label = {"share": words.y_share, "active": words.y_active, "new": words.y_new}[metric]
+    ax.set_ylabel(label, color="0.3")
     if metric == "share":
         ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     else:

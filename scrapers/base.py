@@ -54,6 +54,7 @@ class Source:
     seen_at_posted: ClassVar[bool] = False
     # Who to credit where the site's terms ask for a link back and a name (reports show it).
     attribution: ClassVar[str] = ""
+    attribution_url: ClassVar[str] = ""  # the link back the terms ask for
     # Used when a [[sources]] table has no `schedule`; sources whose terms limit how often
     # they may be asked set their own.
     default_schedule: ClassVar[str] = "0 */6 * * *"

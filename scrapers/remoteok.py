@@ -64,6 +64,7 @@ class RemoteOkSource(Source):
     default_base_url = "https://remoteok.com"
     # The API terms: link back to the job on Remote OK and name Remote OK as the source.
     attribution: ClassVar[str] = "Remote OK"
+    attribution_url: ClassVar[str] = "https://remoteok.com"
 
     def listing_url(self) -> str:
         return f"{self.base_url}/api"

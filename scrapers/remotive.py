@@ -44,6 +44,7 @@ class RemotiveSource(Source):
     # everyone else picks.
     default_schedule = "17 8,20 * * *"
     attribution: ClassVar[str] = "Remotive"
+    attribution_url: ClassVar[str] = "https://remotive.com"
 
     def listing_url(self) -> str:
         return f"{self.base_url}/api/remote-jobs"

@@ -52,6 +52,7 @@ def _register() -> None:
         init,
         postings,
         query,
+        report,
         run,
         scrape,
         sources,
@@ -59,7 +60,20 @@ def _register() -> None:
         tags,
     )
 
-    for module in (init, scrape, query, postings, export, sources, tags, status, run, db, demo):
+    for module in (
+        init,
+        scrape,
+        query,
+        postings,
+        export,
+        report,
+        sources,
+        tags,
+        status,
+        run,
+        db,
+        demo,
+    ):
         module.register(cli)
 
 

@@ -218,7 +218,8 @@ def chart(
 ) -> None:
     """Draw a trend chart of TERMs (PNG or SVG)."""
     from monitor.cli.tables import metric_value
-    from reports.charts import Point, Series, render_chart
+    from monitor.tagging import resolve_term
+    from reports.charts import Point, Series, render_chart, term_colours
 
     rows = run_query(app, terms, since, until, by, **filters)
     if not rows:
@@ -226,6 +227,9 @@ def chart(
         raise click.exceptions.Exit(1)
     unique_terms = list(dict.fromkeys(terms))
     groups = list(dict.fromkeys(row.group for row in rows)) or [None]
+    # A term keeps its colour (by its tag's place in the taxonomy) in every chart and report.
+    keys = {term: resolve_term(term, app.config.tags) or term for term in unique_terms}
+    colours = term_colours(list(keys.values()), list(app.config.tags))
     series = []
     for term, group in ((t, g) for g in groups for t in unique_terms):
         points = []
@@ -245,7 +249,8 @@ def chart(
                 )
             )
         label = term if group is None else f"{term} · {group}"
-        series.append(Series(label=label, points=tuple(points)))
+        colour = colours[keys[term]] if group is None else None
+        series.append(Series(label=label, points=tuple(points), colour=colour))
     path = Path(output or default_chart_name(unique_terms))
     sources = filters.get("sources") or ()
     subtitle_bits = [f"sources: {', '.join(sources)}" if sources else "all sources"]

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from monitor.numbers.shares import Row
-
-SPARKS = "▁▂▃▄▅▆▇█"
+from reports.sparks import SPARKS as SPARKS
+from reports.sparks import sparkline
 
 
 def _format(row: Row, metric: str) -> str:
@@ -21,22 +21,6 @@ def _format(row: Row, metric: str) -> str:
     if row.too_few and metric == "share" and row.share is not None:
         text += "*"
     return text
-
-
-def sparkline(values: Sequence[float | None]) -> str:
-    """Bars from zero to the series' maximum: a 13.4 → 12.5 → 14.0% wobble stays a wobble.
-
-    Scaling between the minimum and the maximum would draw it as a collapse and a recovery;
-    counts and shares are never negative, so zero is the honest floor.
-    """
-    present = [v for v in values if v is not None]
-    if not present:
-        return ""
-    high = max(present) or 1.0
-    top = len(SPARKS) - 1
-    return "".join(
-        " " if v is None else SPARKS[min(top, max(0, round(v / high * top)))] for v in values
-    )
 
 
 def metric_value(row: Row, metric: str) -> float | None:

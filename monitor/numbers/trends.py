@@ -43,6 +43,27 @@ class TrendQuery:
     group_by: str | None = None  # country | company | source
     top: int = 10
     stale_after_days: int = DEFAULT_STALE_DAYS
+    region: str | None = None  # kr | elsewhere | unknown (REGIONS)
+
+
+# Korea against elsewhere (DESIGN.md): KR = country KR; elsewhere = every known country other
+# than KR, and remote; unknown = neither, shown on its own.
+REGIONS = ("kr", "elsewhere", "unknown")
+# Levels as the report splits them: unknown is its own group, never entry or experienced.
+LEVELS = ("entry", "experienced", "unknown")
+
+
+def region_condition(region: str) -> ColumnElement[bool]:
+    """SQL on postings: the posting is in ``region`` (one of REGIONS)."""
+    known_abroad = and_(Posting.country.is_not(None), Posting.country != "KR")
+    not_kr = or_(Posting.country.is_(None), Posting.country != "KR")
+    if region == "kr":
+        return Posting.country == "KR"
+    if region == "elsewhere":
+        return or_(known_abroad, and_(Posting.remote.is_(True), not_kr))
+    if region == "unknown":
+        return and_(Posting.country.is_(None), or_(Posting.remote.is_(None), ~Posting.remote))
+    raise UsageError(f"The region {region!r} is not one of {', '.join(REGIONS)}.")
 
 
 def source_ids(session: Session, names: Sequence[str]) -> list[int]:
@@ -130,8 +151,12 @@ def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElemen
         if len(codes) < len(query.countries):
             either.append(Posting.remote.is_(True))
         conditions.append(or_(*either))
-    if query.level:
+    if query.level == "unknown":
+        conditions.append(Posting.level.is_(None))
+    elif query.level:
         conditions.append(level_condition(query.level))
+    if query.region:
+        conditions.append(region_condition(query.region))
     if query.companies:
         conditions.append(func.lower(Posting.company).in_([c.lower() for c in query.companies]))
     return conditions

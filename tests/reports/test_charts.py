@@ -388,3 +388,21 @@ def test_empty_chart_says_no_data() -> None:
     fig = build([])
     assert axes_texts(fig) == ["no data"]
     assert fig.legends == []
+
+
+def test_a_term_keeps_its_colour_whatever_the_company() -> None:
+    keys = ["llm", "multimodal_llm", "autonomous_driving", "medical"]
+    alone = charts.term_colours(["medical"], keys)
+    together = charts.term_colours(["VLM", "llm", "medical"], keys)
+    assert alone["medical"] == together["medical"] == charts.PALETTE[3]
+    assert together["llm"] == charts.PALETTE[0]
+    assert together["VLM"] not in {together["llm"], together["medical"]}
+
+
+def test_a_series_of_too_few_jobs_is_named_not_drawn() -> None:
+    few = tuple(Point(MONDAY + timedelta(weeks=i), 0.01, too_few=True) for i in range(5))
+    fig = build([Series("LLM", weekly(5)), Series("의료", few)])
+    assert "의료: too few jobs to draw" in legend_texts(fig)
+    words = charts.Words(too_little="표본 부족")
+    fig = build([Series("의료", few)], words=words)
+    assert any("표본 부족" in t.get_text() for t in fig.axes[0].texts)

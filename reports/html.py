@@ -1,0 +1,269 @@
+"""The report as HTML: ``index.html`` beside its images, and the e-mail's HTML part.
+
+Every scraped string (titles, companies, places, source names) goes through ``esc``, and a
+link is written only when ``safe_url`` accepts it (http or https, no spaces or control
+characters); anything else is shown as text. Styles sit in one ``<style>`` block; the e-mail
+inlines them (``inline_styles``) because many mail clients drop ``<style>``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from monitor.numbers.listing import JobRow
+from reports.content import ReportContent, TermReport
+from reports.figures import DISPLAY_WIDTH, Picture
+from reports.sparks import sparkline
+from reports.words import words
+
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\`]")
+
+CSS = """
+body { margin: 0; padding: 0; background: #f4f5f7; color: #1f2328;
+  font-family: -apple-system, "Segoe UI", "Noto Sans KR", "Noto Sans CJK KR",
+  "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; font-size: 15px; line-height: 1.5; }
+.page { max-width: 640px; margin: 0 auto; padding: 16px 20px 32px; background: #ffffff; }
+h1 { font-size: 24px; margin: 8px 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid #d8dde3; padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 16px 0 6px; }
+p { margin: 6px 0; }
+.muted { color: #59636e; font-size: 13px; }
+.note { background: #fff8e1; border-left: 4px solid #e69f00; padding: 8px 10px; font-size: 13px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
+th { text-align: left; font-weight: 600; color: #59636e; border-bottom: 1px solid #d8dde3;
+  padding: 4px 6px; }
+td { border-bottom: 1px solid #eef0f3; padding: 5px 6px; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin-right: 6px; }
+.spark { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; letter-spacing: 1px;
+  font-size: 18px; line-height: 1.1; white-space: nowrap; }
+img.chart { display: block; width: 100%; max-width: 600px; height: auto; margin: 8px 0; }
+ul.jobs { margin: 4px 0 8px; padding-left: 18px; }
+ul.jobs li { margin: 3px 0; }
+a { color: #0a58ca; }
+"""
+
+
+def esc(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) link with a host and nothing that could break out."""
+    if not url:
+        return None
+    url = url.strip()
+    if _UNSAFE.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def pct(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def change_text(term: TermReport, language: str) -> str:
+    w = words(language)
+    if term.change is None:
+        return w["too_few"]
+    sign = "+" if term.change > 0 else "−" if term.change < 0 else "±"
+    return f"{sign}{abs(term.change):.1f}{w['pp']}"
+
+
+def spark_text(values: Sequence[float | None], as_share: bool) -> tuple[str, str]:
+    """The sparkline and the range it spans (it starts at zero)."""
+    present = [v for v in values if v is not None]
+    high = max(present) if present else 0.0
+    return sparkline(values), (pct(high) if as_share else f"{high:.0f}")
+
+
+def where(job: JobRow, language: str) -> str:
+    bits = [job.location or job.country or ""]
+    if job.remote and not bits[0]:
+        bits = [words(language)["where_remote"]]
+    return bits[0]
+
+
+def render_html(
+    content: ReportContent, pictures: Sequence[Picture], src: Callable[[Picture], str]
+) -> str:
+    """The whole page; ``src`` gives each picture's address (a file name, or ``cid:...``)."""
+    w = words(content.language)
+    period = content.period
+    out: list[str] = []
+    add = out.append
+    add(f'<!DOCTYPE html>\n<html lang="{esc(content.language)}">\n<head>\n<meta charset="utf-8">')
+    add('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    add(f"<title>{esc(w['title'])} {esc(period.label)}</title>")
+    add(f'<style>{CSS}</style>\n</head>\n<body>\n<div class="page">')
+    add(f"<h1>{esc(w['title'])} · {esc(period.label)}</h1>")
+    add(f'<p class="muted">{esc(w["intro"].format(start=period.start, end=period.end))}</p>')
+    if content.troubled:
+        add(f'<p class="note">{esc(w["health_note"])} ')
+        add(", ".join(f"{esc(s.name)} ({esc(w[s.health or 'failing'])})" for s in content.troubled))
+        add("</p>")
+
+    add(f"<h2>{esc(w['summary'])}</h2>")
+    add("<table>")
+    add(
+        f'<tr><th>{esc(w["term"])}</th><th class="num">{esc(w["active"])}</th>'
+        f'<th class="num">{esc(w["share"])}</th><th class="num">{esc(w["new"])}</th>'
+        f'<th class="num">{esc(w["change"])}</th></tr>'
+    )
+    for term in content.terms:
+        this = term.this
+        active = "–" if this is None else f"{this.active:.1f}"
+        share = "–"
+        if this is not None and this.share is not None:
+            share = f"{pct(this.share)} ({pct(this.share_low)}–{pct(this.share_high)})"
+        new = "–" if this is None else str(this.new)
+        spark, high = spark_text([r.share for r in term.rows], as_share=True)
+        change = change_text(term, content.language)
+        add(
+            f'<tr><td><span class="swatch" style="background:{esc(term.colour)}"></span>'
+            f'{esc(term.label)}<br><span class="spark" style="color:{esc(term.colour)}" '
+            f'title="{esc(w["sparkline"].format(high=high))}">{esc(spark)}</span> '
+            f'<span class="muted">0–{esc(high)}</span></td>'
+            f'<td class="num">{esc(active)}</td><td class="num">{esc(share)}</td>'
+            f'<td class="num">{esc(new)}</td><td class="num">{esc(change)}</td></tr>'
+        )
+    add("</table>")
+    for picture in pictures:
+        if picture.name.startswith("share."):
+            add(_img(picture, src))
+
+    add(f"<h2>{esc(w['total'])}</h2>")
+    add(f'<p class="muted">{esc(w["total_note"])}</p>')
+    if content.totals:
+        last = content.totals[-1]
+        spark, high = spark_text([r.jobs_total for r in content.totals], as_share=False)
+        add(
+            f"<p><strong>{last.jobs_total:.0f}</strong> ({esc(last.period)}) "
+            f'<span class="spark">{esc(spark)}</span> <span class="muted">0–{esc(high)}</span></p>'
+        )
+    for picture in pictures:
+        if picture.name.startswith("active."):
+            add(_img(picture, src))
+
+    add(f"<h2>{esc(w['regions'])}</h2>")
+    add(
+        f'<table><tr><th>{esc(w["term"])}</th><th class="num">{esc(w["kr"])}</th>'
+        f'<th class="num">{esc(w["elsewhere"])}</th><th class="num">{esc(w["unknown"])}</th></tr>'
+    )
+    for term in content.terms:
+        cells = []
+        for region in ("kr", "elsewhere", "unknown"):
+            row = next((r for r in term.regions[region] if r.period == period.label), None)
+            if row is None:
+                cells.append("–")
+            elif region == "unknown":
+                cells.append(f"{row.active:.1f}")
+            else:
+                share = w["too_few"] if row.too_few else pct(row.share)
+                cells.append(f"{share} ({row.active:.1f})")
+        add(
+            f"<tr><td>{esc(term.label)}</td>"
+            + "".join(f'<td class="num">{esc(c)}</td>' for c in cells)
+            + "</tr>"
+        )
+    add("</table>")
+    if content.region_kinds_differ:
+        add(f'<p class="note">{esc(region_note(content))}</p>')
+    for picture in pictures:
+        if picture.name.startswith("regions."):
+            add(_img(picture, src))
+
+    add(f"<h2>{esc(w['levels'])}</h2>")
+    add(
+        f'<table><tr><th>{esc(w["term"])}</th><th class="num">{esc(w["entry"])}</th>'
+        f'<th class="num">{esc(w["experienced"])}</th>'
+        f'<th class="num">{esc(w["level_unknown"])}</th></tr>'
+    )
+    for term in content.terms:
+        add(
+            f"<tr><td>{esc(term.label)}</td>"
+            + "".join(
+                f'<td class="num">{term.levels[lv]:.1f}</td>'
+                for lv in ("entry", "experienced", "unknown")
+            )
+            + "</tr>"
+        )
+    add("</table>")
+
+    add(f"<h2>{esc(w['new_jobs'])}</h2>")
+    for term in content.terms:
+        add(f"<h3>{esc(term.label)}</h3>")
+        if not term.new_jobs:
+            add(f'<p class="muted">{esc(w["no_new_jobs"])}</p>')
+            continue
+        add('<ul class="jobs">')
+        for job in term.new_jobs:
+            url = next((u for u in (safe_url(u) for u in job.urls) if u), None)
+            title = esc(job.title)
+            link = f'<a href="{esc(url)}">{title}</a>' if url else title
+            place = where(job, content.language)
+            extra = " · ".join(esc(x) for x in (job.company, place) if x)
+            add(f'<li>{link} <span class="muted">{extra}</span></li>')
+        add("</ul>")
+
+    add(f"<h2>{esc(w['health'])}</h2>")
+    if content.troubled:
+        add(f"<p>{esc(w['health_note'])}</p><ul>")
+        for s in content.troubled:
+            add(f"<li>{esc(s.name)}: {esc(w[s.health or 'failing'])}</li>")
+        add("</ul>")
+    else:
+        add(f"<p>{esc(w['health_ok'])}</p>")
+
+    add(f"<h2>{esc(w['sources'])}</h2><ul>")
+    for s in content.sources:
+        credit = ""
+        if s.attribution:
+            url = safe_url(s.attribution_url)
+            name = esc(s.attribution)
+            linked = f'<a href="{esc(url)}">{name}</a>' if url else name
+            credit = f" · {esc(w['attribution'])}: {linked}"
+        add(f'<li>{esc(s.name)} <span class="muted">({esc(s.kind)}){credit}</span></li>')
+    add("</ul>")
+    generated = f"{content.generated_at:%Y-%m-%d %H:%M} UTC"
+    add(f'<p class="muted">{esc(w["footer"].format(generated=generated))}</p>')
+    add("</div>\n</body>\n</html>\n")
+    return "\n".join(out)
+
+
+def region_note(content: ReportContent) -> str:
+    w = words(content.language)
+
+    def side(name: str) -> str:
+        kinds = {
+            w["kind_search"] if s.query_filtered else w["kind_board"]
+            for s in content.sources
+            if s.name in content.region_sources.get(name, ())
+        }
+        return ", ".join(sorted(kinds)) or "–"
+
+    return w["region_note"].format(kr=side("kr"), abroad=side("elsewhere"))
+
+
+def _img(picture: Picture, src: Callable[[Picture], str]) -> str:
+    return (
+        f'<img class="chart" src="{esc(src(picture))}" alt="{esc(picture.alt)}" '
+        f'width="{DISPLAY_WIDTH}">'
+    )
+
+
+def inline_styles(page: str) -> str:
+    """The page with its ``<style>`` rules moved into ``style`` attributes, for mail clients."""
+    import css_inline
+
+    return str(css_inline.inline(page))

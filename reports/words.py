@@ -1,0 +1,131 @@
+"""The report's words in Korean and English: one table, so both languages say the same."""
+
+from __future__ import annotations
+
+from reports.charts import Words
+
+TEXT: dict[str, dict[str, str]] = {
+    "ko": {
+        "title": "주간 채용 동향",
+        "subject": "jobtrend 주간 채용 동향 {period} ({start} ~ {end})",
+        "intro": "{start} ~ {end} 한 주 동안 수집한 공고의 주제별 비중입니다.",
+        "summary": "이번 주 요약",
+        "term": "주제",
+        "active": "활성 공고",
+        "share": "비중 (95% 구간)",
+        "new": "신규",
+        "change": "지난 4주 대비",
+        "too_few": "표본 부족",
+        "pp": "%p",
+        "regions": "한국 vs 해외",
+        "kr": "한국",
+        "elsewhere": "해외 (원격 포함)",
+        "unknown": "국가 미상",
+        "levels": "경력 수준 (이번 주 활성 공고)",
+        "entry": "신입 가능",
+        "experienced": "경력",
+        "level_unknown": "알 수 없음",
+        "new_jobs": "이번 주 신규 공고",
+        "no_new_jobs": "이번 주 신규 공고가 없습니다.",
+        "total": "전체 활성 공고 (최근 26주)",
+        "total_note": "기업들이 채용을 하고 있나? 주제와 무관한 전체 공고 수입니다.",
+        "health": "수집 상태",
+        "health_ok": "모든 소스가 정상적으로 수집되었습니다.",
+        "health_note": "아래 소스에 문제가 있어, 해당 소스의 변화는 채용 동향이 아닐 수 있습니다.",
+        "failing": "수집 실패",
+        "suspect": "의심스러운 결과",
+        "stale": "오래됨 (최근 정상 수집 없음)",
+        "sources": "사용한 소스",
+        "attribution": "출처",
+        "chart_share": "전체 공고 중 비중 (최근 26주)",
+        "chart_active": "활성 공고 수 (최근 26주)",
+        "chart_regions": "한국 vs 해외: 비중",
+        "mean4": "{label} 4주 평균",
+        "all_jobs": "전체 공고",
+        "marker_added": "추가: {name}",
+        "marker_stale": "중단: {name}",
+        "marker_back": "재개: {name}",
+        "region_note": (
+            "주의: 한국과 해외는 서로 다른 종류의 소스에서 옵니다 (한국: {kr}; 해외: {abroad}). "
+            "검색어로 거른 게시판과 회사 채용 페이지 전체는 직접 비교하기 어렵습니다."
+        ),
+        "kind_search": "검색 결과 게시판",
+        "kind_board": "회사 채용 페이지 전체",
+        "partial": "(진행 중인 주)",
+        "footer": "jobtrend가 {generated}에 만들었습니다. 비중은 중복을 제거한 일자별 평균입니다.",
+        "sparkline": "최근 26주 비중 (0 ~ {high})",
+        "where_remote": "원격",
+    },
+    "en": {
+        "title": "Weekly hiring trends",
+        "subject": "jobtrend weekly hiring trends {period} ({start} to {end})",
+        "intro": "Topic shares of the postings collected from {start} to {end}.",
+        "summary": "This week",
+        "term": "Topic",
+        "active": "Active jobs",
+        "share": "Share (95% interval)",
+        "new": "New",
+        "change": "vs. previous 4 weeks",
+        "too_few": "too few",
+        "pp": " pp",
+        "regions": "Korea against elsewhere",
+        "kr": "Korea",
+        "elsewhere": "Elsewhere (incl. remote)",
+        "unknown": "Country unknown",
+        "levels": "Level (this week's active jobs)",
+        "entry": "Open to entry",
+        "experienced": "Experienced",
+        "level_unknown": "Unknown",
+        "new_jobs": "New this week",
+        "no_new_jobs": "No new jobs this week.",
+        "total": "All active jobs (last 26 weeks)",
+        "total_note": "Are companies hiring at all? All jobs, whatever their topic.",
+        "health": "Sources' health",
+        "health_ok": "Every source was collected normally.",
+        "health_note": "These sources had trouble, so a move in their numbers may not be a trend:",
+        "failing": "failing",
+        "suspect": "suspect result",
+        "stale": "stale (no healthy run lately)",
+        "sources": "Sources used",
+        "attribution": "Credit",
+        "chart_share": "Share of all jobs (last 26 weeks)",
+        "chart_active": "Active jobs (last 26 weeks)",
+        "chart_regions": "Korea against elsewhere: share",
+        "mean4": "{label} 4-week mean",
+        "all_jobs": "all jobs",
+        "marker_added": "added: {name}",
+        "marker_stale": "stale: {name}",
+        "marker_back": "back: {name}",
+        "region_note": (
+            "Note: Korea and elsewhere draw on different kinds of sources (Korea: {kr}; "
+            "elsewhere: {abroad}). Search-filtered boards and whole company boards do not "
+            "compare directly."
+        ),
+        "kind_search": "search-filtered boards",
+        "kind_board": "whole company boards",
+        "partial": "(week still running)",
+        "footer": "Made by jobtrend at {generated}. Shares are daily means of distinct jobs.",
+        "sparkline": "share, last 26 weeks (0 to {high})",
+        "where_remote": "remote",
+    },
+}
+
+CHART_WORDS: dict[str, Words] = {
+    "en": Words(),
+    "ko": Words(
+        band="음영: 95% 구간",
+        partial="점선, 빈 점: 진행 중인 주",
+        too_few="흐린 빈 점: 5건 미만",
+        too_little="표본 부족",
+        mean="점선: 4주 평균",
+        no_data="데이터 없음",
+        x_week="ISO 주",
+        y_share="전체 공고 중 비중",
+        y_active="활성 공고 (일 평균)",
+        y_new="신규 공고",
+    ),
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return TEXT[language]
