@@ -20,6 +20,7 @@ import sqlite3
 import sys
 from collections import defaultdict
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from bench import fixture
@@ -267,33 +268,28 @@ def fast_path(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result | N
     )
 
 
-def cli_query(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result:
-    argv = [
-        jobtrend_bin(),
-        "--config",
-        str(fx.config),
-        "query",
-        *QUERY_TAGS,
-        "--since",
-        FIXTURE_SINCE,
-        "--json",
-    ]
-    out, err = DATA / "query.stdout", DATA / "query.stderr"
-    runs = []
-    for _ in range(6):  # the first warms the OS page cache; best of the other 5
-        runs.append(run_child(argv, env=fx.env(), stdout=out, stderr=err))
-    best = min(r.seconds for r in runs[1:])
-    n = fx.info["postings"]
-    name = f"jobtrend query (4 tags, {human(n)})"
+def _command_runs(
+    fx: fixture.Fixture, args: list[str], stem: str, name: str
+) -> tuple[list[Any], Path, Result | None]:
+    """``jobtrend --config FIXTURE ARGS`` six times (the first warms the OS page cache); the
+    runs, the stdout file, and a failed row if any run exited non-zero."""
+    argv = [jobtrend_bin(), "--config", str(fx.config), *args]
+    out, err = DATA / f"{stem}.stdout", DATA / f"{stem}.stderr"
+    runs = [run_child(argv, env=fx.env(), stdout=out, stderr=err) for _ in range(6)]
     if any(r.returncode for r in runs):
-        return Result(
-            GROUP,
-            name,
-            best,
-            "s",
-            passed=False,
-            note=f"exit {runs[-1].returncode}: {err.read_text(errors='replace')[-300:]}",
-        )
+        best = min(r.seconds for r in runs[1:])
+        note = f"exit {runs[-1].returncode}: {err.read_text(errors='replace')[-300:]}"
+        return runs, out, Result(GROUP, name, best, "s", passed=False, note=note)
+    return runs, out, None
+
+
+def cli_query(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result:
+    name = f"jobtrend query (4 tags, {human(fx.info['postings'])})"
+    args = ["query", *QUERY_TAGS, "--since", FIXTURE_SINCE, "--json"]
+    runs, out, failed = _command_runs(fx, args, "query", name)
+    if failed is not None:
+        return failed
+    best = min(r.seconds for r in runs[1:])  # best of the warm five
     got = json.loads(out.read_text())
     same = "JSON equals the in-process rows" if got == expected else "JSON DIFFERS from trend()"
     return goal_row(
@@ -312,19 +308,15 @@ def cli_query(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result:
 def cli_adhoc_query(fx: fixture.Fixture, term: str = "diffusion") -> Result:
     """The whole command for an ad-hoc word (the full SQLAlchemy path: no fast path exists for
     text search). Its matches are remembered after the first run, as a user asking twice sees."""
-    argv = [jobtrend_bin(), "--config", str(fx.config), "query", term, "--since", FIXTURE_SINCE]
-    argv.append("--json")
-    out, err = DATA / "query-adhoc.stdout", DATA / "query-adhoc.stderr"
-    runs = [run_child(argv, env=fx.env(), stdout=out, stderr=err) for _ in range(6)]
     name = f"jobtrend query {term!r} (ad-hoc, {human(fx.info['postings'])})"
-    best = min(r.seconds for r in runs[1:])
-    if any(r.returncode for r in runs):
-        note = f"exit {runs[-1].returncode}: {err.read_text(errors='replace')[-300:]}"
-        return Result(GROUP, name, best, "s", passed=False, note=note)
+    args = ["query", term, "--since", FIXTURE_SINCE, "--json"]
+    runs, _, failed = _command_runs(fx, args, "query-adhoc", name)
+    if failed is not None:
+        return failed
     return goal_row(
         GROUP,
         name,
-        best,
+        min(r.seconds for r in runs[1:]),
         "s",
         0.3,
         note=f"first run {runs[0].seconds * 1000:.0f} ms (searches), then "
