@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -104,16 +105,74 @@ class App:
         return Tagger(self.config.tags)
 
 
+# What may not reach a terminal raw: C0 (ESC, BEL...), DEL and C1 (CSI U+009B...). Stored text
+# is clean already; this catches what is printed without being stored (a config's names, a
+# parsed file, a message) and anything a later change forgets.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PRINTED_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps tab and newline
+_JSON_UNESCAPED = re.compile(r"[\x7f-\x9f]")  # json.dumps escapes C0 itself, not DEL and C1
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters but newline (a tab becomes a space)."""
+    return _PRINTED_CONTROL.sub("", text.replace("\t", " "))
+
+
 def print_json(value: Any) -> None:
-    """JSON on stdout, Korean kept readable."""
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+    """JSON on stdout, Korean kept readable, no control character unescaped."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    text = _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
     # Nothing printed is markup: a scraped title or a typed term "[/x]" is shown as written.
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    return _safe_console()(
+        stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False
+    )
+
+
+@cache
+def _safe_console() -> type[Any]:
+    from collections.abc import Iterable
+
+    from rich.console import Console, RenderableType
+    from rich.segment import Segment
+
+    class SafeConsole(Console):
+        """Every segment of text rendered loses its control characters (rich keeps ESC), so
+        no cell, title or message can move the cursor or retitle the window; rich's own
+        styles and hyperlinks are control segments or styles, and pass."""
+
+        def render(self, renderable: RenderableType, options: Any = None) -> Iterable[Segment]:
+            for segment in super().render(renderable, options):
+                if segment.control is None and _CONTROL.search(segment.text.replace("\n", "")):
+                    yield Segment(printable(segment.text), segment.style)
+                else:
+                    yield segment
+
+    return SafeConsole
+
+
+def supports_hyperlinks(out: Any) -> bool:
+    """Whether ``out`` (a console) is a terminal known to show OSC 8 hyperlinks.
+
+    There is no query for it, so this follows the common convention (the supports-hyperlinks
+    package): FORCE_HYPERLINK=1 or 0 decides; otherwise terminals that say who they are."""
+    import os
+
+    forced = os.environ.get("FORCE_HYPERLINK")
+    if forced is not None:
+        return forced not in ("0", "")
+    if not out.is_terminal or os.environ.get("TERM") == "dumb":
+        return False
+    program = os.environ.get("TERM_PROGRAM", "")
+    if program in ("iTerm.app", "WezTerm", "vscode", "ghostty", "Hyper"):
+        return True
+    if any(os.environ.get(name) for name in ("WT_SESSION", "KONSOLE_VERSION", "KITTY_WINDOW_ID")):
+        return True
+    vte = os.environ.get("VTE_VERSION", "")
+    return vte.isdigit() and int(vte) >= 5000
 
 
 def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:

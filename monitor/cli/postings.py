@@ -83,31 +83,61 @@ def postings(
 
 
 def _print_table(app: App, term: str, label: str, rows: list[JobRow], limit: int | None) -> None:
+    """One line per job in the terminal's width. Links are terminal hyperlinks where the
+    terminal shows them; elsewhere each job has a number and its links follow the table whole,
+    one per line, so that no link is ever broken or cut."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from monitor.cli.app import supports_hyperlinks
+    from monitor.cli.cells import fit, hyperlink
     from monitor.tagging import resolve_term
 
+    out = console()
     tag = resolve_term(term, app.config.tags)
     what = f"{term} (tag {tag})" if tag is not None and tag != term else term
     more = " (limit reached)" if limit is not None and len(rows) == limit else ""
-    table = Table(title=Text(f"{what}: {len(rows)} jobs active in {label}{more}"))
-    for column in ("first seen", "last seen", "title", "company", "where", "sources"):
-        table.add_column(column)
-    table.add_column("links", overflow="fold")
-    for row in rows:
-        last = "open" if row.closed_at is None else str(app.clock.local_day(row.last_seen))
+    linked = supports_hyperlinks(out)
+    this_year = app.clock.today().year
+
+    def day(value: object) -> str:
+        local = app.clock.local_day(value)  # type: ignore[arg-type]
+        return local.strftime("%m-%d") if local.year == this_year else str(local)
+
+    headers = ["seen", "until", "title", "company", "where", "sources"]
+    cells = []
+    for number, row in enumerate(rows, start=1):
+        last = "open" if row.closed_at is None else day(row.last_seen)
         where = row.location or row.country or ("remote" if row.remote else "")
-        table.add_row(
-            str(app.clock.local_day(row.first_seen)),
-            last,
-            Text(row.title),
-            Text(row.company),
-            Text(where),
-            Text(", ".join(row.sources)),
-            Text("\n".join(row.urls)),
+        ref = [] if linked else [f"[{number}]"]
+        cells.append(
+            [*ref, day(row.first_seen), last, row.title, row.company, where, ", ".join(row.sources)]
         )
-    console().print(table)
+    headers = ([] if linked else ["#"]) + headers
+    if linked:
+        headers.append("links")
+        for cell in cells:
+            cell.append("x" * 24)  # the width the links take
+    widths = fit(headers, cells, out.width, flexible="title", caps={"title": 60, "links": 24})
+    table = Table(
+        title=Text(f"{what}: {len(rows)} jobs active in {label}{more}"),
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(header, no_wrap=True, width=width)
+    for cell, row in zip(cells, rows, strict=True):
+        texts = [Text(value) for value in cell]
+        if linked:
+            texts[-1] = Text("\n").join(hyperlink(url, widths[-1]) for url in row.urls)
+        table.add_row(*texts)
+    out.print(table, soft_wrap=False, crop=True)
+    if not linked:
+        for number, row in enumerate(rows, start=1):
+            for url in row.urls:
+                out.print(Text(f"[{number}] {url}"))
 
 
 def register(group: click.Group) -> None:

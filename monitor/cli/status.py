@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -79,12 +80,20 @@ def status(app: App, as_json: bool) -> None:
     if as_json:
         print_json(payload)
         return
-    _print_status(payload)
+    _print_status(payload, config.zone, now)
 
 
-def _print_status(payload: dict[str, Any]) -> None:
+def _print_status(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> None:
+    """The payload as a person reads it in 80 columns: one line per source, times in the
+    configured zone, long cells cut with an ellipsis (``--json`` has them whole)."""
+    from rich import box
     from rich.table import Table
     from rich.text import Text
+
+    from monitor.cli.cells import fit, when
+
+    def local(value: str | None) -> str:
+        return when(datetime.fromisoformat(value) if value else None, zone, now)
 
     out = console()
     db = payload["database"]
@@ -92,43 +101,56 @@ def _print_status(payload: dict[str, Any]) -> None:
     out.print(f"database: {db['url']} ({size})")
     daemon = payload["daemon"]
     if daemon["running"]:
-        out.print(f"daemon: running (pid {daemon['pid']}, heartbeat {daemon['heartbeat_at']})")
+        beat = local(daemon["heartbeat_at"])
+        out.print(f"daemon: running (pid {daemon['pid']}, heartbeat {beat})")
     else:
         out.print("daemon: not running")
-    table = Table(title="sources")
-    for column in (
-        "source",
-        "kind",
-        "health",
-        "last run (UTC)",
-        "status",
-        "returned",
-        "new",
-        "closed",
-        "next run (UTC)",
-        "error",
-    ):
-        table.add_column(column, overflow="fold")
     styles = {"ok": "green", "failing": "bold red", "suspect": "yellow", "stale": "red"}
+    wide = out.width >= 100  # room for the kind, which --json always has
+    headers = ["source", "kind", "health", "last run", "got", "new", "gone", "next run", "error"]
+    if not wide:
+        headers.remove("kind")
+    rows = []
     for row in payload["sources"]:
         run = row["last_run"] or {}
-        health = row["health"] or "never run"
-        table.add_row(
-            Text(row["name"]),
-            row["kind"] or "",
-            Text(health, style=styles.get(health, "dim")),
-            (run.get("started_at") or "")[:16],
-            run.get("status") or "",
-            str(run.get("returned", "")),
-            str(run.get("new", "")),
-            str(run.get("closed", "")),
-            (row["next_run_at"] or "")[:16],
-            Text(run.get("error") or ""),
+        cells = {
+            "source": row["name"],
+            "kind": row["kind"] or "",
+            "health": row["health"] or "never run",
+            "last run": f"{local(run.get('started_at'))} {run.get('status') or ''}".strip(),
+            "got": str(run.get("returned", "")),
+            "new": str(run.get("new", "")),
+            "gone": str(run.get("closed", "")),
+            "next run": local(row["next_run_at"]),
+            "error": " ".join((run.get("error") or "").split()),
+        }
+        rows.append([cells[header] for header in headers])
+    table = Table(
+        title=f"sources (times in {zone.key})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    # One line per source; the error (whole in --json) takes what is left and is cut.
+    widths = fit(headers, rows, out.width, flexible="error")
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(
+            header,
+            justify="right" if header in ("got", "new", "gone") else "left",
+            no_wrap=True,
+            width=width,
         )
-    out.print(table)
+    for line in rows:
+        table.add_row(
+            *[
+                Text(cell, style=styles.get(cell, "dim") if header == "health" else "")
+                for header, cell in zip(headers, line, strict=True)
+            ]
+        )
+    out.print(table, soft_wrap=False, crop=True)
     report = payload["report"]
     last = report["last_sent_period"] or "never"
-    out.print(f"report: last sent {last}, next {report['next_run_at'] or '-'}")
+    out.print(f"report: last sent {last}, next {local(report['next_run_at']) or '-'}")
 
 
 def register(group: click.Group) -> None:
