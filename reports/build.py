@@ -40,12 +40,17 @@ def write_report(
     sender: str,
     to: Sequence[str],
     fmt: str = "png",
+    svg_copies: bool = False,
 ) -> BuiltReport:
+    """Write the report into ``folder``; ``svg_copies`` also draws each chart as SVG beside
+    it (for slides and print: scalable, its Korean drawn as paths, so no font is needed)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"The report folder {folder} cannot be created: {exc.strerror}.") from None
     pictures = tuple(draw(content, folder, fmt))
+    if svg_copies and fmt != "svg":
+        draw(content, folder, "svg")
     index = folder / "index.html"
     index.write_text(render_html(content, pictures, lambda p: p.name), encoding="utf-8")
     text = folder / "report.txt"

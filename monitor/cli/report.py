@@ -31,6 +31,12 @@ from monitor.cli.app import App, RunFailed, console
     type=click.Choice(["ko", "en"]),
     help="The report's language (default: [report] language).",
 )
+@click.option(
+    "--svg",
+    is_flag=True,
+    help="Also write each chart as SVG beside its PNG (the page and the mail keep the PNGs, "
+    "which every mail client shows).",
+)
 @click.pass_obj
 def report(
     app: App,
@@ -40,6 +46,7 @@ def report(
     dry_run: bool,
     force: bool,
     lang: str | None,
+    svg: bool,
 ) -> None:
     """The weekly report: what moved for each of [report] tags, as HTML, text and e-mail.
 
@@ -80,7 +87,9 @@ def report(
             language=language,
             stale_after_days=config.http.stale_after_days,
         )
-    built = write_report(content, folder, sender=config.smtp.from_, to=config.report.to)
+    built = write_report(
+        content, folder, sender=config.smtp.from_, to=config.report.to, svg_copies=svg
+    )
     err = console(stderr=True)
     err.print(f"wrote the {week.label} report to {built.index}")
     if archive_root is not None:

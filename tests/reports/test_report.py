@@ -40,6 +40,19 @@ def test_report_out_writes_page_charts_text_and_message(history: Path, tmp_path:
     assert message.get_content_type() == "multipart/alternative"
 
 
+def test_svg_copies_beside_the_pngs(history: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = run_cli(history, "report", "--out", str(out), "--dry-run", "--svg", now=NOW)
+    assert result.exit_code == 0, result.output
+    for name in ("share", "active", "regions"):
+        svg = (out / f"{name}.svg").read_text(encoding="utf-8")
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+        assert "<text" not in svg  # glyphs drawn as paths: Korean needs no font where it opens
+        assert (out / f"{name}.png").is_file()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert ".svg" not in page  # the page and the mail keep the PNGs
+
+
 def test_english_report(history: Path, tmp_path: Path) -> None:
     result = run_cli(history, "report", "--out", str(tmp_path / "en"), "--lang", "en", now=NOW)
     assert result.exit_code == 0, result.output
