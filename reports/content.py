@@ -25,6 +25,7 @@ from monitor.numbers.listing import JobRow, jobs
 from monitor.numbers.periods import Period, parse_bound, period_of, periods_between
 from monitor.numbers.shares import TOO_FEW, Row
 from monitor.numbers.trends import LEVELS, REGIONS, TrendQuery, region_condition, trend
+from monitor.numbers.verdict import complete_weeks, share_slope
 from monitor.runs import DEFAULT_STALE_DAYS, HEALTHY, RunStatus, all_health, lifetime_between
 from monitor.storage.models import Posting, ScrapeRun, Source
 from monitor.tagging import resolve_term
@@ -46,6 +47,7 @@ class TermReport:
     rows: tuple[Row, ...]  # one per week with counted days, oldest first
     this: Row | None  # the report's week
     change: float | None  # percentage points; None when DESIGN.md does not allow it
+    trend: str | None  # the verdict over the 26 weeks: rising | falling | flat | None
     regions: Mapping[str, tuple[Row, ...]]  # kr | elsewhere | unknown -> weekly rows
     levels: Mapping[str, float]  # entry | experienced | unknown -> active this week
     new_jobs: tuple[JobRow, ...]
@@ -152,6 +154,7 @@ def build_content(
                 rows=own,
                 this=this,
                 change=changes.get(term),
+                trend=_verdict(own, weeks[0].start, period.end),
                 regions={r: regions[r].get(term, ()) for r in REGIONS},
                 levels={
                     lv: next((r.active for r in levels[lv].get(term, ())), 0.0) for lv in LEVELS
@@ -175,6 +178,11 @@ def build_content(
         region_kinds_differ=bool(kinds["kr"] and kinds["elsewhere"])
         and kinds["kr"] != kinds["elsewhere"],
     )
+
+
+def _verdict(rows: Sequence[Row], start: date, end: date) -> str | None:
+    found = share_slope(complete_weeks(rows, start, end))
+    return None if found is None else found.verdict
 
 
 def _by_term(rows: Sequence[Row]) -> dict[str, tuple[Row, ...]]:

@@ -118,7 +118,7 @@ def render_html(
     add(
         f'<tr><th>{esc(w["term"])}</th><th class="num">{esc(w["active"])}</th>'
         f'<th class="num">{esc(w["share"])}</th><th class="num">{esc(w["new"])}</th>'
-        f'<th class="num">{esc(w["change"])}</th></tr>'
+        f'<th class="num">{esc(w["change"])}</th><th>{esc(w["trend"])}</th></tr>'
     )
     for term in content.terms:
         this = term.this
@@ -135,7 +135,8 @@ def render_html(
             f'title="{esc(w["sparkline"].format(high=high))}">{esc(spark)}</span> '
             f'<span class="muted">0–{esc(high)}</span></td>'
             f'<td class="num">{esc(active)}</td><td class="num">{esc(share)}</td>'
-            f'<td class="num">{esc(new)}</td><td class="num">{esc(change)}</td></tr>'
+            f'<td class="num">{esc(new)}</td><td class="num">{esc(change)}</td>'
+            f"<td>{esc(w[term.trend or 'no_trend'])}</td></tr>"
         )
     add("</table>")
     for picture in pictures:

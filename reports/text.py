@@ -41,7 +41,8 @@ def render_text(content: ReportContent) -> str:
             share += f" ({pct(this.share_low)}–{pct(this.share_high)})"
         add(
             f"- {one_line(term.label)}: {w['active']} {this.active:.1f}, {w['share']} {share}, "
-            f"{w['new']} {this.new}, {w['change']} {change_text(term, content.language)}"
+            f"{w['new']} {this.new}, {w['change']} {change_text(term, content.language)}, "
+            f"{w['trend']} {w[term.trend or 'no_trend']}"
         )
         add(f"  {spark}  (0–{high})")
     add("")

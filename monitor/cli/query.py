@@ -6,6 +6,7 @@ import csv
 import re
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ FIELDS = (
     "jobs_total",
     "too_few",
     "partial",
+    "trend",
 )
 
 
@@ -69,6 +71,41 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return filter_options(func)
 
 
+def query_span(app: App, since: str | None, until: str | None, by: str) -> tuple[date, date]:
+    """The first and last day a query covers: --since/--until, else the default window."""
+    from monitor.errors import UsageError
+    from monitor.numbers.periods import default_window, parse_bound
+
+    default_start, default_end = default_window(app.clock.today(), by)  # type: ignore[arg-type]
+    start = parse_bound(since, "--since")[0] if since else default_start
+    end = parse_bound(until, "--until")[1] if until else default_end
+    if since and not until:
+        end = max(end, start)
+    if start > end:
+        raise UsageError(f"--since {since} is after --until {until}.")
+    return start, end
+
+
+def run_query_with_verdicts(
+    app: App,
+    terms: Sequence[str],
+    since: str | None,
+    until: str | None,
+    by: str,
+    **filters: Any,
+) -> list[Row]:
+    """``run_query``'s rows, each carrying its term's trend verdict over the span's complete
+    weeks (asked again by week, over the same days, when the rows are by day or month)."""
+    from monitor.numbers.verdict import MIN_WEEKS, complete_week_count, with_verdicts
+
+    start, end = query_span(app, since, until, by)
+    rows = rows_between(app, terms, start, end, by, **filters)
+    if complete_week_count(start, end, app.clock.today()) < MIN_WEEKS:
+        return rows  # no verdict can be given: not worth asking by week
+    weekly = rows if by == "week" else rows_between(app, terms, start, end, "week", **filters)
+    return with_verdicts(rows, weekly, start, end)
+
+
 def run_query(
     app: App,
     terms: Sequence[str],
@@ -77,22 +114,25 @@ def run_query(
     by: str,
     **filters: Any,
 ) -> list[Row]:
+    start, end = query_span(app, since, until, by)
+    return rows_between(app, terms, start, end, by, **filters)
+
+
+def rows_between(
+    app: App,
+    terms: Sequence[str],
+    start: date,
+    end: date,
+    by: str,
+    **filters: Any,
+) -> list[Row]:
     from monitor.errors import UsageError
     from monitor.numbers.fastquery import fast_trend
-    from monitor.numbers.periods import default_window, parse_bound
     from monitor.tagging import resolve_term
 
     if any(not term.strip() for term in terms):
         raise UsageError("A TERM is blank; give a tag (llm) or a word to search for.")
 
-    today = app.clock.today()
-    default_start, default_end = default_window(today, by)  # type: ignore[arg-type]
-    start = parse_bound(since, "--since")[0] if since else default_start
-    end = parse_bound(until, "--until")[1] if until else default_end
-    if since and not until:
-        end = max(end, start)
-    if start > end:
-        raise UsageError(f"--since {since} is after --until {until}.")
     if not any(
         filters.get(key) for key in ("sources", "countries", "level", "companies", "group_by")
     ):
@@ -171,7 +211,7 @@ def query(
     """
     if as_json and as_csv:
         raise click.UsageError("Choose one of --json and --csv.")
-    rows = run_query(app, terms, since, until, by, **filters)
+    rows = run_query_with_verdicts(app, terms, since, until, by, **filters)
     if as_json:
         print_json([row.as_dict() for row in rows])
         return

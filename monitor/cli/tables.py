@@ -53,11 +53,23 @@ def print_table(
         ]
         table.add_section()
         table.add_row("trend", *[Text(s, style="cyan") for s in sparks], "")
+    verdicts = [by_key[(periods[-1], term)].trend for term in terms] if periods else []
+    if any(v is not None for v in verdicts):
+        table.add_row("verdict", *[Text(VERDICT_WORDS.get(v or "", "–")) for v in verdicts], "")
     (out or Console(highlight=False)).print(table)
+
+
+VERDICT_WORDS = {"rising": "↑ rising", "falling": "↓ falling", "flat": "no clear change"}
 
 
 def _caption(rows: Sequence[Row], metric: str) -> str | None:
     notes = []
+    if any(row.trend is not None for row in rows):
+        notes.append(
+            "verdict: the weekly share's weighted least-squares slope over complete weeks, "
+            "rising or falling when its 95% interval excludes zero (– fewer than 8 weeks or "
+            "5 jobs)"
+        )
     if metric == "share" and any(row.too_few for row in rows):
         notes.append("* fewer than 5 jobs: too few to read as a trend")
     return "; ".join(notes) or None

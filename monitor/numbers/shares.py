@@ -35,6 +35,7 @@ class Row:
     jobs_total: float
     too_few: bool
     partial: bool
+    trend: str | None = None  # the term's verdict over the span (monitor.numbers.verdict)
     group: str | None = None  # with --group-by only
 
     def as_dict(self) -> dict[str, object]:

@@ -920,6 +920,7 @@ def _expected_rows() -> list[dict[str, Any]]:
                     "jobs_total": float(jobs),
                     "too_few": True,
                     "partial": partial,
+                    "trend": None,  # three weeks say nothing
                 }
             )
     return rows
@@ -937,14 +938,14 @@ def test_query_csv(history: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "period,term,tag,active,new,share,share_low,share_high,jobs_total,too_few,partial"
+        "period,term,tag,active,new,share,share_low,share_high,jobs_total,too_few,partial,trend"
     )
     expected = _expected_rows()
     assert len(lines) == 1 + len(expected)
     assert lines[1].startswith("2026-W10,llm,llm,2.0,0,0.5,")
     assert lines[4] == (
         "2026-W11,멀티모달 LLM,multimodal_llm,2.0,1,0.4,"
-        f"{expected[3]['share_low']},{expected[3]['share_high']},5.0,True,False"
+        f"{expected[3]['share_low']},{expected[3]['share_high']},5.0,True,False,"
     )
 
 

@@ -34,6 +34,9 @@ def test_report_out_writes_page_charts_text_and_message(history: Path, tmp_path:
     # LLM has enough jobs for a change in points; Kubernetes (no jobs) is "too few".
     llm = next(line for line in text.splitlines() if line.startswith("- LLM:"))
     assert re.search(r"지난 4주 대비 [+−±]\d+\.\d%p", llm)
+    # Six weeks of history are too few for the 26-week verdict (it needs 8 complete weeks).
+    assert llm.endswith("26주 추세 판단 불가 (자료 부족)")
+    assert "<th>26주 추세</th>" in page
     none = next(line for line in text.splitlines() if line.startswith("- Kubernetes:"))
     assert "표본 부족" in none or none.endswith("–")
     message = message_from_bytes((out / "report.eml").read_bytes(), policy=policy.default)
