@@ -10,8 +10,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import tomllib
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -132,6 +134,42 @@ def _within(section: Any, key: str, low: float, high: float) -> None:
         raise ConfigError(f"must be a number from {low:g} to {high:g}, not {value!r}", key=key)
 
 
+NOTIFY = ("immediate", "daily", "weekly")
+_CLOCK_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """A ``[[watches]]`` table: tell me the day a job matching any of ``terms`` appears.
+
+    The filters read as in ``query`` (``country`` is a list of ISO codes or "remote").
+    ``notify``: ``immediate`` after each scrape, ``daily`` at ``notify_at`` in the configured
+    zone, ``weekly`` as a section of the report. ``to`` defaults to ``[report] to``."""
+
+    name: str
+    terms: list[str]
+    country: list[str] = field(default_factory=list)
+    level: Literal["entry", "experienced"] | None = None
+    companies: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    notify: Literal["immediate", "daily", "weekly"] = "daily"
+    notify_at: str = "08:00"
+    to: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ConfigError("must be a non-empty string", key="name")
+        if not self.terms or any(not term.strip() for term in self.terms):
+            raise ConfigError("must list at least one tag or term, none of them blank", key="terms")
+        if not _CLOCK_TIME.match(self.notify_at):
+            raise ConfigError(f"must be a time HH:MM, not {self.notify_at!r}", key="notify_at")
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hour, minute = self.notify_at.split(":")
+        return int(hour), int(minute)
+
+
 @dataclass(frozen=True)
 class SourceConfig:
     name: str
@@ -159,6 +197,7 @@ class Config:
     report: ReportConfig = field(default_factory=ReportConfig)
     smtp: SmtpConfig = field(default_factory=SmtpConfig)
     daemon: DaemonConfig = field(default_factory=DaemonConfig)
+    watches: tuple[WatchConfig, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -226,7 +265,7 @@ def parse(raw: dict[str, Any], path: Path | None) -> Config:
         key = f" key {exc.key!r}" if exc.key else ""
         return ConfigError(f"{where}: {table}{key}: {exc}.")
 
-    known = {"timezone", "sources", "tags", *_SECTIONS}
+    known = {"timezone", "sources", "tags", "watches", *_SECTIONS}
     for key in raw:
         if key not in known:
             raise ConfigError(
@@ -294,13 +333,44 @@ def parse(raw: dict[str, Any], path: Path | None) -> Config:
                     f"{where}: [tags.{key}] key 'implies': there is no tag {implied!r}."
                 )
 
+    watches = _watches(raw.get("watches", []), where, fail)
+
     return Config(
         path=path,
         timezone=timezone,
         sources=tuple(sources),
+        watches=watches,
         tags=tags,
         **sections,
     )
+
+
+def _watches(
+    tables: Any, where: str, fail: Callable[[str, ConfigError], ConfigError]
+) -> tuple[WatchConfig, ...]:
+    if not isinstance(tables, list):
+        raise ConfigError(f"{where}: 'watches' must be an array of tables ([[watches]]).")
+    watches: list[WatchConfig] = []
+    for index, table in enumerate(tables, start=1):
+        label = f"[[watches]] #{index}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: {label} must be a table.")
+        if isinstance(table.get("name"), str):
+            label += f" ({table['name']!r})"
+        for key in ("name", "terms"):
+            if key not in table:
+                raise fail(label, ConfigError("is required", key=key))
+        try:
+            watches.append(build_section(WatchConfig, table))
+        except ConfigError as exc:
+            raise fail(label, exc) from None
+    names = [w.name for w in watches]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(
+                f"{where}: two [[watches]] tables are named {name!r}; names must be unique."
+            )
+    return tuple(watches)
 
 
 def build_section(cls: type[Any], table: dict[str, Any]) -> Any:

@@ -42,7 +42,7 @@ def subject(content: ReportContent) -> str:
     )
 
 
-def _address(value: str, key: str) -> str:
+def address(value: str, key: str) -> str:
     if any(c in value for c in "\r\n\x00"):
         raise ConfigError(f"[smtp]/[report] {key} {value!r} holds a line break; give one address.")
     name, addr = parseaddr(value)
@@ -61,8 +61,8 @@ def build_message(
     """The whole message, images inline; ``sender`` and ``to`` come from the config."""
     message = EmailMessage(policy=SMTP)
     message["Subject"] = subject(content)
-    message["From"] = _address(sender, "from")
-    message["To"] = ", ".join(_address(a, "to") for a in to)
+    message["From"] = address(sender, "from")
+    message["To"] = ", ".join(address(a, "to") for a in to)
     message["Date"] = formatdate(content.generated_at.timestamp(), usegmt=True)
     message["Message-ID"] = make_msgid("report", domain="jobtrend.local")
     message.set_content(render_text(content), subtype="plain", charset="utf-8")

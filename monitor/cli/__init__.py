@@ -58,6 +58,7 @@ def _register() -> None:
         sources,
         status,
         tags,
+        watch,
     )
 
     for module in (
@@ -70,6 +71,7 @@ def _register() -> None:
         sources,
         tags,
         status,
+        watch,
         run,
         db,
         demo,

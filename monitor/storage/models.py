@@ -264,3 +264,18 @@ class DaemonState(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WatchSent(Base):
+    """A job notified by a watch: each job is mailed once per watch (``monitor.storage.
+    watches``). ``sending`` while its digest is out, ``sent`` once delivered."""
+
+    __tablename__ = "watch_sent"
+    __table_args__ = (UniqueConstraint("watch", "job_id", name="uq_watch_sent_watch_job"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watch: Mapped[str] = mapped_column(String(200))
+    job_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="sending")  # sending | sent
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
