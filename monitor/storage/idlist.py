@@ -8,10 +8,12 @@ from one JSON array (``json_each``), PostgreSQL from one array parameter (``= AN
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, BigInteger, ColumnElement, any_, bindparam, func, select
+
+T = TypeVar("T")
 
 
 def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool]:
@@ -22,3 +24,8 @@ def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool
     if dialect == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
     return column.in_(values)
+
+
+def _chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
