@@ -3,6 +3,8 @@
 ``column.in_(ids)`` binds one parameter per id: SQLAlchemy spends longer expanding 20,000 of
 them than the database spends answering, and SQLite caps their number. SQLite reads the ids
 from one JSON array (``json_each``), PostgreSQL from one array parameter (``= ANY``).
+Where a statement must bind each id (updates by id list, ``IN`` over keys), ``chunks`` keeps
+their number under SQLite's cap.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool
     return column.in_(values)
 
 
-def _chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:
+def chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:
+    """``items`` in lists of at most ``size``, for statements that bind one parameter each."""
     for start in range(0, len(items), size):
         yield list(items[start : start + size])

@@ -4,7 +4,8 @@ Upserts keep ``first_seen_at``, move ``last_seen_at``, re-tag changed text and c
 healthy run no longer returns. A failed run only records itself: stored postings stay as they
 were. A 304 listing (``unchanged``) sees every open posting again and closes nothing. A run
 that returns far fewer postings than usual is ``suspect``: what it returned is stored, nothing
-closes (a broken scraper is not a hiring freeze), until the new level is accepted.
+closes (a broken scraper is not a hiring freeze), until the new level is accepted. Which job
+a posting belongs to (the same job on two boards, a repost) is ``monitor.storage.jobs``'s rule.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
 from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
 from monitor.search.matcher import text_words
-from monitor.storage.idlist import _chunks
-from monitor.storage.jobs import _JobFinder, _key, _reopen
+from monitor.storage.idlist import chunks
+from monitor.storage.jobs import JobFinder, job_key, reopen
 from monitor.storage.models import (
     HttpCache,
     Posting,
@@ -76,7 +77,9 @@ class StoreResult:
 
 
 @dataclass
-class _Existing:
+class StoredPosting:
+    """A stored posting's fields that one run may change."""
+
     id: int
     content_hash: str
     closed_at: datetime | None
@@ -164,7 +167,7 @@ def write_run(
     first_changed = today
 
     existing = {
-        row.external_id: _Existing(
+        row.external_id: StoredPosting(
             row.id,
             row.content_hash,
             row.closed_at,
@@ -198,7 +201,7 @@ def write_run(
 
     _keep_stored_descriptions(session, existing, unique)
     seen: list[int] = []
-    reopened: list[tuple[_Existing, NormalPosting]] = []
+    reopened: list[tuple[StoredPosting, NormalPosting]] = []
     changed: list[tuple[int, NormalPosting]] = []
     fresh: list[NormalPosting] = []
     for posting in unique.values():
@@ -218,8 +221,8 @@ def write_run(
             changed.append((row.id, posting))
 
     # Reopen first: placing a returning posting must see its own previous last sighting.
-    new_count = _reopen(session, source, reopened, now, clock, traits)
-    for chunk in _chunks(seen):
+    new_count = reopen(session, source, reopened, now, clock, traits)
+    for chunk in chunks(seen):
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
     for posting_id, posting in changed:
         session.execute(
@@ -248,7 +251,7 @@ def write_run(
             and r.id not in returned
             and (r.closes_at is None or r.closes_at > now)
         ]
-        for chunk in _chunks([r.id for r in gone]):
+        for chunk in chunks([r.id for r in gone]):
             session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=now))
         if gone:
             # Open postings counted as active up to today; closed, they stop at their last
@@ -287,7 +290,7 @@ def _write_unchanged(
     if vouched is not None:
         held.append(Posting.first_seen_at <= vouched)
     open_ids = list(session.scalars(select(Posting.id).where(*held)))
-    for chunk in _chunks(open_ids):
+    for chunk in chunks(open_ids):
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
     run.returned = len(open_ids)
     session.add(run)
@@ -297,7 +300,7 @@ def _write_unchanged(
 
 
 def _keep_stored_descriptions(
-    session: Session, existing: dict[str, _Existing], unique: dict[str, NormalPosting]
+    session: Session, existing: dict[str, StoredPosting], unique: dict[str, NormalPosting]
 ) -> None:
     """Give postings whose detail was not fetched this run their stored description back, so
     listing fields (title, location, ...) still update and nothing is wiped."""
@@ -306,7 +309,7 @@ def _keep_stored_descriptions(
         for key, posting in unique.items()
         if posting.detail_missing and key in existing
     }
-    for chunk in _chunks(list(missing)):
+    for chunk in chunks(list(missing)):
         for posting_id, description in session.execute(
             select(Posting.id, Posting.description).where(Posting.id.in_(chunk))
         ):
@@ -339,8 +342,8 @@ def _insert_fresh(
     if not fresh:
         return 0, None
     today = clock.local_day(now)
-    keys = [_key(source, posting, traits) for posting in fresh]
-    finder = _JobFinder(session, keys)
+    keys = [job_key(source, posting, traits) for posting in fresh]
+    finder = JobFinder(session, keys)
     order = sorted(
         range(len(fresh)),
         key=lambda i: (fresh[i].posted_at or now) if traits.seen_at_posted else now,
@@ -443,7 +446,7 @@ def _fields(posting: NormalPosting) -> dict[str, object]:
 def _fields_with_key(
     source: Source, posting: NormalPosting, traits: SourceTraits
 ) -> dict[str, object]:
-    return {**_fields(posting), "dedup_key": _key(source, posting, traits)}
+    return {**_fields(posting), "dedup_key": job_key(source, posting, traits)}
 
 
 def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[int]:
@@ -453,7 +456,7 @@ def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[
     table fed by a trigger) writes out what it holds, so a statement per row (what the ORM
     sends when rows miss different values) made inserting four times slower."""
     ids: list[int] = []
-    for chunk in _chunks(values, 500):
+    for chunk in chunks(values, 500):
         returned = session.execute(
             insert(Posting).returning(Posting.external_id, Posting.id),
             chunk,
@@ -476,14 +479,14 @@ def _replace_tags(
     if not rows:
         return
     if not fresh_rows:
-        for chunk in _chunks([pid for pid, _ in rows]):
+        for chunk in chunks([pid for pid, _ in rows]):
             session.execute(delete(PostingTag).where(PostingTag.posting_id.in_(chunk)))
     tag_rows = [
         {"posting_id": pid, "tag": tag}
         for pid, posting in rows
         for tag in sorted(tagger.tags_for(posting.title, posting.description))
     ]
-    for tag_chunk in _chunks(tag_rows, 1000):
+    for tag_chunk in chunks(tag_rows, 1000):
         session.execute(insert(PostingTag), tag_chunk)
 
 
@@ -501,10 +504,10 @@ def store_words(
     """Replace the stored words of postings, given as (posting id, ``text_words``) pairs;
     ``fresh_rows`` when none has words yet."""
     if not fresh_rows:
-        for ids in _chunks([pid for pid, _ in words]):
+        for ids in chunks([pid for pid, _ in words]):
             session.execute(delete(PostingWords).where(PostingWords.posting_id.in_(ids)))
     # One multi-row INSERT per chunk: SQLite's FTS5 index writes out per statement.
-    for pairs in _chunks(words, 500):
+    for pairs in chunks(words, 500):
         session.execute(
             insert(PostingWords).values([{"posting_id": p, "words": w} for p, w in pairs])
         )

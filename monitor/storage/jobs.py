@@ -18,23 +18,24 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.identity import dedup_key
 from monitor.normalise import Posting as NormalPosting
-from monitor.storage.idlist import _chunks
+from monitor.storage.idlist import chunks
 from monitor.storage.models import Job, Posting, PostingSpan, Source
 
 if TYPE_CHECKING:
-    from monitor.storage.ingest import SourceTraits, _Existing
+    from monitor.storage.ingest import SourceTraits, StoredPosting
 
 # A posting of a key last seen this recently is a repost of that job: not new, gap not active.
 REPOST_WINDOW = timedelta(days=60)
 
 
-def _key(source: Source, posting: NormalPosting, traits: SourceTraits) -> str:
+def job_key(source: Source, posting: NormalPosting, traits: SourceTraits) -> str:
+    """The posting's ``dedup_key`` as stored: postings of one key may be one job."""
     key = dedup_key(posting.company, posting.title, posting.location)
     # Hacker News comments never merge with other sources' postings.
     return f"{source.id}:{key}" if traits.seen_at_posted else key
 
 
-class _JobFinder:
+class JobFinder:
     """Finds the job a posting belongs to: an open posting of the same key (the same job on
     another board) or one last seen within REPOST_WINDOW (a repost); else a new job."""
 
@@ -42,7 +43,7 @@ class _JobFinder:
         self.session = session
         self.candidates: dict[str, list[tuple[int, bool, datetime]]] = defaultdict(list)
         wanted = sorted(set(keys))
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             rows = session.execute(
                 select(
                     Posting.dedup_key, Posting.job_id, Posting.closed_at, Posting.last_seen_at
@@ -80,7 +81,7 @@ class _JobFinder:
         if not self.pending:
             return {}
         ids: list[int] = []
-        for chunk in _chunks(self.pending, 500):
+        for chunk in chunks(self.pending, 500):
             result = self.session.execute(
                 insert(Job).returning(Job.id, sort_by_parameter_order=True),
                 [{"dedup_key": key, "created_at": now} for key in chunk],
@@ -89,10 +90,10 @@ class _JobFinder:
         return {-(index + 1): job_id for index, job_id in enumerate(ids)}
 
 
-def _reopen(
+def reopen(
     session: Session,
     source: Source,
-    reopened: list[tuple[_Existing, NormalPosting]],
+    reopened: list[tuple[StoredPosting, NormalPosting]],
     now: datetime,
     clock: Clock,
     traits: SourceTraits,
@@ -102,8 +103,8 @@ def _reopen(
     if not reopened:
         return 0
     today = clock.local_day(now)
-    finder = _JobFinder(session, [_key(source, posting, traits) for _, posting in reopened])
-    placements: list[tuple[_Existing, int, date | None]] = []
+    finder = JobFinder(session, [job_key(source, posting, traits) for _, posting in reopened])
+    placements: list[tuple[StoredPosting, int, date | None]] = []
     for row, posting in reopened:
         session.add(
             PostingSpan(
@@ -118,7 +119,7 @@ def _reopen(
         if now - row.last_seen_at <= REPOST_WINDOW:
             placements.append((row, row.job_id or row.id, None))
             continue
-        key = _key(source, posting, traits)
+        key = job_key(source, posting, traits)
         job = finder.find(key, now)
         if job is None:
             placements.append((row, finder.create(key, now, None), today))
