@@ -13,6 +13,9 @@ here, so that ``status`` and the numbers can never disagree:
   ``ACCEPT_AFTER`` suspect runs in a row at a steady level accept the new level;
 - a source is **stale** when its last healthy run (or, before any, its first run) is more than
   ``stale_after_days`` old: its open postings stop counting after that run's day.
+
+The statuses and the stale rule itself are plain Python in ``monitor.runstatus`` (re-exported
+here), so the sqlite3 fast path can apply them without importing SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -21,29 +24,18 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
+from monitor.runstatus import COMPLETE as COMPLETE
+from monitor.runstatus import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
+from monitor.runstatus import HEALTHY as HEALTHY
+from monitor.runstatus import Freshness as Freshness
+from monitor.runstatus import RunStatus as RunStatus
 from monitor.storage.models import Posting, PostingSpan, ScrapeRun, Source
 
-
-class RunStatus(StrEnum):
-    """What one scrape run of one source came to (``scrape_run.status``)."""
-
-    OK = "ok"
-    PARTIAL = "partial"  # a complete listing; some detail pages or blocks were skipped
-    FAILED = "failed"  # the listing could not be fetched completely: nothing changed
-    SUSPECT = "suspect"  # far fewer postings than usual: stored, nothing closed
-    UNCHANGED = "unchanged"  # 304 Not Modified: everything open seen again, nothing closed
-
-
-HEALTHY: frozenset[str] = frozenset({RunStatus.OK, RunStatus.PARTIAL, RunStatus.UNCHANGED})
-COMPLETE: frozenset[str] = HEALTHY | {RunStatus.SUSPECT}
-
-DEFAULT_STALE_DAYS = 14
 SUSPECT_WINDOW = timedelta(days=30)
 SUSPECT_RUNS = 10
 ACCEPT_AFTER = 3  # suspect runs in a row at a steady level, after which that level is accepted
@@ -106,22 +98,6 @@ def had_complete_run(session: Session, source_id: int) -> bool:
 
 
 # --- stale -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Freshness:
-    """A source's first run and its last healthy one (None before any)."""
-
-    first_run_at: datetime
-    last_healthy_at: datetime | None
-
-    @property
-    def reference(self) -> datetime:
-        """The instant staleness is measured from: before any healthy run, the first run."""
-        return self.last_healthy_at or self.first_run_at
-
-    def is_stale(self, now: datetime, stale_after_days: int) -> bool:
-        return now - self.reference > timedelta(days=stale_after_days)
 
 
 def freshness(session: Session) -> dict[int, Freshness]:

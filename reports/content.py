@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.errors import UsageError
+from monitor.numbers.filters import LEVELS, REGIONS, region_condition
 from monitor.numbers.listing import JobRow, jobs
 from monitor.numbers.periods import Period, parse_bound, period_of, periods_between
 from monitor.numbers.shares import TOO_FEW, Row
-from monitor.numbers.trends import LEVELS, REGIONS, TrendQuery, region_condition, trend
+from monitor.numbers.trends import TrendQuery, trend
 from monitor.numbers.verdict import complete_weeks, share_slope
 from monitor.runs import DEFAULT_STALE_DAYS, HEALTHY, RunStatus, all_health, lifetime_between
 from monitor.storage.models import Posting, ScrapeRun, Source

@@ -16,8 +16,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,7 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.numbers.shares import Counts, Key
+from monitor.numbers.counting import LocalDays, Span, count_spans, history_spans, posting_spans
+from monitor.numbers.shares import Counts
 from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
 from monitor.storage.db import in_batches
 from monitor.storage.idlist import id_in
@@ -47,51 +47,6 @@ from monitor.storage.models import (
 from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class _Span:
-    """One sighting span of one posting, in local days counted from the range's first day."""
-
-    job: int
-    source: int
-    posting: int
-    first: int
-    last: int
-    closed: int | None  # the day it closed, if it did
-    new_on: int | None
-
-
-class _LocalDays(dict[Any, Any]):
-    """Local days as offsets from ``start``, per stored instant or day as ``_raw`` reads it
-    (a SQLite ISO text, a PostgreSQL datetime or date; None stays None). Runs stamp many
-    postings with the same instants, so few are converted: a lookup is one dict access.
-    Instants and days never share a key: SQLite's texts differ in form, and a ``date`` never
-    equals a ``datetime``."""
-
-    def __init__(self, clock: Clock, start: date) -> None:
-        super().__init__()
-        self._clock = clock
-        self._origin = start.toordinal()
-
-    def __missing__(self, stored: Any) -> int | None:
-        day: int | None = None
-        if isinstance(stored, str):
-            stored_day = date.fromisoformat(stored) if len(stored) <= 10 else self._local(stored)
-            day = stored_day.toordinal() - self._origin
-        elif isinstance(stored, datetime):
-            day = self._local(stored).toordinal() - self._origin
-        elif isinstance(stored, date):
-            day = stored.toordinal() - self._origin
-        self[stored] = day
-        return day
-
-    def _local(self, instant: str | datetime) -> date:
-        value = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
-        return self._clock.local_day(value.replace(tzinfo=UTC))
-
-    def offset(self, day: date) -> int:
-        return day.toordinal() - self._origin
 
 
 def _raw(column: Any) -> Any:
@@ -108,12 +63,8 @@ def _spans(
     end: date,
     conditions: list[ColumnElement[bool]],
     cuts: dict[int, date],
-) -> list[_Span]:
-    local = _LocalDays(clock, start)
-    today = local.offset(clock.today())
-    cut_at = {source: local.offset(day) for source, day in cuts.items()}
-    out: list[_Span] = []
-
+) -> list[Span]:
+    local = LocalDays(clock, start)
     # Core execution: rows as tuples, without the ORM's per-row bookkeeping.
     connection = session.connection()
     rows = connection.execute(
@@ -127,15 +78,7 @@ def _spans(
             _raw(Posting.new_on),
         ).where(*conditions, active_between(clock, start, end, events=True))
     )
-    days = local  # a dict: one lookup per value in this loop, which runs once per posting
-    for posting, job, source, active_from, last_seen, closed_at, new_on in in_batches(rows):
-        if closed_at is None:
-            last, closed = cut_at.get(source, today), None
-        else:
-            last, closed = days[last_seen], days[closed_at]
-        out.append(
-            _Span(job or posting, source, posting, days[active_from], last, closed, days[new_on])
-        )
+    out = posting_spans(in_batches(rows), local, clock.today(), cuts)
     # Earlier spans of reposted postings: few, so read them first, then their postings.
     history = connection.execute(
         select(
@@ -157,23 +100,8 @@ def _spans(
             )
         ).all()
     )
-    for posting, job, start_at, end_at, closed_at, new_on in history:
-        source = owners.get(posting)
-        if source is not None:
-            first, last, closed = local[start_at], local[end_at], local[closed_at]
-            out.append(_Span(job, source, posting, first, last, closed, local[new_on]))
+    out.extend(history_spans(history, owners, local))
     return out
-
-
-def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(intervals):
-        if merged and lo <= merged[-1][1] + 1:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
 
 
 def compute_daily(
@@ -198,7 +126,6 @@ def compute_daily(
     query-filtered sources out (they never enter share denominators), except for an ad-hoc
     term's own count.
     """
-    span = (end - start).days + 1
     filtered = set(session.scalars(select(Source.id).where(Source.query_filtered.is_(True))))
     conditions: list[ColumnElement[bool]] = list(where)
     if source_ids is not None:
@@ -222,65 +149,14 @@ def compute_daily(
             if posting_id in wanted_postings:
                 posting_tags[posting_id].add(tag)
 
-    # Group spans: per (job, source) for the per-source rows, per job for the all-source ones.
-    groups: dict[tuple[int, int], list[_Span]] = defaultdict(list)
-    for s in spans:
-        if per_source:
-            groups[(s.job, s.source)].append(s)
-        groups[(s.job, ALL_SOURCES)].append(s)
-
-    diff: dict[Key, list[int]] = defaultdict(lambda: [0] * (span + 1))
-    new: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
-    closed: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
-
-    last_day = span - 1
-
-    def add(key: Key, members: list[_Span]) -> None:
-        if len(members) == 1:  # most jobs: one posting seen once
-            s = members[0]
-            a, b = max(s.first, 0), min(s.last, last_day)
-            if a <= b:
-                series = diff[key]
-                series[a] += 1
-                series[b + 1] -= 1
-            if s.new_on is not None and 0 <= s.new_on <= last_day:
-                new[key][s.new_on] += 1
-            if s.closed is not None and 0 <= s.closed <= last_day:
-                closed[key][s.closed] += 1
-            return
-        for lo, hi in _merge([(s.first, s.last) for s in members]):
-            a, b = max(lo, 0), min(hi, last_day)
-            if a <= b:
-                diff[key][a] += 1
-                diff[key][b + 1] -= 1
-        new_days = [s.new_on for s in members if s.new_on is not None and 0 <= s.new_on <= last_day]
-        if new_days:
-            new[key][min(new_days)] += 1
-        closes = [s.closed for s in members]
-        if None not in closes:
-            last_close = max(c for c in closes if c is not None)
-            if 0 <= last_close <= last_day:
-                closed[key][last_close] += 1
-
-    for (_job, source), members in groups.items():
-        if posting_tags:
-            job_tags = set().union(*(posting_tags.get(s.posting, ()) for s in members))
-            for tag in job_tags:
-                add((tag, source), members)
-        counted = members
-        if source == ALL_SOURCES and matches is None:
-            counted = [s for s in members if s.source not in filtered]
-        if counted:
-            add((ALL_TAGS, source), counted)
-
-    active: dict[Key, list[int]] = {}
-    for key, series in diff.items():
-        running, out = 0, []
-        for delta in series[:span]:
-            running += delta
-            out.append(running)
-        active[key] = out
-    return Counts(start, end, active, dict(new), dict(closed))
+    return count_spans(
+        spans,
+        start,
+        end,
+        posting_tags=posting_tags,
+        per_source=per_source,
+        left_out_of_all=filtered if matches is None else (),
+    )
 
 
 def _store(session: Session, counts: Counts) -> None:

@@ -50,7 +50,8 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.level import job_level
-from monitor.numbers.trends import TrendQuery, posting_conditions
+from monitor.numbers.filters import posting_conditions
+from monitor.numbers.trends import TrendQuery
 from monitor.runs import (
     DEFAULT_STALE_DAYS,
     active_between,

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.errors import UsageError
-from monitor.level import ENTRY, EXPERIENCED
 from monitor.numbers.daily import compute_daily
+from monitor.numbers.filters import posting_conditions, source_ids
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
@@ -44,38 +43,6 @@ class TrendQuery:
     top: int = 10
     stale_after_days: int = DEFAULT_STALE_DAYS
     region: str | None = None  # kr | elsewhere | unknown (REGIONS)
-
-
-# Korea against elsewhere (DESIGN.md): KR = country KR; elsewhere = every known country other
-# than KR, and remote; unknown = neither, shown on its own.
-REGIONS = ("kr", "elsewhere", "unknown")
-# Levels as the report splits them: unknown is its own group, never entry or experienced.
-LEVELS = ("entry", "experienced", "unknown")
-
-
-def region_condition(region: str) -> ColumnElement[bool]:
-    """SQL on postings: the posting is in ``region`` (one of REGIONS)."""
-    known_abroad = and_(Posting.country.is_not(None), Posting.country != "KR")
-    not_kr = or_(Posting.country.is_(None), Posting.country != "KR")
-    if region == "kr":
-        return Posting.country == "KR"
-    if region == "elsewhere":
-        return or_(known_abroad, and_(Posting.remote.is_(True), not_kr))
-    if region == "unknown":
-        return and_(Posting.country.is_(None), or_(Posting.remote.is_(None), ~Posting.remote))
-    raise UsageError(f"The region {region!r} is not one of {', '.join(REGIONS)}.")
-
-
-def source_ids(session: Session, names: Sequence[str]) -> list[int]:
-    rows = dict(
-        session.execute(select(Source.name, Source.id).where(Source.name.in_(list(names)))).all()
-    )
-    missing = [name for name in names if name not in rows]
-    if missing:
-        raise UsageError(
-            f"No source named {missing[0]!r} has been scraped yet; see `jobtrend status`."
-        )
-    return [rows[name] for name in names]
 
 
 def first_run_day(session: Session, clock: Clock, ids: Sequence[int] | None) -> date | None:
@@ -123,43 +90,6 @@ def _stored_counts(
             for key, series in getattr(tail, metric).items():
                 target.setdefault(key, [0] * span)[offset:] = series
     return counts
-
-
-def level_condition(level: str) -> ColumnElement[bool]:
-    """Postings of jobs at ``level``: a job is entry if any of its postings is (DESIGN.md,
-    "Level"), so an experienced posting whose job has an entry posting is not experienced."""
-    condition = Posting.level == level
-    if level != EXPERIENCED:
-        return condition
-    other = aliased(Posting)
-    entry_elsewhere = (
-        select(other.id)
-        .where(other.job_id == Posting.job_id, other.id != Posting.id, other.level == ENTRY)
-        .exists()
-    )
-    return and_(condition, ~entry_elsewhere)
-
-
-def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElement[bool]]:
-    """SQL conditions on postings for the query's filters (none: use the stored counts)."""
-    conditions: list[ColumnElement[bool]] = []
-    if query.sources:
-        conditions.append(Posting.source_id.in_(source_ids(session, query.sources)))
-    if query.countries:
-        codes = [c.upper() for c in query.countries if c.lower() != "remote"]
-        either = [Posting.country.in_(codes)] if codes else []
-        if len(codes) < len(query.countries):
-            either.append(Posting.remote.is_(True))
-        conditions.append(or_(*either))
-    if query.level == "unknown":
-        conditions.append(Posting.level.is_(None))
-    elif query.level:
-        conditions.append(level_condition(query.level))
-    if query.region:
-        conditions.append(region_condition(query.region))
-    if query.companies:
-        conditions.append(func.lower(Posting.company).in_([c.lower() for c in query.companies]))
-    return conditions
 
 
 def trend(

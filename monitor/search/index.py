@@ -32,6 +32,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from monitor.search.matcher import term_anchor, term_key, term_matcher, term_words
+from monitor.search.words import fts_quoted, word_query
 from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
 from monitor.storage.idlist import id_in
 from monitor.storage.models import Posting, ScrapeRun, TermMatch
@@ -64,17 +65,13 @@ def _fts_match(session: Session, expression: str) -> list[int]:
     return list(rows.all())
 
 
-def _quoted(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
 def _fts_candidates(session: Session, chunk: str) -> list[int] | None:
     """Posting ids from the FTS5 index, or None where it cannot answer (scan instead)."""
     try:
         if len(chunk) >= 3:
             # Every trigram of the chunk (the index keeps no positions for a phrase query).
             parts = dict.fromkeys(chunk[i : i + 3] for i in range(len(chunk) - 2))
-            return _fts_match(session, " AND ".join(_quoted(t) for t in parts))
+            return _fts_match(session, " AND ".join(fts_quoted(t) for t in parts))
         # The trigrams that begin with the two characters, read off the index's vocabulary.
         trigrams = session.scalars(
             text("SELECT term FROM posting_fts_terms WHERE term >= :low AND term < :high"),
@@ -82,7 +79,7 @@ def _fts_candidates(session: Session, chunk: str) -> list[int] | None:
         ).all()
         if not trigrams:
             return []
-        return _fts_match(session, " OR ".join(_quoted(t) for t in trigrams))
+        return _fts_match(session, " OR ".join(fts_quoted(t) for t in trigrams))
     except Exception as exc:  # an index older than migration 0003, or none: scan instead
         log.warning("no usable text index (%s); scanning", exc)
         return None
@@ -108,16 +105,8 @@ def _candidate_filter(session: Session, chunk: str) -> ColumnElement[bool] | lis
 
 def _word_postings(session: Session, words: Sequence[str]) -> list[int]:
     """Postings holding any of ``words`` (folded words, as ``matcher.text_words`` gives them)."""
-    if session.get_bind().dialect.name == "sqlite":
-        query = "SELECT rowid FROM posting_words_fts WHERE posting_words_fts MATCH :expression"
-        found = session.scalars(text(query), {"expression": " OR ".join(map(_quoted, words))})
-    else:  # the expression of the GIN index
-        query = (
-            "SELECT posting_id FROM posting_words "
-            "WHERE string_to_array(words, ' ') && CAST(:words AS text[])"
-        )
-        found = session.scalars(text(query), {"words": list(words)})
-    return list(found.all())
+    statement, parameters = word_query(session.get_bind().dialect.name, words)
+    return list(session.scalars(text(statement), parameters).all())
 
 
 def _search(session: Session, term: str) -> list[int]:

@@ -3,15 +3,19 @@
 ``column.in_(ids)`` binds one parameter per id: SQLAlchemy spends longer expanding 20,000 of
 them than the database spends answering, and SQLite caps their number. SQLite reads the ids
 from one JSON array (``json_each``), PostgreSQL from one array parameter (``= ANY``).
+Where a statement must bind each id (updates by id list, ``IN`` over keys), ``chunks`` keeps
+their number under SQLite's cap.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ARRAY, BigInteger, ColumnElement, any_, bindparam, func, select
+
+T = TypeVar("T")
 
 
 def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool]:
@@ -22,3 +26,9 @@ def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool
     if dialect == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
     return column.in_(values)
+
+
+def chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:
+    """``items`` in lists of at most ``size``, for statements that bind one parameter each."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

@@ -4,17 +4,17 @@ Upserts keep ``first_seen_at``, move ``last_seen_at``, re-tag changed text and c
 healthy run no longer returns. A failed run only records itself: stored postings stay as they
 were. A 304 listing (``unchanged``) sees every open posting again and closes nothing. A run
 that returns far fewer postings than usual is ``suspect``: what it returned is stored, nothing
-closes (a broken scraper is not a hiring freeze), until the new level is accepted.
+closes (a broken scraper is not a hiring freeze), until the new level is accepted. Which job
+a posting belongs to (the same job on two boards, a repost) is ``monitor.storage.jobs``'s rule.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -22,16 +22,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.identity import dedup_key
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
 from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
 from monitor.search.matcher import text_words
+from monitor.storage.idlist import chunks
+from monitor.storage.jobs import JobFinder, job_key, reopen
 from monitor.storage.models import (
     HttpCache,
-    Job,
     Posting,
-    PostingSpan,
     PostingTag,
     PostingWords,
     ScrapeRun,
@@ -40,10 +39,6 @@ from monitor.storage.models import (
 from monitor.tagging import Tagger
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-# A posting of a key last seen this recently is a repost of that job: not new, gap not active.
-REPOST_WINDOW = timedelta(days=60)
 
 
 @dataclass
@@ -82,7 +77,9 @@ class StoreResult:
 
 
 @dataclass
-class _Existing:
+class StoredPosting:
+    """A stored posting's fields that one run may change."""
+
     id: int
     content_hash: str
     closed_at: datetime | None
@@ -170,7 +167,7 @@ def write_run(
     first_changed = today
 
     existing = {
-        row.external_id: _Existing(
+        row.external_id: StoredPosting(
             row.id,
             row.content_hash,
             row.closed_at,
@@ -204,7 +201,7 @@ def write_run(
 
     _keep_stored_descriptions(session, existing, unique)
     seen: list[int] = []
-    reopened: list[tuple[_Existing, NormalPosting]] = []
+    reopened: list[tuple[StoredPosting, NormalPosting]] = []
     changed: list[tuple[int, NormalPosting]] = []
     fresh: list[NormalPosting] = []
     for posting in unique.values():
@@ -224,8 +221,8 @@ def write_run(
             changed.append((row.id, posting))
 
     # Reopen first: placing a returning posting must see its own previous last sighting.
-    new_count = _reopen(session, source, reopened, now, clock, traits)
-    for chunk in _chunks(seen):
+    new_count = reopen(session, source, reopened, now, clock, traits)
+    for chunk in chunks(seen):
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
     for posting_id, posting in changed:
         session.execute(
@@ -254,7 +251,7 @@ def write_run(
             and r.id not in returned
             and (r.closes_at is None or r.closes_at > now)
         ]
-        for chunk in _chunks([r.id for r in gone]):
+        for chunk in chunks([r.id for r in gone]):
             session.execute(update(Posting).where(Posting.id.in_(chunk)).values(closed_at=now))
         if gone:
             # Open postings counted as active up to today; closed, they stop at their last
@@ -293,7 +290,7 @@ def _write_unchanged(
     if vouched is not None:
         held.append(Posting.first_seen_at <= vouched)
     open_ids = list(session.scalars(select(Posting.id).where(*held)))
-    for chunk in _chunks(open_ids):
+    for chunk in chunks(open_ids):
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now))
     run.returned = len(open_ids)
     session.add(run)
@@ -303,7 +300,7 @@ def _write_unchanged(
 
 
 def _keep_stored_descriptions(
-    session: Session, existing: dict[str, _Existing], unique: dict[str, NormalPosting]
+    session: Session, existing: dict[str, StoredPosting], unique: dict[str, NormalPosting]
 ) -> None:
     """Give postings whose detail was not fetched this run their stored description back, so
     listing fields (title, location, ...) still update and nothing is wiped."""
@@ -312,7 +309,7 @@ def _keep_stored_descriptions(
         for key, posting in unique.items()
         if posting.detail_missing and key in existing
     }
-    for chunk in _chunks(list(missing)):
+    for chunk in chunks(list(missing)):
         for posting_id, description in session.execute(
             select(Posting.id, Posting.description).where(Posting.id.in_(chunk))
         ):
@@ -331,67 +328,6 @@ def _self_closed(posting: NormalPosting, now: datetime) -> bool:
     return posting.closes_at is not None and posting.closes_at <= now
 
 
-def _key(source: Source, posting: NormalPosting, traits: SourceTraits) -> str:
-    key = dedup_key(posting.company, posting.title, posting.location)
-    # Hacker News comments never merge with other sources' postings.
-    return f"{source.id}:{key}" if traits.seen_at_posted else key
-
-
-class _JobFinder:
-    """Finds the job a posting belongs to: an open posting of the same key (the same job on
-    another board) or one last seen within REPOST_WINDOW (a repost); else a new job."""
-
-    def __init__(self, session: Session, keys: Iterable[str]) -> None:
-        self.session = session
-        self.candidates: dict[str, list[tuple[int, bool, datetime]]] = defaultdict(list)
-        wanted = sorted(set(keys))
-        for chunk in _chunks(wanted):
-            rows = session.execute(
-                select(
-                    Posting.dedup_key, Posting.job_id, Posting.closed_at, Posting.last_seen_at
-                ).where(Posting.dedup_key.in_(chunk), Posting.job_id.is_not(None))
-            )
-            for key, job_id, closed_at, last_seen in rows:
-                if job_id is not None:
-                    self.candidates[key].append((job_id, closed_at is None, last_seen))
-        self.pending: list[str] = []  # keys of jobs to create, by index
-
-    def find(self, key: str, seen_at: datetime) -> int | None:
-        """An existing job id, or None."""
-        options = self.candidates.get(key, [])
-        open_jobs = [job for job, is_open, _ in options if is_open]
-        if open_jobs:
-            return min(open_jobs)
-        recent = [
-            (last_seen, job)
-            for job, _, last_seen in options
-            if timedelta(0) <= seen_at - last_seen <= REPOST_WINDOW
-        ]
-        return max(recent)[1] if recent else None
-
-    def create(self, key: str, seen_at: datetime, closes_at: datetime | None) -> int:
-        """A placeholder (negative) id for a job created with ``flush``."""
-        self.pending.append(key)
-        placeholder = -len(self.pending)
-        # Later postings of this batch with the same key join it.
-        last_seen = min(seen_at, closes_at) if closes_at else seen_at
-        self.candidates[key].append((placeholder, closes_at is None, last_seen))
-        return placeholder
-
-    def flush(self, now: datetime) -> dict[int, int]:
-        """Insert the pending jobs; returns placeholder -> real id."""
-        if not self.pending:
-            return {}
-        ids: list[int] = []
-        for chunk in _chunks(self.pending, 500):
-            result = self.session.execute(
-                insert(Job).returning(Job.id, sort_by_parameter_order=True),
-                [{"dedup_key": key, "created_at": now} for key in chunk],
-            )
-            ids.extend(result.scalars().all())
-        return {-(index + 1): job_id for index, job_id in enumerate(ids)}
-
-
 def _insert_fresh(
     session: Session,
     source: Source,
@@ -406,8 +342,8 @@ def _insert_fresh(
     if not fresh:
         return 0, None
     today = clock.local_day(now)
-    keys = [_key(source, posting, traits) for posting in fresh]
-    finder = _JobFinder(session, keys)
+    keys = [job_key(source, posting, traits) for posting in fresh]
+    finder = JobFinder(session, keys)
     order = sorted(
         range(len(fresh)),
         key=lambda i: (fresh[i].posted_at or now) if traits.seen_at_posted else now,
@@ -452,51 +388,6 @@ def _insert_fresh(
     _replace_tags(session, stored, tagger, fresh_rows=True)
     _replace_words(session, stored, fresh_rows=True)
     return sum(1 for row in values if row["new_on"] == today), earliest
-
-
-def _reopen(
-    session: Session,
-    source: Source,
-    reopened: list[tuple[_Existing, NormalPosting]],
-    now: datetime,
-    clock: Clock,
-    traits: SourceTraits,
-) -> int:
-    """Postings that closed and came back: their earlier span is kept apart so the gap is not
-    active; back within REPOST_WINDOW they stay the same job (not new), later a new one."""
-    if not reopened:
-        return 0
-    today = clock.local_day(now)
-    finder = _JobFinder(session, [_key(source, posting, traits) for _, posting in reopened])
-    placements: list[tuple[_Existing, int, date | None]] = []
-    for row, posting in reopened:
-        session.add(
-            PostingSpan(
-                posting_id=row.id,
-                job_id=row.job_id or row.id,
-                start_at=row.active_from,
-                end_at=row.last_seen_at,
-                closed_at=row.closed_at,
-                new_on=row.new_on,
-            )
-        )
-        if now - row.last_seen_at <= REPOST_WINDOW:
-            placements.append((row, row.job_id or row.id, None))
-            continue
-        key = _key(source, posting, traits)
-        job = finder.find(key, now)
-        if job is None:
-            placements.append((row, finder.create(key, now, None), today))
-        else:
-            placements.append((row, job, None))
-    real = finder.flush(now)
-    for row, job, new_on in placements:
-        session.execute(
-            update(Posting)
-            .where(Posting.id == row.id)
-            .values(closed_at=None, active_from=now, new_on=new_on, job_id=real.get(job, job))
-        )
-    return sum(1 for _, _, new_on in placements if new_on == today)
 
 
 def _close_expired(session: Session, source: Source, now: datetime, clock: Clock) -> date | None:
@@ -555,7 +446,7 @@ def _fields(posting: NormalPosting) -> dict[str, object]:
 def _fields_with_key(
     source: Source, posting: NormalPosting, traits: SourceTraits
 ) -> dict[str, object]:
-    return {**_fields(posting), "dedup_key": _key(source, posting, traits)}
+    return {**_fields(posting), "dedup_key": job_key(source, posting, traits)}
 
 
 def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[int]:
@@ -565,7 +456,7 @@ def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[
     table fed by a trigger) writes out what it holds, so a statement per row (what the ORM
     sends when rows miss different values) made inserting four times slower."""
     ids: list[int] = []
-    for chunk in _chunks(values, 500):
+    for chunk in chunks(values, 500):
         returned = session.execute(
             insert(Posting).returning(Posting.external_id, Posting.id),
             chunk,
@@ -588,14 +479,14 @@ def _replace_tags(
     if not rows:
         return
     if not fresh_rows:
-        for chunk in _chunks([pid for pid, _ in rows]):
+        for chunk in chunks([pid for pid, _ in rows]):
             session.execute(delete(PostingTag).where(PostingTag.posting_id.in_(chunk)))
     tag_rows = [
         {"posting_id": pid, "tag": tag}
         for pid, posting in rows
         for tag in sorted(tagger.tags_for(posting.title, posting.description))
     ]
-    for tag_chunk in _chunks(tag_rows, 1000):
+    for tag_chunk in chunks(tag_rows, 1000):
         session.execute(insert(PostingTag), tag_chunk)
 
 
@@ -613,10 +504,10 @@ def store_words(
     """Replace the stored words of postings, given as (posting id, ``text_words``) pairs;
     ``fresh_rows`` when none has words yet."""
     if not fresh_rows:
-        for ids in _chunks([pid for pid, _ in words]):
+        for ids in chunks([pid for pid, _ in words]):
             session.execute(delete(PostingWords).where(PostingWords.posting_id.in_(ids)))
     # One multi-row INSERT per chunk: SQLite's FTS5 index writes out per statement.
-    for pairs in _chunks(words, 500):
+    for pairs in chunks(words, 500):
         session.execute(
             insert(PostingWords).values([{"posting_id": p, "words": w} for p, w in pairs])
         )
@@ -642,8 +533,3 @@ def _store_validators(session: Session, outcome: RunOutcome, now: datetime) -> N
         ),
         rows,
     )
-
-
-def _chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
