@@ -461,6 +461,7 @@ class Parts:
         self._sections: list[tuple[str, str] | None] = []  # per line: the heading in force
         self._current: tuple[str, str] | None = None
         self._units: dict[int, Unit] = {}
+        self._cuts: dict[int, list[int]] = {}  # per long line: where its sentences start
 
     def _line_starts(self) -> list[int]:
         if self._starts is None:
@@ -495,10 +496,13 @@ class Parts:
         index = bisect_right(self._line_starts(), position) - 1
         a, b = self._line(index)
         if b - a > SHORT_UNIT:
-            line = self._text[a:b]
-            cut = [0] + [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]
+            cut = self._cuts.get(index)
+            if cut is None:
+                line = self._text[a:b]
+                cut = [0] + [m.end() for m in _SENTENCE_END.finditer(line)] + [len(line)]
+                self._cuts[index] = cut
             at = bisect_right(cut, position - a) - 1
-            a, b = a + cut[at], a + (cut[at + 1] if at + 1 < len(cut) else len(line))
+            a, b = a + cut[at], a + (cut[at + 1] if at + 1 < len(cut) else b - a)
         unit = self._units.get(a)
         if unit is None:
             unit = self._units[a] = self._classify(index, a, b)
@@ -514,7 +518,7 @@ class Parts:
                     break
                 unit = self.unit_at(a)
                 out.append(unit)
-                a = unit.end + 1 if unit.end < b else b
+                a = max(unit.end, a + 1)
                 while a < b and self._text[a].isspace():
                     a += 1
         return out
