@@ -25,12 +25,16 @@ the units that hold a match are classified, so a text without matches costs noth
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick
 
 __all__ = [
     "APPLICATION",
@@ -299,66 +303,203 @@ def _has_hangul(text: str) -> bool:
 
 # A Latin phrase must end at a word's end ("mission-critical" is no heading); Hangul ones may
 # run on ("복지혜택").
-_LATIN_HEADING = re.compile(
-    rf"(?:{_alternation(p for p in _HEADING_KIND if not _has_hangul(p))})(?=$|[\s:：|/&,(])"
+_HEADING_LINE = re.compile(
+    r"[\W_]*(?:"
+    rf"(?P<latin>{_alternation(p for p in _HEADING_KIND if not _has_hangul(p))})"
+    r"(?=[\s:：|/&,(]|[\W_]*$)"
+    rf"|(?P<hangul>{_alternation(p for p in _HEADING_KIND if _has_hangul(p))})"
+    # "About Acme" (any "about" the role headings did not claim) is the company.
+    r"|(?P<about>(?:about|über|à propos de) (?=\w)))"
 )
-_HANGUL_HEADING = re.compile(_alternation(p for p in _HEADING_KIND if _has_hangul(p)))
-# "About Acme" (any "about" the role headings did not claim) is the company.
-_ABOUT = re.compile(r"(?:about|über|à propos de) \S")
-_DECOR = re.compile(r"^[\W_]+|[\W_]+$")
 
 # --- sentence patterns (folded text) -----------------------------------------------------------
 
-_PATTERNS: tuple[tuple[str, str], ...] = (
+# Phrases, in folded text. "{a,b}" spells alternatives ("{a,}" makes a part optional); a
+# Latin phrase starts at a word's start; a trailing "\\b" asks for a word's end too. Found with
+# one Aho-Corasick pass over the unit (a regular expression of hundreds of alternatives costs
+# about 1 us per character in Python's engine).
+_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         EQUAL_OPPORTUNITY,
-        r"equal (?:employment )?opportunit|\beeo\b|affirmative action|without regard to"
-        r"|regardless of (?:race|age|gender|sex|religion|sexual|national|disabilit|their|your)"
-        r"|sexual orientation|gender identity|national origin|protected (?:veteran|characteristic"
-        r"|class|status)|discriminat|pregnan|genetic information|family medical history"
-        r"|unabhängig von (?:geschlecht|herkunft|alter|religion|nationalität|ethnisch|behinderung)"
-        r"|chancengleichheit|égalité des chances|sans distinction|장애인|보훈|국가유공자"
-        r"|취업 ?보호 ?대상자",
+        (
+            "equal {employment ,}opportunit",
+            "eeo\\b",
+            "eoe\\b",
+            "affirmative action",
+            "without regard to",
+            "regardless of {race,age,gender,sex,religion,sexual,national,disabilit,their,your}",
+            "sexual orientation",
+            "gender identity",
+            "national origin",
+            "protected {veteran,characteristic,class,status}",
+            "discriminat",
+            "pregnan",
+            "genetic information",
+            "family medical history",
+            "unabhängig von {geschlecht,herkunft,alter,religion,nationalität,ethnisch,behinderung}",
+            "chancengleichheit",
+            "égalité des chances",
+            "sans distinction",
+            "장애인",
+            "보훈",
+            "국가유공자",
+            "취업{ ,}보호{ ,}대상자",
+        ),
     ),
     (
         LEGAL,
-        r"reasonable accommodation|e-verify|privacy (?:notice|policy)|background check"
-        r"|pay transparency|(?:salary|pay|compensation|wage) (?:range|band)|base (?:salary|pay)"
-        r"|applicants? with disabilit|recruit(?:ment|ing) (?:fraud|scam)|datenschutz|개인 ?정보"
-        r"|workers' compensation insurance|허위 사실",
+        (
+            "reasonable accommodation",
+            "e-verify",
+            "privacy {notice,policy}",
+            "background check",
+            "pay transparency",
+            "{salary,pay,compensation,wage} {range,band}",
+            "base {salary,pay}",
+            "applicant{s,} with disabilit",
+            "recruit{ment,ing} {fraud,scam}",
+            "datenschutz",
+            "개인{ ,}정보",
+            "허위 사실",
+        ),
     ),
     (
         APPLICATION,
-        r"\bto apply\b|\bapply (?:now|here|today|via|through|at|by|online)\b"
-        r"|send (?:us )?(?:your|a) (?:cv|resume|résumé|application)|bewirb dich"
-        r"|bewerben sie sich|ihre bewerbung|deine bewerbung|지원 ?방법|접수 ?방법|채용 ?절차"
-        r"|전형 ?절차|서류 ?전형",
+        (
+            "to apply\\b",
+            "apply {now,here,today,via,through,at,by,online}\\b",
+            "send {us ,}{your,a} {cv,resume,résumé,application}",
+            "bewirb dich",
+            "bewerben sie sich",
+            "ihre bewerbung",
+            "deine bewerbung",
+            "지원{ ,}방법",
+            "접수{ ,}방법",
+            "채용{ ,}절차",
+            "전형{ ,}절차",
+            "서류{ ,}전형",
+        ),
     ),
     (
         BENEFITS,
-        r"(?:medical|health|dental|vision|life|disability|rx) (?:insurance|coverage|plans?"
-        r"|benefits?)|\b401\(?k|paid (?:time off|leave|parental|vacation|holidays)|\bpto\b"
-        r"|(?:parental|sick|medical|family|maternity|paternity) leave|time off|pre-tax"
-        r"|\b(?:fsa|hsa)\b|employee assistance|wellness (?:program|stipend|allowance|benefit|day)"
-        r"|\bgym\b|stipend|retirement (?:plan|savings|contribution)|private medical"
-        r"|benefits? (?:include|package)|\bperks\b"
-        r"|복지|건강 ?검진|경조사|휴가|연차|식대|[4사]대 ?보험|단체 ?보험|상해 ?보험|헬스장"
-        r"|피트니스|병원 할인|의료비 ?지원|betriebliche|altersvorsorge|urlaubstage"
-        r"|gesundheits(?:förderung|management)|jobrad|firmenfitness|wir bieten|mutuelle",
+        (
+            "{medical,health,dental,vision,life,disability,rx} {insurance,coverage,plan,benefit}",
+            "401k",
+            "401(k",
+            "paid {time off,leave,parental,vacation,holidays}",
+            "pto\\b",
+            "{parental,sick,medical,family,maternity,paternity} leave",
+            "time off",
+            "pre-tax",
+            "fsa\\b",
+            "hsa\\b",
+            "employee assistance",
+            "wellness {program,stipend,allowance,benefit,day}",
+            "gym\\b",
+            "stipend",
+            "retirement {plan,savings,contribution}",
+            "private medical",
+            "benefit{s,} {include,package}",
+            "perks\\b",
+            "복지",
+            "건강{ ,}검진",
+            "경조사",
+            "휴가",
+            "연차",
+            "식대",
+            "{4,사}대{ ,}보험",
+            "단체{ ,}보험",
+            "상해{ ,}보험",
+            "헬스장",
+            "피트니스",
+            "병원 할인",
+            "의료비{ ,}지원",
+            "betriebliche",
+            "altersvorsorge",
+            "urlaubstage",
+            "gesundheits{förderung,management}",
+            "jobrad",
+            "firmenfitness",
+            "wir bieten",
+            "mutuelle",
+        ),
     ),
     (
         COMPANY,
-        r"(?:customers|clients|partners|users) (?:include|including|such as|like|range|span"
-        r"|from)|(?:businesses|companies|organi[sz]ations|industries) (?:in|across|like|such as)"
-        r"|trusted by|used by|backed by|investors|(?:our|the|its) mission|founded (?:by|in)"
-        r"|series [a-e]\b|^meet [^,]{1,40}, "
-        r"|\bex-[a-z]|\bformerly (?:at|of)|we(?: are|'re) (?:a|an|the) |^at [^,]{1,40}, we"
-        r"|^[^.]{1,60} (?:is|are) (?:a|an|the) (?:leading|global|fast|award|venture|series|top)"
-        r"|고객사|투자(?:를|사|유치)|파트너사|우리는|저희는|kunden wie|unsere mission",
+        (
+            "{customers,clients,partners,users} {include,including,such as,like,range,span,from}",
+            "{businesses,companies,industries} {in,across,like,such as}",
+            "{organisations,organizations} {in,across,like,such as}",
+            "trusted by",
+            "used by",
+            "backed by",
+            "investors",
+            "{our,the,its} mission",
+            "founded {by,in}",
+            "series {a,b,c,d,e}\\b",
+            "ex-",
+            "formerly {at,of}",
+            "we are {a,an,the} ",
+            "we're {a,an,the} ",
+            "고객사",
+            "투자{를,사,유치}",
+            "파트너사",
+            "우리는",
+            "저희는",
+            "kunden wie",
+            "unsere mission",
+        ),
     ),
 )
-# Searched in this order: an equal-opportunity sentence that also says "we are a" is the former.
-_PATTERN = tuple((kind, re.compile(rx)) for kind, rx in _PATTERNS)
+# Company sentences told by how they start ("At Acme, we...", "Acme is a leading...").
+_COMPANY_START = re.compile(
+    r"(?:meet [^,]{1,40}, |at [^,]{1,40}, we\b"
+    r"|[^.]{1,60} (?:is|are) (?:a|an|the) (?:leading|global|fast|award|venture|series|top))"
+)
+_PRIORITY = {kind: rank for rank, (kind, _) in enumerate(_PHRASES)}
+
+
+def _expand(phrase: str) -> list[str]:
+    """The spellings of a phrase: "{a,b}" alternatives multiplied out."""
+    pieces = re.split(r"\{([^{}]*)\}", phrase)
+    options = [(p,) if i % 2 == 0 else tuple(p.split(",")) for i, p in enumerate(pieces)]
+    return ["".join(choice) for choice in itertools.product(*options)]
+
+
+def _phrase_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for kind, phrases in _PHRASES:
+        for phrase in phrases:
+            whole = phrase.endswith("\\b")
+            for spelling in _expand(phrase.removesuffix("\\b")):
+                rank = _PRIORITY[kind]
+                old = automaton.get(spelling, None)
+                if old is None or old[0] > rank:
+                    latin_start = spelling[0].isascii() and spelling[0].isalnum()
+                    automaton.add_word(spelling, (rank, kind, len(spelling), latin_start, whole))
+    automaton.make_automaton()
+    return automaton
+
+
+_AUTOMATON = _phrase_automaton()
+
+
+def _sentence_kind(text: str) -> tuple[str, str] | None:
+    """(part, the phrase) the strongest sentence pattern in a unit gives, or None."""
+    best: tuple[int, str, str] | None = None
+    n = len(text)
+    for end, (rank, kind, size, latin_start, whole) in _AUTOMATON.iter(text):
+        start = end - size + 1
+        if latin_start and start and text[start - 1].isalnum():
+            continue
+        if whole and end + 1 < n and text[end + 1].isalnum():
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, kind, text[start : end + 1])
+    if (best is None or best[0] > _PRIORITY[COMPANY]) and _COMPANY_START.match(text):
+        return COMPANY, text[: min(len(text), 40)]
+    return None if best is None else (best[1], best[2])
+
 
 # What a company builds or sells ("we build medical imaging devices"); a unit that also names
 # customers, a mission, investors or founders never counts.
@@ -422,25 +563,38 @@ def company_boilerplate(descriptions: Sequence[str]) -> frozenset[str]:
     return frozenset(key for key, count in seen.items() if count >= need)
 
 
+_FIRST_WORD = re.compile(r"[\W_]*(\w+)")
+# The first word of every heading phrase (Hangul ones by their first two syllables, since a
+# heading may run on: "복지혜택").
+_FIRST_WORDS = frozenset(
+    {p.split()[0][:2] if _has_hangul(p) else re.split(r"\W", p)[0] for p in _HEADING_KIND}
+    | {"about", "über", "à"}
+)
+
+
 def _heading(line: str) -> tuple[str, str] | None:
     """(part, the heading as read) when a folded line is a heading, else None."""
     if len(line) > MAX_HEADING_CHARS * 2:
         return None
-    core = _DECOR.sub("", line)
-    if not core:
+    first = _FIRST_WORD.match(line)
+    if first is None:
         return None
-    match = _LATIN_HEADING.match(core) or _HANGUL_HEADING.match(core)
-    if match is not None:
-        kind = _HEADING_KIND[match.group(0)]
-        rest = core[match.end() :].lstrip()
-        inline = rest.startswith((":", "："))
-        short = len(core) <= MAX_HEADING_CHARS and len(core.split()) <= MAX_HEADING_WORDS
-        if inline or (short and not line.rstrip().endswith(".")):
-            return kind, match.group(0)
+    word = first.group(1)
+    if word not in _FIRST_WORDS and word[:2] not in _FIRST_WORDS:
+        return None  # most lines: no heading starts with their first word
+    match = _HEADING_LINE.match(line)
+    if match is None:
         return None
-    short = len(core) <= MAX_HEADING_CHARS and len(core.split()) <= 5
-    if short and _ABOUT.match(core) and not line.rstrip().endswith("."):
-        return COMPANY, core
+    ends_sentence = line.rstrip().endswith(".")
+    short = len(line) <= MAX_HEADING_CHARS and len(line.split()) <= MAX_HEADING_WORDS
+    if match.group("about") is not None:
+        if short and len(line.split()) <= 5 and not ends_sentence:
+            return COMPANY, line.strip()
+        return None
+    phrase = match.group("latin") or match.group("hangul")
+    inline = line[match.end() :].lstrip().startswith((":", "："))
+    if inline or (short and not ends_sentence):
+        return _HEADING_KIND[phrase], phrase
     return None
 
 
@@ -531,13 +685,13 @@ class Parts:
             self._boilerplate
         ):
             return self._company(a, b, text, "repeated in most of this company's postings")
-        for kind, pattern in _PATTERN:
-            match = pattern.search(text)
-            if match is not None:
-                why = f"sentence {match.group(0).strip()!r}"
-                if kind == COMPANY:
-                    return self._company(a, b, text, why)
-                return Unit(a, b, kind, why)
+        found = _sentence_kind(text)
+        if found is not None:
+            kind, phrase = found
+            why = f"sentence {phrase.strip()!r}"
+            if kind == COMPANY:
+                return self._company(a, b, text, why)
+            return Unit(a, b, kind, why)
         section = self._section(index)
         if section is None:
             return Unit(a, b, ROLE, "before any heading")
