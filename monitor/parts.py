@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -343,6 +343,7 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "장애인",
             "보훈",
             "국가유공자",
+            "차별{하지,없이, 없이,을 두지}",
             "취업{ ,}보호{ ,}대상자",
         ),
     ),
@@ -441,6 +442,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "formerly {at,of}",
             "we are {a,an,the} ",
             "we're {a,an,the} ",
+            "{is,are} {a,an,the} {leading,global,fast,award,venture,top} ",
+            "{is,are} {a,an,the} world's ",
             "고객사",
             "투자{를,사,유치}",
             "파트너사",
@@ -450,11 +453,6 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "unsere mission",
         ),
     ),
-)
-# Company sentences told by how they start ("At Acme, we...", "Acme is a leading...").
-_COMPANY_START = re.compile(
-    r"(?:meet [^,]{1,40}, |at [^,]{1,40}, we\b"
-    r"|[^.]{1,60} (?:is|are) (?:a|an|the) (?:leading|global|fast|award|venture|series|top))"
 )
 _PRIORITY = {kind: rank for rank, (kind, _) in enumerate(_PHRASES)}
 
@@ -484,21 +482,27 @@ def _phrase_automaton() -> Any:
 _AUTOMATON = _phrase_automaton()
 
 
-def _sentence_kind(text: str) -> tuple[str, str] | None:
-    """(part, the phrase) the strongest sentence pattern in a unit gives, or None."""
-    best: tuple[int, str, str] | None = None
+def _phrases(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start, rank, phrase) of the sentence patterns in ``text[lo:hi]``; the boundary rules
+    look at ``text`` itself beyond the slice."""
+    out = []
     n = len(text)
-    for end, (rank, kind, size, latin_start, whole) in _AUTOMATON.iter(text):
+    for end, (rank, _kind, size, latin_start, whole) in _AUTOMATON.iter(text, lo, hi):
         start = end - size + 1
         if latin_start and start and text[start - 1].isalnum():
             continue
         if whole and end + 1 < n and text[end + 1].isalnum():
             continue
-        if best is None or rank < best[0]:
-            best = (rank, kind, text[start : end + 1])
-    if (best is None or best[0] > _PRIORITY[COMPANY]) and _COMPANY_START.match(text):
-        return COMPANY, text[: min(len(text), 40)]
-    return None if best is None else (best[1], best[2])
+        out.append((start, rank, text[start : end + 1]))
+    return out
+
+
+def _strongest(found: list[tuple[int, int, str]]) -> tuple[str, str] | None:
+    """(part, phrase) of the strongest sentence pattern found, or None."""
+    if not found:
+        return None
+    _, rank, phrase = min(found, key=lambda f: (f[1], f[0]))
+    return _PHRASES[rank][0], phrase
 
 
 # What a company builds or sells ("we build medical imaging devices"); a unit that also names
@@ -598,8 +602,20 @@ def _heading(line: str) -> tuple[str, str] | None:
     return None
 
 
+def _heading_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for phrase in [*_HEADING_KIND, "about ", "über ", "à propos de "]:
+        automaton.add_word(phrase, len(phrase))
+    automaton.make_automaton()
+    return automaton
+
+
+_HEADING_AUTOMATON = _heading_automaton()
+_DECOR = re.compile(r"[\W_]*")
+
+
 class Parts:
-    """The parts of one folded text, read lazily: ``unit_at(position)``.
+    """The parts of one folded text, read lazily: ``unit_at(position)``, ``counting()``.
 
     ``role_until``: positions before it are the role (the title, when tagging a posting).
     ``boilerplate``: paragraph keys that are this company's boilerplate.
@@ -612,8 +628,8 @@ class Parts:
         self._role_until = role_until
         self._boilerplate = boilerplate
         self._starts: list[int] | None = None
-        self._sections: list[tuple[str, str] | None] = []  # per line: the heading in force
-        self._current: tuple[str, str] | None = None
+        # The headings: where their lines start, and (part, heading) from there on.
+        self._heads: tuple[list[int], list[tuple[str, str]]] | None = None
         self._units: dict[int, Unit] = {}
         self._cuts: dict[int, list[int]] = {}  # per long line: where its sentences start
 
@@ -633,17 +649,33 @@ class Parts:
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(self._text)
         return starts[index], end
 
+    def _headings(self) -> tuple[list[int], list[tuple[str, str]]]:
+        """The heading lines (found by one automaton pass: a known phrase that only bullets
+        or marks precede on its line, then ``_heading`` on that line)."""
+        if self._heads is None:
+            text, n = self._text, len(self._text)
+            starts: list[int] = []
+            found: list[tuple[str, str]] = []
+            seen = -1
+            for end, size in _HEADING_AUTOMATON.iter(text, self._role_until, n):
+                start = end - size + 1
+                line_start = text.rfind("\n", 0, start) + 1
+                if line_start <= seen or not _DECOR.fullmatch(text, line_start, start):
+                    continue
+                seen = line_start
+                line_end = text.find("\n", start)
+                heading = _heading(text[line_start : n if line_end < 0 else line_end])
+                if heading is not None:
+                    starts.append(line_start)
+                    found.append(heading)
+            self._heads = (starts, found)
+        return self._heads
+
     def _section(self, index: int) -> tuple[str, str] | None:
         """The heading in force on line ``index`` (its own, if it is one)."""
-        sections = self._sections
-        while len(sections) <= index:
-            a, b = self._line(len(sections))
-            if a >= self._role_until:
-                heading = _heading(self._text[a:b])
-                if heading is not None:
-                    self._current = heading
-            sections.append(self._current)
-        return sections[index]
+        starts, found = self._headings()
+        at = bisect_right(starts, self._line_starts()[index]) - 1
+        return found[at] if at >= 0 else None
 
     def unit_at(self, position: int) -> Unit:
         """The unit holding ``position`` and its part."""
@@ -662,20 +694,59 @@ class Parts:
             unit = self._units[a] = self._classify(index, a, b)
         return unit
 
-    def units(self) -> list[Unit]:
-        """Every unit of the text in order (for ``tags explain``), blank lines left out."""
+    def units(self, lo: int = 0, hi: int | None = None) -> list[Unit]:
+        """The units of ``text[lo:hi]`` in order (for ``tags explain``), blank lines left
+        out."""
+        text = self._text
+        hi = len(text) if hi is None else hi
         out: list[Unit] = []
-        for index in range(len(self._line_starts())):
-            a, b = self._line(index)
-            while a < b:
-                if not self._text[a:b].strip():
-                    break
-                unit = self.unit_at(a)
-                out.append(unit)
-                a = max(unit.end, a + 1)
-                while a < b and self._text[a].isspace():
-                    a += 1
+        at = lo
+        while at < hi:
+            if text[at].isspace():
+                at += 1
+                continue
+            unit = self.unit_at(at)
+            out.append(unit)
+            at = max(unit.end, at + 1)
         return out
+
+    def counting(self, company_text: bool) -> list[tuple[int, int]]:
+        """The ranges of the text whose matches count for a tag (or term) with this
+        ``company_text``: what ``unit_at(p).counts(company_text)`` says of every position
+        ``p`` that is not a space. Only the units holding a sentence pattern and those under a
+        company heading are classified one by one; the rest follows from the headings."""
+        text, n, role_until = self._text, len(self._text), self._role_until
+        if self._boilerplate:
+            return self._counting_units(company_text, 0, n)
+        starts, found = self._headings()
+        marks = sorted(start for start, _, _ in _phrases(text, role_until, n))
+        out: list[tuple[int, int]] = [(0, role_until)] if role_until else []
+        regions = [(role_until, None), *zip(starts, (kind for kind, _ in found), strict=True)]
+        for i, (r0, kind) in enumerate(regions):
+            r1 = regions[i + 1][0] if i + 1 < len(regions) else n
+            if r0 >= r1:
+                continue
+            if kind == COMPANY:
+                out += self._counting_units(company_text, r0, r1)
+                continue
+            counts_here = kind is None or kind == ROLE
+            cursor, last = r0, -1
+            for mark in marks[bisect_left(marks, r0) : bisect_left(marks, r1)]:
+                unit = self.unit_at(mark)
+                if unit.start == last:
+                    continue
+                last = unit.start
+                if counts_here and not unit.counts(company_text):
+                    out.append((cursor, unit.start))
+                    cursor = unit.end
+                elif not counts_here and unit.counts(company_text):
+                    out.append((unit.start, unit.end))
+            if counts_here:
+                out.append((cursor, r1))
+        return [(a, b) for a, b in out if a < b]
+
+    def _counting_units(self, company_text: bool, lo: int, hi: int) -> list[tuple[int, int]]:
+        return [(u.start, u.end) for u in self.units(lo, hi) if u.counts(company_text)]
 
     def _classify(self, index: int, a: int, b: int) -> Unit:
         text = self._text[a:b]
@@ -685,7 +756,7 @@ class Parts:
             self._boilerplate
         ):
             return self._company(a, b, text, "repeated in most of this company's postings")
-        found = _sentence_kind(text)
+        found = _strongest(_phrases(self._text, a, b))
         if found is not None:
             kind, phrase = found
             why = f"sentence {phrase.strip()!r}"
