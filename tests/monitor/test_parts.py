@@ -317,3 +317,18 @@ def test_remembered_matches_are_forgotten_by_migration_0009(tmp_path: Path) -> N
             assert "healthcare" not in words.split() and "pipelines" in words.split()
     finally:
         db.dispose()
+
+
+def test_company_text_is_a_tag_setting() -> None:
+    from monitor.errors import ConfigError
+    from monitor.tagging import tagdef_from_table
+
+    assert tagdef_from_table("x", {"any": ["robot"], "company_text": True}).company_text
+    assert not tagdef_from_table("x", {"any": ["robot"]}).company_text
+    with pytest.raises(ConfigError, match="'company_text' must be true or false"):
+        tagdef_from_table("x", {"any": ["robot"], "company_text": "yes"})
+    assert builtin_tags()["medical"].company_text and not builtin_tags()["llm"].company_text
+    blurb = "About us\nWe build industrial robots.\n\nResponsibilities\nShip web apps."
+    for company_text, expected in ((True, {"x"}), (False, set())):
+        table = {"any": ["robots"], "company_text": company_text}
+        assert Tagger({"x": tagdef_from_table("x", table)}).tags(blurb) == expected
