@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 # Bumped whenever the rules below change what a unit is: remembered term matches carry it.
-PARTS_VERSION = "1"
+PARTS_VERSION = "2"
 
 ROLE = "role"
 COMPANY = "company"
@@ -203,6 +203,9 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
         "기업 소개",
         "기업소개",
         "팀 소개",
+        "서비스 소개",
+        "기업 정보",
+        "warum",
         "über uns",
         "wer wir sind",
         "das unternehmen",
@@ -450,6 +453,8 @@ _PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "우리는",
             "저희는",
             "kunden wie",
+            "unsere kunden",
+            "wir sind ein",
             "unsere mission",
         ),
     ),
