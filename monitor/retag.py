@@ -1,11 +1,14 @@
 """Re-tag stored history after a taxonomy change (the raw text is kept for this).
 
-The postings' words (the word index of ad-hoc terms) are derived again on the way, so a
-change in how texts are folded, or words missing for postings written behind jobtrend's back,
-are repaired by the same command."""
+Each company's boilerplate (paragraphs repeated in most of its stored postings,
+``monitor.parts``) is read off all its stored postings first, so the parts decide over the
+whole history as they do in a run. The postings' words (the word index of ad-hoc terms) are
+derived again on the way, so a change in how texts are folded or split into parts, or words
+missing for postings written behind jobtrend's back, are repaired by the same command."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import Row, delete, func, insert, select
@@ -15,9 +18,10 @@ from monitor.clock import Clock
 from monitor.numbers.daily import rebuild_counts
 from monitor.search.index import forget_matches
 from monitor.search.matcher import text_words
+from monitor.storage.db import in_batches
 from monitor.storage.ingest import store_words
 from monitor.storage.models import Posting, PostingTag, PostingWords
-from monitor.tagging import Tagger
+from monitor.tagging import Tagger, boilerplate_of
 
 BATCH = 2000
 RETAGGING = "re-tagging postings"
@@ -44,9 +48,13 @@ def retag_all(
     last_id = 0
     size = session.scalar(select(func.count()).select_from(Posting)) or 0
     progress(RETAGGING, 0, size)
+    boilerplate = company_boilerplate(session)
+    none: frozenset[str] = frozenset()
     while True:
         batch = session.execute(
-            select(Posting.id, Posting.title, Posting.description, PostingWords.words)
+            select(
+                Posting.id, Posting.title, Posting.description, Posting.company, PostingWords.words
+            )
             .outerjoin(PostingWords, PostingWords.posting_id == Posting.id)
             .where(Posting.id > last_id)
             .order_by(Posting.id)
@@ -62,7 +70,7 @@ def retag_all(
             old[pid].add(tag)
         _refresh_words(session, batch)
         for row in batch:
-            new = tagger.tags_for(row.title, row.description)
+            new = tagger.tags_for(row.title, row.description, boilerplate.get(row.company, none))
             total += 1
             if new == old[row.id]:
                 continue
@@ -80,7 +88,20 @@ def retag_all(
     return changed, total
 
 
-def _refresh_words(session: Session, batch: Sequence[Row[int, str, str, str | None]]) -> None:
+def company_boilerplate(session: Session) -> dict[str, frozenset[str]]:
+    """Company -> its boilerplate over all its stored postings, read one company at a time."""
+    out: dict[str, frozenset[str]] = {}
+    rows = session.execute(
+        select(Posting.company, Posting.description).order_by(Posting.company, Posting.id)
+    )
+    for company, group in itertools.groupby(in_batches(rows), key=lambda row: row[0]):
+        found = boilerplate_of(description for _, description in group)
+        if found:
+            out[company] = found
+    return out
+
+
+def _refresh_words(session: Session, batch: Sequence[Row[int, str, str, str, str | None]]) -> None:
     """Store the words of postings whose stored words differ from their text's, or are missing."""
     derived = ((row.id, row.words, text_words(row.title, row.description)) for row in batch)
     store_words(session, [(pid, new) for pid, old, new in derived if new != old])

@@ -31,20 +31,25 @@ import math
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from typing import Any
 
 import ahocorasick
 
 from monitor.errors import ConfigError
+from monitor.parts import COMPANY, ROLE, Parts, Unit, company_boilerplate
 from monitor.taxonomy import TagDef, builtin_tags, tagdef_from_table
 
 __all__ = [
+    "Explanation",
+    "Ignored",
     "Match",
     "TagDef",
     "TagHit",
     "Tagger",
+    "boilerplate_of",
     "builtin_tags",
     "fold_text",
     "resolve_term",
@@ -63,9 +68,14 @@ _ANY = 0  # entry kinds: 0 an `any` alias, g + 1 a member of `all` group g, -1 a
 _EXCLUDE = -1
 
 
+_SOFT_HYPHEN = "\xad"
+
+
 def fold_text(text: str) -> str:
-    """The form texts are matched in: NFKC, then case-folded (lengths may change)."""
-    return unicodedata.normalize("NFKC", text).casefold()
+    """The form texts are matched in: NFKC, case-folded, soft hyphens dropped (German pages
+    break "Medizin\xadtechnik" with them); lengths may change."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return folded.replace(_SOFT_HYPHEN, "") if _SOFT_HYPHEN in folded else folded
 
 
 def fold_fast(text: str) -> str:
@@ -110,13 +120,34 @@ def spellings(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["".join(p) for p in itertools.product(*parts)]))
 
 
+def boilerplate_of(descriptions: Iterable[str]) -> frozenset[str]:
+    """The paragraphs repeated across most of one company's postings (their descriptions), as
+    ``Tagger.tags_for(..., boilerplate=)`` takes them."""
+    return company_boilerplate([fold_text(d) for d in descriptions if d])
+
+
 @dataclass(frozen=True)
 class Match:
-    """One alias occurrence: the alias as written in the TagDef, code points of the original."""
+    """One alias occurrence: the alias as written in the TagDef, code points of the original,
+    and the part of the text it stood in (``monitor.parts``; not compared)."""
 
     alias: str
     start: int
     end: int
+    part: str = field(default=ROLE, compare=False)
+    why: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """An alias occurrence that did not count: where it stood and why it was left out."""
+
+    tag: str
+    alias: str
+    start: int
+    end: int
+    part: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -126,6 +157,14 @@ class TagHit:
     tag: str
     matches: tuple[Match, ...]
     implied_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a text carries its tags (``tags``) and which occurrences were left out."""
+
+    tags: dict[str, TagHit]
+    ignored: tuple[Ignored, ...]
 
 
 class _OffsetMap:
@@ -180,7 +219,7 @@ def _nfkc_map(text: str, folded: str) -> _OffsetMap | None:
     pieces: list[str] = []
     pos = 0
     for a, b in itertools.pairwise(bounds):
-        piece = unicodedata.normalize("NFKC", text[a:b]).casefold()
+        piece = fold_text(text[a:b])
         pieces.append(piece)
         if len(piece) == b - a and segs and segs[-1][1] - segs[-1][0] == segs[-1][3] - segs[-1][2]:
             segs[-1] = (segs[-1][0], pos + len(piece), segs[-1][2], b)  # extend a linear run
@@ -236,6 +275,8 @@ class Tagger:
 
     def __init__(self, tags: Mapping[str, TagDef]) -> None:
         self._implies: dict[str, tuple[str, ...]] = {}
+        # Tags for which company text saying what the company builds or sells counts.
+        self._company_tags = frozenset(key for key, tag in tags.items() if tag.company_text)
         self._required: dict[str, frozenset[int]] = {}  # tags with `all` groups: kinds needed
         table: dict[str, list[tuple[str, int, str]]] = {}
         for key in sorted(tags):
@@ -309,9 +350,11 @@ class Tagger:
         return before, after
 
     def _decide(
-        self, hits: list[_Hit], detail: bool = False
-    ) -> tuple[set[str], list[tuple[str, str, int, int]]]:
-        """Directly matched tags, and (with ``detail``) the surviving (tag, alias, start, end)."""
+        self, hits: list[_Hit], company_from: int | None = None, detail: bool = False
+    ) -> tuple[set[str], list[tuple[str, str, int, int]], list[tuple[str, str, int, int]]]:
+        """Directly matched tags and (with ``detail``) the surviving and the cancelled
+        (tag, alias, start, end). Hits from ``company_from`` on stand in company text: they
+        count only for tags with ``company_text``."""
         spans: dict[str, list[tuple[int, int]]] = {}
         for a, b, v in hits:
             for t in v[4]:
@@ -319,14 +362,20 @@ class Tagger:
         covers = {t: _Cover(found_spans) for t, found_spans in spans.items()}
         found: set[tuple[str, int]] = set()
         kept: list[tuple[str, str, int, int]] = []
-        for a, b, v in hits:
-            if not spans and not detail:
+        cancelled: list[tuple[str, str, int, int]] = []
+        company_tags = self._company_tags
+        limit = len(hits) if company_from is None else company_from
+        for i, (a, b, v) in enumerate(hits):
+            in_company = i >= limit
+            if not spans and not detail and not in_company:
                 found.update(v[3])
                 continue
             for t, kind, alias in v[5]:
-                if kind == _EXCLUDE:
+                if kind == _EXCLUDE or (in_company and t not in company_tags):
                     continue
                 if t in covers and covers[t].covers(a, b):
+                    if detail:
+                        cancelled.append((t, alias, a, b))
                     continue
                 found.add((t, kind))
                 if detail:
@@ -339,18 +388,35 @@ class Tagger:
             else:
                 matched.add(t)
         matched.update(t for t, kinds in partial.items() if kinds >= self._required[t])
-        return matched, kept
+        return matched, kept, cancelled
 
-    def tags_folded(self, s: str, windows: list[tuple[int, int]] | None = None) -> set[str]:
-        """Tags of folded text ``s``; with ``windows``, of the matches inside those slices."""
-        if windows is None:
-            hits = self.scan(s)
-        else:
-            hits = [hit for lo, hi in windows for hit in self.scan(s, lo, hi)]
+    def _sorted_hits(self, hits: list[_Hit], parts: Parts) -> tuple[list[_Hit], int]:
+        """The hits that may count, role first, then those in company text that says what the
+        company builds or sells; and where the latter begin."""
+        role: list[_Hit] = []
+        company: list[_Hit] = []
+        keep_company = bool(self._company_tags)
+        for hit in hits:
+            unit = parts.unit_at(hit[0])
+            if unit.part == ROLE:
+                role.append(hit)
+            elif keep_company and unit.part == COMPANY and unit.product:
+                company.append(hit)
+        return role + company, len(role)
+
+    def tags_folded(
+        self, s: str, role_until: int = 0, boilerplate: AbstractSet[str] = frozenset()
+    ) -> set[str]:
+        """Tags of folded text ``s``, counting only the matches in the parts that count
+        (``monitor.parts``); positions before ``role_until`` are the role (a title)."""
+        hits = self.scan(s)
         if not hits:
             return set()
+        counted, company_from = self._sorted_hits(hits, Parts(s, role_until, boilerplate))
+        if not counted:
+            return set()
         out: set[str] = set()
-        for t in self._decide(hits)[0]:
+        for t in self._decide(counted, company_from)[0]:
             out |= self._closure[t]
         return out
 
@@ -358,21 +424,53 @@ class Tagger:
         """The tag keys ``text`` carries, implied ones included: ``set(self.explain(text))``."""
         return self.tags_folded(fold_text(text))
 
-    def tags_for(self, title: str, description: str) -> set[str]:
+    def tags_for(
+        self, title: str, description: str, boilerplate: AbstractSet[str] = frozenset()
+    ) -> set[str]:
         """Tags of a posting's title and description; no match spans the two.
 
         They are joined by a blank line: an alias's space matches one space or line break, so
-        no alias can cross two.
+        no alias can cross two. The title is the role; ``boilerplate`` (``boilerplate_of`` the
+        company's descriptions) marks the company's repeated paragraphs.
         """
-        return self.tags_folded(fold_text(title) + "\n\n" + fold_text(description))
+        title = fold_text(title)
+        return self.tags_folded(title + "\n\n" + fold_text(description), len(title), boilerplate)
 
     def explain(self, text: str) -> dict[str, TagHit]:
         """Tag key -> why it matched (surviving matches, or ``implied_by``), by tag key."""
+        return self.explain_all(text).tags
+
+    def explain_all(
+        self, text: str, role_until: int = 0, boilerplate: AbstractSet[str] = frozenset()
+    ) -> Explanation:
+        """Why ``text`` carries its tags, each match with its part, and every occurrence that
+        did not count with the reason (its part, or an exclude phrase around it)."""
         folded = fold_text(text)
-        direct, kept = self._decide(self.scan(folded), detail=True)
-        if not direct:
-            return {}
+        hits = self.scan(folded)
+        if not hits:
+            return Explanation({}, ())
         offsets = _nfkc_map(text, folded)
+        if offsets is not None and role_until:
+            role_until = len(fold_text(text[:role_until]))
+
+        def span(a: int, b: int) -> tuple[int, int]:
+            return (offsets.start(a), offsets.end(b)) if offsets is not None else (a, b)
+
+        parts = Parts(folded, role_until, boilerplate)
+        counted, company_from = self._sorted_hits(hits, parts)
+        direct, kept, cancelled = self._decide(counted, company_from, detail=True)
+        ignored: dict[tuple[str, int, int], Ignored] = {}
+        for a, b, v in hits:
+            unit = parts.unit_at(a)
+            for t, kind, alias in v[5]:
+                if kind == _EXCLUDE or unit.counts(t in self._company_tags):
+                    continue
+                x, y = span(a, b)
+                ignored[(t, x, y)] = Ignored(t, alias, x, y, unit.part, _why_ignored(unit))
+        for t, alias, a, b in cancelled:
+            x, y = span(a, b)
+            unit = parts.unit_at(a)
+            ignored[(t, x, y)] = Ignored(t, alias, x, y, unit.part, "inside an exclude phrase")
         by_tag: dict[str, list[tuple[str, int, int]]] = {t: [] for t in direct}
         for t, alias, a, b in kept:
             if t in by_tag:
@@ -384,9 +482,8 @@ class Tagger:
             for alias, a, b in found:
                 if (a, b) in inside:
                     continue  # inside a longer match of the same tag ("language model")
-                if offsets is not None:
-                    a, b = offsets.start(a), offsets.end(b)
-                matches.add(Match(alias, a, b))
+                unit = parts.unit_at(a)
+                matches.add(Match(alias, *span(a, b), part=unit.part, why=unit.why))
             out[t] = TagHit(t, tuple(sorted(matches, key=lambda m: (m.start, m.end, m.alias))))
         queue = deque(sorted(direct))
         while queue:
@@ -395,7 +492,27 @@ class Tagger:
                 if implied not in out:
                     out[implied] = TagHit(implied, (), implied_by=t)
                     queue.append(implied)
-        return dict(sorted(out.items()))
+        left_out = _outermost(list(ignored.values()))
+        return Explanation(dict(sorted(out.items())), left_out)
+
+
+def _why_ignored(unit: Unit) -> str:
+    if unit.part == COMPANY and unit.product:
+        return f"company text ({unit.why}); this tag counts only the role"
+    if unit.part == COMPANY:
+        return f"company text that does not say what the company builds or sells ({unit.why})"
+    return unit.why
+
+
+def _outermost(items: list[Ignored]) -> tuple[Ignored, ...]:
+    """The ignored occurrences in text order, those inside a longer one of the same tag left
+    out (one sweep per tag)."""
+    by_tag: dict[str, set[tuple[int, int]]] = {}
+    for item in items:
+        by_tag.setdefault(item.tag, set()).add((item.start, item.end))
+    inside = {t: _inside_longer(found) for t, found in by_tag.items()}
+    kept = [i for i in items if (i.start, i.end) not in inside[i.tag]]
+    return tuple(sorted(kept, key=lambda i: (i.start, i.end, i.tag, i.alias)))
 
 
 def resolve_term(term: str, tags: Mapping[str, TagDef]) -> str | None:

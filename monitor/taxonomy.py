@@ -1,7 +1,8 @@
 """The taxonomy: what a tag is, how a ``[tags.X]`` table becomes one, and the built-in tags.
 
 A tag has a ``label``, ``any`` aliases, ``all`` groups (each group is a list of aliases, one of
-which must match), ``exclude`` phrases and ``implies`` (other tag keys). How aliases match text
+which must match), ``exclude`` phrases, ``implies`` (other tag keys) and ``company_text``
+(whether what the company builds or sells counts, not only the role). How aliases match text
 lives in :mod:`monitor.tagging`; this module only checks shapes. The built-in tags are package
 data (``monitor/builtin_tags.toml``); a user's ``[tags.X]`` replaces the built-in ``X`` whole.
 """
@@ -20,7 +21,7 @@ from monitor.errors import ConfigError
 __all__ = ["TagDef", "builtin_tags", "tagdef_from_table"]
 
 _KEY = re.compile(r"[^\W_][\w.-]*")
-_ALLOWED = ("label", "any", "all", "exclude", "implies")
+_ALLOWED = ("label", "any", "all", "exclude", "implies", "company_text")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class TagDef:
     exclude: tuple[str, ...] = ()
     implies: tuple[str, ...] = ()
     labels: tuple[tuple[str, str], ...] = ()  # (language, label) from `label = { ko = ... }`
+    # Whether company text that says what the company builds or sells counts (monitor/parts.py):
+    # the domain tags set it ("we build medical devices"); a skill tag counts only the role.
+    company_text: bool = False
 
     def label_in(self, language: str) -> str:
         """The label in ``language`` (ko, en), else the default label."""
@@ -108,6 +112,9 @@ def tagdef_from_table(key: str, table: dict[str, Any]) -> TagDef:
             )
         groups.append(tuple(group))
     exclude = _strings(table, "exclude", "phrases whose alias occurrences do not count")
+    company_text = table.get("company_text", False)
+    if not isinstance(company_text, bool):
+        raise ConfigError("'company_text' must be true or false", key="company_text")
     implies = _strings(table, "implies", "other tag keys")
     if not any_ and not groups:
         raise ConfigError("a tag needs 'any' aliases or 'all' groups (it has neither)")
@@ -119,6 +126,7 @@ def tagdef_from_table(key: str, table: dict[str, Any]) -> TagDef:
         all=tuple(groups),
         exclude=exclude,
         implies=tuple(t for t in dict.fromkeys(implies) if t != key),
+        company_text=company_text,
     )
 
 

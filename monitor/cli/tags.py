@@ -58,25 +58,50 @@ def list_tags(app: App, as_json: bool) -> None:
     console().print(table)
 
 
-def _explain(app: App, text: str) -> dict[str, Any]:
-    hits = app.tagger.explain(text)
+def _explain(app: App, text: str, title_end: int = 0) -> dict[str, Any]:
+    """What ``tags explain`` prints: the counted matches with their part, the occurrences left
+    out and why, and how many units (lines or sentences) of each part the text has."""
+    from monitor.parts import Parts
+    from monitor.tagging import fold_text
+
+    explained = app.tagger.explain_all(text, role_until=title_end)
     found = {
-        key: [{"alias": m.alias, "start": m.start, "end": m.end} for m in hit.matches]
-        for key, hit in hits.items()
+        key: [
+            {"alias": m.alias, "start": m.start, "end": m.end, "part": m.part, "why": m.why}
+            for m in hit.matches
+        ]
+        for key, hit in explained.tags.items()
     }
-    implied = {key: hit.implied_by for key, hit in hits.items() if hit.implied_by}
-    return {"tags": found, "implied_by": implied}
+    implied = {key: hit.implied_by for key, hit in explained.tags.items() if hit.implied_by}
+    ignored = [
+        {
+            "tag": i.tag,
+            "alias": i.alias,
+            "start": i.start,
+            "end": i.end,
+            "part": i.part,
+            "why": i.why,
+        }
+        for i in explained.ignored
+    ]
+    parts: dict[str, int] = {}
+    folded = fold_text(text)
+    for unit in Parts(folded, len(fold_text(text[:title_end]))).units():
+        name = "company (what it makes)" if unit.part == "company" and unit.product else unit.part
+        parts[name] = parts.get(name, 0) + 1
+    return {"tags": found, "implied_by": implied, "ignored": ignored, "parts": parts}
 
 
-def _line_text(line: str, number: int, source: str) -> str:
+def _line_text(line: str, number: int, source: str) -> tuple[str, int]:
+    """A JSONL line's text and where its title ends (0 for a bare text)."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError:
         raise UsageError(f"{source} line {number} is not JSON.") from None
     if isinstance(record, dict) and isinstance(record.get("text"), str):
-        return record["text"]
+        return record["text"], 0
     if isinstance(record, dict) and isinstance(record.get("title"), str):
-        return f"{record['title']}\n{record.get('description') or ''}"
+        return f"{record['title']}\n{record.get('description') or ''}", len(record["title"])
     raise UsageError(
         f"{source} line {number} has neither a 'text' field nor 'title' + 'description'."
     )
@@ -105,7 +130,10 @@ def _utf8_lines(stream: Any, name: str) -> Iterator[str]:
 )
 @click.pass_obj
 def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None:
-    """Show which tags TEXT matches and which alias matched where (code-point offsets)."""
+    """Show which tags TEXT matches, which alias matched where (code-point offsets) and in
+    which part of the text, which occurrences were ignored and why, and how many lines or
+    sentences of each part the text has (role, company, benefits, equal_opportunity, legal,
+    application)."""
     if (text is None) == (file is None):
         raise UsageError("Give either a TEXT or --file FILE (one of them).")
     if file is not None:
@@ -114,7 +142,7 @@ def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None
             for number, line in enumerate(_utf8_lines(stream, file), start=1):
                 if not line.strip():
                     continue
-                result = _explain(app, _line_text(line, number, file))
+                result = _explain(app, *_line_text(line, number, file))
                 if as_json:
                     sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
                 else:
@@ -130,17 +158,26 @@ def explain(app: App, text: str | None, file: str | None, as_json: bool) -> None
     out = console()
     if not result["tags"]:
         out.print("no tags match")
-        return
     for key, hits in result["tags"].items():
         label = app.config.tags[key].label if key in app.config.tags else key
         if key in result["implied_by"]:
             out.print(Text(f"{key} ({label}): implied by {result['implied_by'][key]}"))
             continue
         where = "; ".join(
-            f"{h['alias']!r} at {h['start']}-{h['end']} {text[h['start'] : h['end']]!r}"
+            f"{h['alias']!r} at {h['start']}-{h['end']} {text[h['start'] : h['end']]!r} "
+            f"in {h['part']} ({h['why']})"
             for h in hits
         )
         out.print(Text(f"{key} ({label}): {where}"))
+    for i in result["ignored"]:
+        out.print(
+            Text(
+                f"ignored {i['tag']}: {i['alias']!r} at {i['start']}-{i['end']} "
+                f"{text[i['start'] : i['end']]!r} in {i['part']}: {i['why']}"
+            )
+        )
+    if result["parts"]:
+        out.print(Text("parts read: " + ", ".join(f"{k} {n}" for k, n in result["parts"].items())))
 
 
 @contextlib.contextmanager

@@ -1,8 +1,11 @@
 """Ad-hoc terms: which postings mention a term that is not a tag.
 
 A term that folds to one Latin word ("diffusion", "VLM") is answered by the word index alone
-(``posting_words``, migration 0005): the postings holding that word or its plural are exactly
-those the matcher accepts (``matcher.term_words``), so no text is read.
+(``posting_words``, migration 0005): it holds only the words of the parts that count for a
+term (the title, and the description less its benefits, equal-opportunity, legal and
+application text and company text that does not say what the company builds; migration 0009
+derived them again), so the postings holding that word or its plural are exactly those the
+matcher accepts (``matcher.term_words``), and no text is read.
 
 Any other term (spaces, dashes, Hangul, symbols): a text index finds candidates (SQLite FTS5
 trigram, PostgreSQL pg_trgm), then the tagger's own matcher decides, so a term matches exactly
@@ -31,6 +34,7 @@ from sqlalchemy import ColumnElement, delete, false, func, insert, or_, select, 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from monitor.parts import PARTS_VERSION
 from monitor.search.matcher import term_anchor, term_key, term_matcher, term_words
 from monitor.search.words import fts_quoted, word_query
 from monitor.storage.db import SQLITE_BUSY_TIMEOUT_MS, in_batches
@@ -40,8 +44,8 @@ from monitor.storage.models import Posting, ScrapeRun, TermMatch
 log = logging.getLogger(__name__)
 
 # Bumped when the matcher's rules change, so matches remembered under the old ones are found
-# afresh (any run does that too).
-RULES = "2"
+# afresh (any run does that too); the parts' rules (monitor/parts.py) are part of them.
+RULES = f"3.{PARTS_VERSION}"
 # Terms whose matches are remembered (the most recently searched).
 REMEMBERED = 100
 # How long remembering waits for a database another process is writing to.

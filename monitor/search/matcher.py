@@ -1,16 +1,22 @@
 """The matcher of ad-hoc terms: one term against many texts, by the tagger's own rules.
 
 A typed term ("diffusion", "self-driving", "로봇") is a one-alias tag: the same folding, the
-same boundary rules, the same spelling variants. ``term_matcher`` answers "does this posting
-mention it?" as tagging the whole posting would, while reading only around the term's anchor.
-``text_words`` and ``term_words`` are the word index's side of the same rules.
+same boundary rules, the same spelling variants, and the same parts (``monitor.parts``): a
+match in benefits, equal-opportunity, legal or application text does not count, and company
+text counts where it says what the company builds or sells (``company_text = true``: a term
+may name a domain). A company's repeated paragraphs are not known at query time, so they are
+not treated as company text here. ``term_matcher`` answers "does this posting mention it?" as
+tagging the whole posting would, while reading only around the term's anchor. ``text_words``
+and ``term_words`` are the word index's side of the same rules.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
+from monitor.parts import Parts
 from monitor.tagging import (
     WORD_CHARS,
     Match,
@@ -26,11 +32,20 @@ from monitor.taxonomy import TagDef
 _ANCHOR_SEPARATORS = re.compile(r"[\s\-\u2010-\u2014_/]+")
 
 
+# Whether an ad-hoc term counts company text that says what the company builds or sells.
+TERM_COMPANY_TEXT = True
+
+
+def term_tagdef(term: str) -> TagDef:
+    """A typed term as a one-alias tag."""
+    return TagDef(key="term", label=term, any=(term,), company_text=TERM_COMPANY_TEXT)
+
+
 @functools.lru_cache(maxsize=512)
 def _term_tagger(term: str) -> Tagger | None:
     if not fold_alias(term):
         return None
-    return Tagger({"term": TagDef(key="term", label=term, any=(term,))})
+    return Tagger({"term": term_tagdef(term)})
 
 
 def term_key(term: str) -> str:
@@ -64,13 +79,17 @@ def _char_class(chars: frozenset[str]) -> str:
 _WORD_RUN = re.compile(_char_class(WORD_CHARS) + "+")
 
 
-def text_words(*texts: str) -> str:
-    """The distinct words of ``texts`` as the matcher folds each of them, space-separated, in
-    order of first appearance (what the word index of ``monitor.search.index`` holds)."""
+def text_words(title: str, description: str = "") -> str:
+    """The distinct words of a posting as the matcher folds them, space-separated, in order of
+    first appearance (what the word index of ``monitor.search.index`` holds): every word of the
+    title, and the description's words in the parts that count for a term."""
     words: dict[str, None] = {}
-    for text in texts:
-        if text:
-            words.update(dict.fromkeys(_WORD_RUN.findall(fold_fast(text))))
+    if title:
+        words.update(dict.fromkeys(_WORD_RUN.findall(fold_fast(title))))
+    if description:
+        folded = fold_fast(description)
+        for a, b in Parts(folded).counting(TERM_COMPANY_TEXT):
+            words.update(dict.fromkeys(_WORD_RUN.findall(folded, a, b)))
     return " ".join(words)
 
 
@@ -124,27 +143,37 @@ class _TermMatcher:
         if self.tagger is not None and spellings(fold_alias(term)) == (self.anchor,):
             self.edges = self.tagger.edges(self.anchor)
 
-    def __call__(self, *texts: str) -> bool:
-        """Whether the term occurs in any of ``texts`` (no match spans two of them)."""
+    def __call__(self, title: str, description: str = "") -> bool:
+        """Whether the term occurs in a posting (no match spans title and description) where
+        it counts: anywhere in the title, in the description's counting parts."""
         tagger = self.tagger
         if tagger is None:
             return False
-        # Occurrences as written first, in every text: most matches are decided there, and
-        # folding a text costs more than looking.
-        if self.written and any(self._as_written(tagger, text) for text in texts if text):
+        # The title is the role: occurrences as written first (most matches are decided
+        # there, and folding a text costs more than looking).
+        if title and (
+            (self.written and self._as_written(tagger, title)) or self._folded(tagger, title)
+        ):
             return True
-        return any(self._folded(tagger, text) for text in texts if text)
+        return bool(description) and self._folded(tagger, description, parts=True)
 
-    def _folded(self, tagger: Tagger, text: str) -> bool:
-        """A match in the folded whole text."""
+    def _folded(self, tagger: Tagger, text: str, parts: bool = False) -> bool:
+        """A match in the folded whole text (with ``parts``, one in a part that counts)."""
         folded = fold_fast(text)
+        where = Parts(folded) if parts else None
+
+        def counts(hits: Sequence[tuple[int, int, object]]) -> bool:
+            if where is None:
+                return bool(hits)
+            return any(where.unit_at(a).counts(TERM_COMPANY_TEXT) for a, _, _ in hits)
+
         if not self.anchor:
-            return bool(tagger.tags_folded(folded))
+            return counts(tagger.scan(folded))
         # An ad-hoc term's tagger has one alias and no exclusions: any hit is a match.
         size, reach = len(self.anchor), self.reach
         at = folded.find(self.anchor)
         while at >= 0:
-            if tagger.scan(folded, max(0, at - reach), at + size + reach):
+            if counts(tagger.scan(folded, max(0, at - reach), at + size + reach)):
                 return True
             at = folded.find(self.anchor, at + 1)
         return False
@@ -182,7 +211,8 @@ def term_matcher(term: str) -> _TermMatcher:
 
 
 def term_matches(term: str, text: str) -> list[Match]:
-    """Occurrences of an ad-hoc term in ``text``, by the same rules as tag aliases."""
+    """Occurrences of an ad-hoc term in ``text`` that count, by the same rules as tag aliases
+    (each with its part)."""
     tagger = _term_tagger(term)
     hit = tagger.explain(text).get("term") if tagger is not None else None
     return list(hit.matches) if hit is not None else []

@@ -36,7 +36,7 @@ from monitor.storage.models import (
     ScrapeRun,
     Source,
 )
-from monitor.tagging import Tagger
+from monitor.tagging import Tagger, boilerplate_of
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +200,7 @@ def write_run(
         unique.setdefault(posting.external_id, posting)  # a listing may repeat an item
 
     _keep_stored_descriptions(session, existing, unique)
+    boilerplate = _boilerplate(unique.values())
     seen: list[int] = []
     reopened: list[tuple[StoredPosting, NormalPosting]] = []
     changed: list[tuple[int, NormalPosting]] = []
@@ -230,11 +231,11 @@ def write_run(
             .where(Posting.id == posting_id)
             .values(**_fields_with_key(source, posting, traits))
         )
-    _replace_tags(session, changed, tagger)
+    _replace_tags(session, changed, tagger, boilerplate)
     _replace_words(session, changed)
 
     fresh_new, earliest = _insert_fresh(
-        session, source, fresh, now, first_run, clock, traits, tagger
+        session, source, fresh, now, first_run, clock, traits, tagger, boilerplate
     )
     new_count += fresh_new
     if earliest is not None:
@@ -337,6 +338,7 @@ def _insert_fresh(
     clock: Clock,
     traits: SourceTraits,
     tagger: Tagger,
+    boilerplate: Boilerplate,
 ) -> tuple[int, date | None]:
     """Insert postings never seen before; returns (how many are new, earliest first-seen day)."""
     if not fresh:
@@ -385,7 +387,7 @@ def _insert_fresh(
         row["job_id"] = real.get(job_id, job_id)
     ids = _insert_postings(session, values)
     stored = list(zip(ids, fresh, strict=True))
-    _replace_tags(session, stored, tagger, fresh_rows=True)
+    _replace_tags(session, stored, tagger, boilerplate, fresh_rows=True)
     _replace_words(session, stored, fresh_rows=True)
     return sum(1 for row in values if row["new_on"] == today), earliest
 
@@ -469,10 +471,23 @@ def _insert_postings(session: Session, values: list[dict[str, object]]) -> list[
     return ids
 
 
+# Company -> its paragraphs repeated in most of its postings of one run (monitor/parts.py).
+Boilerplate = dict[str, frozenset[str]]
+
+
+def _boilerplate(postings: Iterable[NormalPosting]) -> Boilerplate:
+    """Each company's boilerplate, read off its postings in this run."""
+    by_company: dict[str, list[str]] = {}
+    for posting in postings:
+        by_company.setdefault(posting.company, []).append(posting.description)
+    return {company: boilerplate_of(texts) for company, texts in by_company.items()}
+
+
 def _replace_tags(
     session: Session,
     rows: Sequence[tuple[int, NormalPosting]],
     tagger: Tagger,
+    boilerplate: Boilerplate,
     *,
     fresh_rows: bool = False,
 ) -> None:
@@ -484,7 +499,11 @@ def _replace_tags(
     tag_rows = [
         {"posting_id": pid, "tag": tag}
         for pid, posting in rows
-        for tag in sorted(tagger.tags_for(posting.title, posting.description))
+        for tag in sorted(
+            tagger.tags_for(
+                posting.title, posting.description, boilerplate.get(posting.company, frozenset())
+            )
+        )
     ]
     for tag_chunk in chunks(tag_rows, 1000):
         session.execute(insert(PostingTag), tag_chunk)

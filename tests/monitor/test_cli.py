@@ -550,26 +550,55 @@ def test_tags_list_table() -> None:
 
 def test_tags_explain_json() -> None:
     data = _json("tags", "explain", "LLM 엔지니어")
-    assert data == {"tags": {"llm": [{"alias": "LLM", "start": 0, "end": 3}]}, "implied_by": {}}
+    llm = {"alias": "LLM", "start": 0, "end": 3, "part": "role", "why": "before any heading"}
+    assert data == {"tags": {"llm": [llm]}, "implied_by": {}, "ignored": [], "parts": {"role": 1}}
+
+
+def test_tags_explain_says_where_each_occurrence_stood() -> None:
+    text = "Data Engineer\nBenefits\nMedical insurance\nWe are an equal opportunity employer."
+    data = _json("tags", "explain", text)
+    assert data["tags"] == {}
+    assert data["ignored"] == [
+        {
+            "tag": "medical",
+            "alias": "medical",
+            "start": 23,
+            "end": 30,
+            "part": "benefits",
+            "why": "sentence 'medical insurance'",
+        }
+    ]
+    assert data["parts"] == {"role": 1, "benefits": 2, "equal_opportunity": 1}
+    result = run_cli(None, "tags", "explain", text, **WIDE)
+    assert result.output.splitlines() == [
+        "no tags match",
+        "ignored medical: 'medical' at 23-30 'Medical' in benefits: sentence 'medical insurance'",
+        "parts read: role 1, benefits 2, equal_opportunity 1",
+    ]
 
 
 def test_tags_explain_implied_tag() -> None:
     data = _json("tags", "explain", "VLM 연구원")
-    assert data == {
-        "tags": {"llm": [], "multimodal_llm": [{"alias": "VLM", "start": 0, "end": 3}]},
-        "implied_by": {"llm": "multimodal_llm"},
+    assert data["tags"] == {
+        "llm": [],
+        "multimodal_llm": [
+            {"alias": "VLM", "start": 0, "end": 3, "part": "role", "why": "before any heading"}
+        ],
     }
+    assert data["implied_by"] == {"llm": "multimodal_llm"}
 
 
 def test_tags_explain_text_output() -> None:
     result = run_cli(None, "tags", "explain", "멀티모달 LLM 엔지니어", **WIDE)
     assert result.exit_code == 0
     assert result.output.splitlines() == [
-        "llm (LLM): 'LLM' at 5-8 'LLM'",
-        "multimodal_llm (Multimodal LLM): '멀티모달 LLM' at 0-8 '멀티모달 LLM'",
+        "llm (LLM): 'LLM' at 5-8 'LLM' in role (before any heading)",
+        "multimodal_llm (Multimodal LLM): '멀티모달 LLM' at 0-8 '멀티모달 LLM' in role (before any "
+        "heading)",
+        "parts read: role 1",
     ]
     result = run_cli(None, "tags", "explain", "Backend Engineer")
-    assert result.output == "no tags match\n"
+    assert result.output == "no tags match\nparts read: role 1\n"
 
 
 def test_tags_explain_file_jsonl(tmp_path: Path) -> None:
@@ -594,26 +623,29 @@ def test_tags_explain_file_jsonl(tmp_path: Path) -> None:
     result = run_cli(None, "tags", "explain", "--file", str(jsonl), "--json")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [json.loads(line) for line in lines] == [
+    found = [json.loads(line) for line in lines]
+
+    def spans(record: dict[str, Any]) -> dict[str, list[tuple[str, int, int, str]]]:
+        return {
+            key: [(m["alias"], m["start"], m["end"], m["why"]) for m in matches]
+            for key, matches in record["tags"].items()
+        }
+
+    assert [spans(record) for record in found] == [
         {
-            "tags": {
-                "llm": [{"alias": "LLM", "start": 5, "end": 8}],
-                "multimodal_llm": [{"alias": "멀티모달 LLM", "start": 0, "end": 8}],
-            },
-            "implied_by": {},
+            "llm": [("LLM", 5, 8, "before any heading")],
+            "multimodal_llm": [("멀티모달 LLM", 0, 8, "before any heading")],
         },
         {
-            "tags": {
-                # Offsets into "title\ndescription".
-                "autonomous_driving": [
-                    {"alias": "autonomous driving", "start": 0, "end": 18},
-                    {"alias": "self-driving", "start": 43, "end": 55},
-                ]
-            },
-            "implied_by": {},
+            # Offsets into "title\ndescription"; the title is the role.
+            "autonomous_driving": [
+                ("autonomous driving", 0, 18, "the title"),
+                ("self-driving", 43, 55, "before any heading"),
+            ]
         },
-        {"tags": {}, "implied_by": {}},
+        {},
     ]
+    assert [record["implied_by"] for record in found] == [{}, {}, {}]
     text = run_cli(None, "tags", "explain", "--file", str(jsonl))
     assert text.output.splitlines() == [
         "1: llm, multimodal_llm",
