@@ -11,7 +11,7 @@ a posting belongs to (the same job on two boards, a repost) is ``monitor.storage
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
