@@ -16,7 +16,9 @@ from typing import Any
 
 from monitor.clock import Clock
 from monitor.config import Config, load
-from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.numbers.trends import Row, TrendQuery, trend
 from monitor.pipeline import scrape
 from monitor.storage.db import Database
@@ -117,7 +119,8 @@ def _publish(server: BoardServer, market: dict[str, list[DemoJob]], day: date) -
         return [job for job in jobs if job.opened <= day < job.closes]
 
     for board, company in (("acme-ai", "에이크미 AI"), ("medivision", "MediVision")):
-        server.set_greenhouse(
+        set_greenhouse(
+            server,
             board,
             [
                 greenhouse_job(
@@ -130,7 +133,8 @@ def _publish(server: BoardServer, market: dict[str, list[DemoJob]], day: date) -
                 for job in open_on(market[board])
             ],
         )
-    server.set_lever(
+    set_lever(
+        server,
         "roadmind",
         [
             lever_posting(

@@ -20,7 +20,9 @@ from sqlalchemy import create_engine
 
 from monitor.cli import cli
 from monitor.config import load
-from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.storage.db import current_revision, head_revision, redact
 
 REPO = Path(__file__).resolve().parents[2]
@@ -787,8 +789,8 @@ def test_status_json_schema(board_server: BoardServer, tmp_path: Path, database_
         assert row["next_run_at"] is not None
     assert [row["kind"] for row in payload["sources"]] == ["greenhouse", "lever"]
 
-    board_server.set_greenhouse("alpha", [greenhouse_job(1, "LLM Engineer", company="Alpha")])
-    board_server.set_lever("beta", [lever_posting("l1", "Designer", site="beta")])
+    set_greenhouse(board_server, "alpha", [greenhouse_job(1, "LLM Engineer", company="Alpha")])
+    set_lever(board_server, "beta", [lever_posting("l1", "Designer", site="beta")])
     assert run_cli(config, "scrape", now="2026-03-04T09:00").exit_code == 0
     payload = cli_json(config, "status", now="2026-03-04T12:00")
     for row in payload["sources"]:
@@ -874,13 +876,13 @@ def history(board_server: BoardServer, database_url: str, tmp_path: Path) -> Pat
     config = write_config(tmp_path / "config.toml", board_server.url, database_url)
     g1, g2 = _g(1, "LLM Engineer"), _g(2, "멀티모달 LLM 연구원", "2026-03-09T08:00:00+09:00")
     g3, g4 = _g(3, "Backend Engineer"), _g(4, "Backend Intern", "2026-03-16T08:00:00+09:00")
-    board_server.set_lever("beta", [_l("l1", "Designer"), _l("l2", "VLM Research Scientist")])
+    set_lever(board_server, "beta", [_l("l1", "Designer"), _l("l2", "VLM Research Scientist")])
     for day, jobs in (
         ("2026-03-02T09:00", [g1, g3]),
         ("2026-03-09T09:00", [g1, g2, g3]),
         ("2026-03-16T09:00", [g1, g2, g3, g4]),
     ):
-        board_server.set_greenhouse("alpha", jobs)
+        set_greenhouse(board_server, "alpha", jobs)
         result = run_cli(config, "scrape", now=day)
         assert result.exit_code == 0, result.output
     return config
