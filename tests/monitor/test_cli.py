@@ -1085,27 +1085,3 @@ def test_chart_gif_exits_2(history: Path, tmp_path: Path) -> None:
     sentence = _one_error_line(result.output)
     assert sentence.startswith(f"chart file {out} must end in .png or .svg")
     assert not out.exists()
-
-
-# --- demo ------------------------------------------------------------------------------------
-
-
-def test_demo_one_week(tmp_path: Path) -> None:
-    from PIL import Image
-
-    out = tmp_path / "demo"
-    result = run_cli(None, "demo", "--weeks", "1", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    chart = out / "demo-trend.png"
-    with Image.open(chart) as image:
-        image.verify()
-    assert (out / "jobtrend.db").is_file()
-    assert load(out / "config.toml").sources  # the demo's config loads
-    assert f"chart: {chart}" in result.output
-
-
-def test_demo_needs_a_week() -> None:
-    result = run_cli(None, "demo", "--weeks", "0")
-    assert result.exit_code == 2
-    assert _one_error_line(result.output) == "--weeks must be at least 1."
