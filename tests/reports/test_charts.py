@@ -409,7 +409,6 @@ def test_a_series_of_too_few_jobs_is_named_not_drawn() -> None:
     assert any("표본 부족" in t.get_text() for t in fig.axes[0].texts)
 
 
-@pytest.mark.xfail(strict=True, reason="12 week labels at 8.5 pt run together at the report's size")
 def test_twelve_week_labels_do_not_overlap() -> None:
     # The report's charts show 12 weeks at its size: their "2026-W37" labels must be readable.
     from reports.figures import SIZE
