@@ -465,7 +465,8 @@ def _draw_no_data(ax: Axes, text: str = "no data") -> None:
 def _format_x(ax: Axes, periods: list[date], by: str, words: Words = ENGLISH) -> None:
     """Ticks on period starts, thinned to a nice step counted back from the latest period."""
     # About 1.25 labels an inch fit ("2026-W37" at 8.5 pt with a gap): narrower charts get fewer.
-    fits = max(4, int(ax.figure.get_figwidth() * 1.25))
+    width = ax.get_figure(root=True).get_figwidth()  # type: ignore[union-attr]
+    fits = max(4, int(width * 1.25))
     step = _tick_step(len(periods), by, fits)
     # Anchored at the end: the latest period is the one a reader looks for.
     ticks = [float(d.toordinal()) for d in periods[::-1][::step]][::-1]
