@@ -50,6 +50,8 @@ def sources(market: Market, url: str) -> list[dict[str, Any]]:
             table |= {"board": board.key, "base_url": url}
         elif board.kind == "lever":
             table |= {"site": board.key, "base_url": url}
+        if board.company and board.kind in ("lever", "ashby"):
+            table["company"] = board.company  # their payloads carry no company name
         elif board.kind == "hn":
             table |= {"base_url": url}
         elif board.kind == "wanted":

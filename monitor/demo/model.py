@@ -224,31 +224,31 @@ WWR_COMPANIES = ("Remotely Inc", "Atlas Works", "Bluefin", "Cobalt Data", "Drift
 
 def topic_weights(t: float) -> dict[str, float]:
     """The share of each topic among new jobs at time ``t`` (0 at day 0, 1 at the end)."""
-    multimodal = 0.012 + 0.05 * t
-    llm = 0.16 + 0.10 * t
+    multimodal = 0.012 + 0.04 * t
+    llm = 0.15 + 0.10 * t
     return {
         "llm": llm,
         "multimodal_llm": multimodal,
-        "autonomous_driving": 0.08,
+        "autonomous_driving": 0.09,
         "medical": 0.07,
-        "other": 1.0 - llm - multimodal - 0.15,
+        "other": 1.0 - llm - multimodal - 0.16,
     }
 
 
 def default_boards() -> tuple[Board, ...]:
     """The demo's boards: company boards abroad and in Korea, Korean job sites, HN, a feed."""
     return (
-        Board("acme-ai", "greenhouse", "acme-ai", False, 24, company="Acme AI"),
-        Board("nuri-ai", "greenhouse", "nuri-ai", True, 14, company="Nuri AI"),
-        Board("nuri-careers", "jsonld", "nuri/careers", True, 14, every=2, company="Nuri AI Inc."),
+        Board("acme-ai", "greenhouse", "acme-ai", False, 36, company="Acme AI"),
+        Board("nuri-ai", "greenhouse", "nuri-ai", True, 20, company="Nuri AI"),
+        Board("nuri-careers", "jsonld", "nuri/careers", True, 20, every=2, company="Nuri AI Inc."),
         Board(
             "roadmind",
             "lever",
             "roadmind",
             True,
-            16,
+            20,
             company="RoadMind",
-            weights={"autonomous_driving": 5.0},
+            weights={"autonomous_driving": 3.0},
         ),
         Board(
             "medivision",
@@ -260,10 +260,10 @@ def default_boards() -> tuple[Board, ...]:
             weights={"medical": 5.0},
         ),
         Board("hn-hiring", "hn", "hn", False, 0, every=2),
-        Board("wanted-ai", "wanted", "wanted", True, 22),
+        Board("wanted-ai", "wanted", "wanted", True, 34),
         Board("jumpit-ai", "jumpit", "jumpit", True, 18, every=2),
-        Board("saramin-it", "saramin", "saramin", True, 18, every=3),
-        Board("wwr-remote", "rss", "wwr", False, 14, every=3),
+        Board("saramin-it", "saramin", "saramin", True, 26, every=3),
+        Board("wwr-remote", "rss", "wwr", False, 20, every=3),
     )
 
 
@@ -297,11 +297,12 @@ class Market:
         start: date,
         days: int,
         *,
-        seed: int = 12,
+        seed: int = 6,
         boards: tuple[Board, ...] | None = None,
     ) -> None:
         self.start = start
         self.days = days
+        self.seed = seed
         self.rng = random.Random(seed)
         self.boards = {b.name: b for b in (boards or default_boards())}
         self.jobs: list[Job] = []
@@ -311,11 +312,14 @@ class Market:
             broken="roadmind",
             empty_days=frozenset({break_at, break_at + 1}),
             error_days=frozenset(range(break_at + 2, break_at + 7)),
-            dead="medivision",
+            dead="wwr-remote",
             dies_on=max(1, days // 4),
         )
         self._next_id = 1000
         for board in self.boards.values():
+            # One stream per board: a board's jobs do not depend on the others (nor on the
+            # calendar, which only Hacker News's monthly threads follow).
+            self.rng = random.Random(f"{seed}:{board.name}")
             if board.kind == "hn":
                 self._hn(board)
             elif board.name not in ("nuri-careers", "jumpit-ai"):  # they mirror other boards

@@ -137,7 +137,7 @@ def run_demo(
     weeks: int = 12,
     echo: Callable[[str], Any] = print,
     today: date | None = None,
-    seed: int = 12,
+    seed: int = 6,
     rules: Rules | None = None,
     database_url: str | None = None,
     report: bool = True,
