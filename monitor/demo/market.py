@@ -78,8 +78,11 @@ def publish(server: BoardServer, market: Market, offset: int) -> None:
         state = market.faults.state(board.name, offset)
         postings = [] if state == "empty" else market.listed(board.name, offset)
         PUBLISHERS[board.kind](server, board.key, postings)
-        if state in ("error", "gone"):
-            prefix = _prefix(board.kind, board.key)
+        prefix = _prefix(board.kind, board.key)
+        injected = market.faults.injected.get((board.name, offset))
+        if injected is not None:
+            server.fault(prefix, injected[0], **injected[1])
+        elif state in ("error", "gone"):
             server.fault(prefix, "500" if state == "error" else "status", status=404)
 
 

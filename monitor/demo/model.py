@@ -26,6 +26,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ZONE = ZoneInfo("Asia/Seoul")
@@ -270,16 +271,22 @@ def default_boards() -> tuple[Board, ...]:
 @dataclass
 class Faults:
     """The health story: ``broken`` serves nothing on ``empty_days``, then 500s on
-    ``error_days``; ``dead`` answers 404 from ``dies_on`` on."""
+    ``error_days``; ``dead`` answers 404 from ``dies_on`` on. ``injected`` adds one BoardServer
+    fault on a board's day: ``(board, day) -> (kind, params)`` (see ``BoardServer.fault``);
+    every kind fails that run except ``slow``, which only delays it."""
 
     broken: str
     empty_days: frozenset[int]
     error_days: frozenset[int]
     dead: str
     dies_on: int
+    injected: dict[tuple[str, int], tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
     def state(self, board: str, day: int) -> str:
         """ok | empty | error | gone."""
+        injected = self.injected.get((board, day))
+        if injected is not None and injected[0] != "slow":
+            return "error"
         if board == self.dead and day >= self.dies_on:
             return "gone"
         if board == self.broken and day in self.empty_days:

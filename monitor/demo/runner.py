@@ -95,6 +95,7 @@ def write_config(out_dir: Path, market: Market, server_url: str) -> Path:
         'user_agent = "jobtrend-demo/0.1 (+mailto:demo@example.com)"',
         "min_interval_s = 0  # our own loopback server: no politeness wait",
         "max_retries = 0",
+        "max_body_mb = 2",
         "timeout_s = 10",
         "",
         "[report]",
@@ -142,12 +143,14 @@ def run_demo(
     database_url: str | None = None,
     report: bool = True,
     before_day: Callable[[BoardServer, int], None] | None = None,
+    inject: dict[tuple[str, int], tuple[str, dict[str, Any]]] | None = None,
 ) -> DemoResult:
     """Simulate ``weeks`` weeks and a day of scraping, check the figures, write the report.
 
     ``rules`` changes the truth's rules (a test switches one off to see the check notice);
     ``database_url`` replaces the demo's SQLite file (the tests' PostgreSQL);
-    ``before_day(server, day)`` runs after each day is published (a test injects faults).
+    ``before_day(server, day)`` runs after each day is published; ``inject`` adds faults the
+    market knows of (``Faults.injected``), so that the check still holds.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("jobtrend.db", "jobtrend.db-wal", "jobtrend.db-shm"):
@@ -155,6 +158,7 @@ def run_demo(
     days = weeks * 7 + 1  # ends on a Monday: the last simulated week is complete
     start = demo_start(weeks, today or date.today())
     market = Market(start, days, seed=seed)
+    market.faults.injected.update(inject or {})
     echo(
         f"jobtrend demo: {len(market.boards)} simulated boards on 127.0.0.1 (no internet "
         f"needed), {weeks} weeks from {start} with one scrape a day."

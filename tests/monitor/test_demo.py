@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from monitor.config import load
 from monitor.demo.runner import run_demo
 from monitor.demo.truth import Rules
+from monitor.storage.db import Database
+from monitor.storage.models import ScrapeRun, Source
 from tests.helpers import run_cli
 
 # A fixed Monday, so that every run builds the same market.
 TODAY = date(2026, 3, 30)
+JSON = "application/json; charset=utf-8"
 
 
 def test_demo_command_writes_the_report_and_agrees(tmp_path: Path) -> None:
@@ -69,3 +74,50 @@ def test_a_rule_switched_off_is_reported(tmp_path: Path, rule: Rules, what: str)
     result = run_demo(tmp_path, weeks=4, echo=lambda _: None, today=TODAY, rules=rule, report=False)
     assert result.differences, "the check did not notice a missing rule"
     assert any(d.what == what for d in result.differences)
+
+
+FAULTS = [
+    ("429", {"retry_after": "1"}, "failed"),
+    ("500", {}, "failed"),
+    ("slow", {"delay_s": 0.3}, "ok"),
+    ("truncated", {}, "failed"),
+    ("huge", {"size_mb": 3}, "failed"),
+    ("redirect_loop", {}, "failed"),
+    ("status", {"status": 200, "body": '{"postings": []}', "content_type": JSON}, "failed"),
+]
+
+
+@pytest.mark.parametrize(("kind", "params", "status"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_a_fault_fails_only_its_run_and_the_figures_still_agree(
+    tmp_path: Path, database_url: str, kind: str, params: dict[str, Any], status: str
+) -> None:
+    # One board breaks on day 3 of a week (changed markup: the listing lost its "jobs"); the
+    # market knows it, so the check still holds, and only that run failed, with its reason.
+    result = run_demo(
+        tmp_path,
+        weeks=1,
+        echo=lambda _: None,
+        today=TODAY,
+        database_url=database_url,
+        report=False,
+        inject={("acme-ai", 3): (kind, params)},
+    )
+    assert result.differences == []
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            runs = session.execute(
+                select(Source.name, ScrapeRun.status, ScrapeRun.error)
+                .join(Source, Source.id == ScrapeRun.source_id)
+                .order_by(ScrapeRun.started_at, Source.name)
+            ).all()
+    finally:
+        db.dispose()
+    acme = [(s, e) for name, s, e in runs if name == "acme-ai"]
+    assert acme[3][0] == status, acme[3]
+    if status == "failed":
+        assert acme[3][1]  # the reason is recorded
+    assert all(s in ("ok", "unchanged") for s, _ in acme[4:])  # the next day repairs
+    # (roadmind and wwr-remote break on their own: the market's health story)
+    others = [s for name, s, _ in runs if name not in ("acme-ai", "roadmind", "wwr-remote")]
+    assert "failed" not in others
