@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint run bench clean
+.PHONY: demo docs test lint run bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,8 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## the whole pipeline offline, on simulated boards served from 127.0.0.1
+demo: $(STAMP)  ## the whole pipeline offline on a simulated job market served from 127.0.0.1
 	$(BIN)/jobtrend demo --out demo-out
+
+docs: demo  ## docs/demo-share.png, the README's chart: the demo report's share chart
+	mkdir -p docs
+	cp demo-out/report/share.png docs/demo-share.png
 
 test: $(STAMP)  ## the test suite (PostgreSQL too when JOBTREND_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest -q

@@ -464,7 +464,10 @@ def _draw_no_data(ax: Axes, text: str = "no data") -> None:
 
 def _format_x(ax: Axes, periods: list[date], by: str, words: Words = ENGLISH) -> None:
     """Ticks on period starts, thinned to a nice step counted back from the latest period."""
-    step = _tick_step(len(periods), by)
+    # About 1.25 labels an inch fit ("2026-W37" at 8.5 pt with a gap): narrower charts get fewer.
+    width = ax.get_figure(root=True).get_figwidth()  # type: ignore[union-attr]
+    fits = max(4, int(width * 1.25))
+    step = _tick_step(len(periods), by, fits)
     # Anchored at the end: the latest period is the one a reader looks for.
     ticks = [float(d.toordinal()) for d in periods[::-1][::step]][::-1]
     ax.xaxis.set_major_locator(FixedLocator(ticks))
@@ -527,8 +530,8 @@ def period_label(day: date, by: str) -> str:
     return day.isoformat()
 
 
-def _tick_step(n: int, by: str) -> int:
-    limit = _MAX_TICKS[by]
+def _tick_step(n: int, by: str, fits: int | None = None) -> int:
+    limit = min(_MAX_TICKS[by], fits or _MAX_TICKS[by])
     for step in _NICE_STEPS[by]:
         if math.ceil(n / step) <= limit:
             return step

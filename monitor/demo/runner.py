@@ -1,259 +1,287 @@
-"""``jobtrend demo``: the whole pipeline, offline, against a local job-board server.
+"""``jobtrend demo``: the whole pipeline, offline, against the simulated market on 127.0.0.1.
 
-Three boards (two Greenhouse, one Lever) on 127.0.0.1 change day by day: jobs open and close,
-multimodal-LLM hiring grows, one board breaks for two days. Each simulated day is one scrape
-with the clock frozen at that day, then the numbers are printed and charted.
+The market (``model``) is served by a local BoardServer in the real shape of each board's kind
+(``market``). Each simulated day the boards show that day's market, ``JOBTREND_NOW`` is set to
+that day's scrape time and the boards due that day are scraped through the real fetch layer
+(no politeness wait: the boards are our own loopback server). Then the weekly figures are
+compared with the market's own (``truth``) and the report of the last complete week is written.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from monitor.clock import Clock
+from sqlalchemy import select
+
+from monitor.clock import ENV_VAR, Clock
 from monitor.config import Config, load
-from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
-from monitor.numbers.trends import Row, TrendQuery, trend
+from monitor.demo import market as served
+from monitor.demo.model import TAGS, Market
+from monitor.demo.server import BoardServer
+from monitor.demo.truth import ALL, Figure, Rules, Truth
+from monitor.numbers.shares import Row
+from monitor.numbers.trends import TrendQuery, trend
 from monitor.pipeline import scrape
 from monitor.storage.db import Database
+from monitor.storage.models import DailyCount
+from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
 from monitor.tagging import Tagger
 
-# (title, description) pools by topic, English and Korean.
-TOPICS: dict[str, list[tuple[str, str]]] = {
-    "llm": [
-        ("LLM Engineer", "Build retrieval and fine-tuning pipelines for large language models."),
-        ("대규모 언어 모델 연구원", "LLM 사전학습과 평가 파이프라인을 개발합니다."),
-        ("Applied Scientist, LLM", "Ship LLM-based features to millions of users."),
-    ],
-    "multimodal_llm": [
-        ("Research Scientist, Multimodal LLM", "Train vision-language models (VLM) on video."),
-        ("멀티모달 LLM 연구원", "비전 언어 모델과 멀티모달 LLM을 연구합니다."),
-        ("VLM Engineer", "Serve vision-language models at scale."),
-    ],
-    "autonomous_driving": [
-        (
-            "Perception Engineer, Autonomous Driving",
-            "Camera and lidar perception for self-driving.",
-        ),
-        ("자율주행 소프트웨어 엔지니어", "자율주행 차량의 판단 및 제어 알고리즘을 개발합니다."),
-    ],
-    "medical": [
-        ("Medical Imaging ML Engineer", "Deep learning for CT and MRI in clinical workflows."),
-        ("의료영상 AI 연구원", "의료 영상 판독 보조 AI를 개발합니다."),
-    ],
-    "other": [
-        ("Backend Engineer", "Go and PostgreSQL services. Benefits: medical, dental and vision."),
-        ("Product Designer", "Design the web app end to end."),
-        ("데이터 엔지니어", "데이터 파이프라인을 구축합니다. 복지: 의료비 지원."),
-        ("Account Executive", "Sell to enterprise customers in APAC."),
-        ("프론트엔드 개발자", "React와 TypeScript로 서비스를 만듭니다."),
-        ("Recruiter", "Hire great people."),
-    ],
+DEMO_TERMS = TAGS
+TOLERANCE = 1e-9
+# Tags whose figures may differ from the market until a known issue lands; reported by name.
+KNOWN_DIFFERENCES = {
+    "medical": "benefit and equal-opportunity lines that say 'medical' or 의료 still count "
+    "until honest tags land",
 }
 
 
-TEAMS = (
-    "Search",
-    "Ads",
-    "Cloud",
-    "Mobile",
-    "Platform",
-    "Maps",
-    "Commerce",
-    "검색",
-    "광고",
-    "커머스",
-)
+@dataclass(frozen=True)
+class Difference:
+    period: str
+    term: str
+    what: str  # active | new
+    expected: float
+    got: float
+
+    def __str__(self) -> str:
+        term = "all jobs" if self.term == ALL else self.term
+        return (
+            f"{self.period} {term}: {self.what} {_fmt(self.got)}, "
+            f"the market says {_fmt(self.expected)}"
+        )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 @dataclass
-class DemoJob:
-    id: int
-    title: str
-    description: str
-    opened: date
-    closes: date
+class DemoResult:
+    out_dir: Path
+    config: Path
+    database: Path
+    report: Path | None
+    rows: list[Row]
+    differences: list[Difference]  # outside KNOWN_DIFFERENCES
+    known: dict[str, list[Difference]]
+    runs: dict[str, int]  # run status -> count
 
 
-def _market(days: int, start: date, seed: int = 7) -> dict[str, list[DemoJob]]:
-    """Jobs per board with open/close days; multimodal hiring ramps up over the period."""
-    rng = random.Random(seed)
-    boards: dict[str, list[DemoJob]] = {"acme-ai": [], "medivision": [], "roadmind": []}
-    weights = {
-        "acme-ai": {"llm": 4, "multimodal_llm": 2, "other": 6},
-        "medivision": {"medical": 4, "llm": 1, "multimodal_llm": 1, "other": 5},
-        "roadmind": {"autonomous_driving": 4, "multimodal_llm": 1, "other": 4},
-    }
-    next_id = 1000
-    for board, topic_weights in weights.items():
-        for offset in range(-30, days):
-            day = start + timedelta(days=offset)
-            growth = 1 + max(offset, 0) / max(days, 1)
-            for _ in range(rng.randint(1, 3)):
-                topics = list(topic_weights)
-                w = [
-                    topic_weights[t] * (growth * 2 if t == "multimodal_llm" else 1) for t in topics
-                ]
-                topic = rng.choices(topics, weights=w)[0]
-                title, description = rng.choice(TOPICS[topic])
-                # Distinct teams make distinct jobs (the same title, company and city twice
-                # is one job posted twice).
-                title = f"{title}, {rng.choice(TEAMS)} {rng.randint(1, 40)}"
-                next_id += 1
-                boards[board].append(
-                    DemoJob(
-                        next_id, title, description, day, day + timedelta(days=rng.randint(10, 40))
-                    )
-                )
-    return boards
+def demo_start(weeks: int, today: date) -> date:
+    """Day 0: the Monday ``weeks`` weeks before this week's Monday."""
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(weeks=weeks)
 
 
-def _publish(server: BoardServer, market: dict[str, list[DemoJob]], day: date) -> None:
-    def open_on(jobs: list[DemoJob]) -> list[DemoJob]:
-        return [job for job in jobs if job.opened <= day < job.closes]
-
-    for board, company in (("acme-ai", "에이크미 AI"), ("medivision", "MediVision")):
-        server.set_greenhouse(
-            board,
-            [
-                greenhouse_job(
-                    job.id,
-                    job.title,
-                    content_html=f"<p>{job.description}</p>",
-                    first_published=f"{job.opened.isoformat()}T09:00:00+09:00",
-                    company=company,
-                )
-                for job in open_on(market[board])
-            ],
-        )
-    server.set_lever(
-        "roadmind",
-        [
-            lever_posting(
-                f"rm-{job.id}",
-                job.title,
-                description_html=f"<div>{job.description}</div>",
-                created_at_ms=int(datetime.combine(job.opened, time(1), UTC).timestamp() * 1000),
-                site="roadmind",
-            )
-            for job in open_on(market["roadmind"])
-        ],
-    )
-
-
-def _write_config(out_dir: Path, server_url: str) -> Path:
+def write_config(out_dir: Path, market: Market, server_url: str) -> Path:
     path = out_dir / "config.toml"
     db_path = (out_dir / "jobtrend.db").resolve()
-    path.write_text(
-        f"""# Written by `jobtrend demo`: three boards on a local test server.
-timezone = "Asia/Seoul"
-
-[database]
-url = "sqlite:///{db_path}"
-
-[http]
-user_agent = "jobtrend-demo/0.1 (+mailto:demo@example.com)"
-min_interval_s = 0
-max_retries = 0
-
-[[sources]]
-name = "acme-ai"
-kind = "greenhouse"
-board = "acme-ai"
-base_url = "{server_url}"
-
-[[sources]]
-name = "medivision"
-kind = "greenhouse"
-board = "medivision"
-base_url = "{server_url}"
-
-[[sources]]
-name = "roadmind"
-kind = "lever"
-site = "roadmind"
-base_url = "{server_url}"
-""",
-        encoding="utf-8",
-    )
+    lines = [
+        "# Written by `jobtrend demo`: the simulated market's boards on a local server that",
+        "# is gone once the demo ends. Ask questions with --config pointing at this file.",
+        'timezone = "Asia/Seoul"',
+        "",
+        "[database]",
+        f'url = "sqlite:///{db_path.as_posix()}"',
+        "",
+        "[http]",
+        'user_agent = "jobtrend-demo/0.1 (+mailto:demo@example.com)"',
+        "min_interval_s = 0  # our own loopback server: no politeness wait",
+        "max_retries = 0",
+        "max_body_mb = 2",
+        "timeout_s = 10",
+        "",
+        "[report]",
+        "tags = [" + ", ".join(f'"{t}"' for t in DEMO_TERMS) + "]",
+        'language = "ko"',
+        'to = ["you@example.com"]',
+    ]
+    for table in served.sources(market, server_url):
+        lines += ["", "[[sources]]"]
+        for key, value in table.items():
+            lines.append(f"{key} = {_toml(value)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
-DEMO_TERMS = ("llm", "멀티모달 LLM", "autonomous_driving", "medical")
+def _toml(value: Any) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
 
 
-def run_demo(out_dir: Path, *, days: int = 21, echo: Callable[[str], Any] = print) -> list[Row]:
-    """Simulate ``days`` days of scraping and write a chart; returns the weekly rows of
-    ``DEMO_TERMS`` (the CLI prints them)."""
+@contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def run_demo(
+    out_dir: Path,
+    *,
+    weeks: int = 12,
+    echo: Callable[[str], Any] = print,
+    today: date | None = None,
+    seed: int = 6,
+    rules: Rules | None = None,
+    database_url: str | None = None,
+    report: bool = True,
+    before_day: Callable[[BoardServer, int], None] | None = None,
+    inject: dict[tuple[str, int], tuple[str, dict[str, Any]]] | None = None,
+) -> DemoResult:
+    """Simulate ``weeks`` weeks and a day of scraping, check the figures, write the report.
+
+    ``rules`` changes the truth's rules (a test switches one off to see the check notice);
+    ``database_url`` replaces the demo's SQLite file (the tests' PostgreSQL);
+    ``before_day(server, day)`` runs after each day is published; ``inject`` adds faults the
+    market knows of (``Faults.injected``), so that the check still holds.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("jobtrend.db", "jobtrend.db-wal", "jobtrend.db-shm"):
         (out_dir / stale).unlink(missing_ok=True)
+    days = weeks * 7 + 1  # ends on a Monday: the last simulated week is complete
+    start = demo_start(weeks, today or date.today())
+    market = Market(start, days, seed=seed)
+    market.faults.injected.update(inject or {})
     echo(
-        "jobtrend demo: scraping three simulated boards on a local test server "
-        "(127.0.0.1, no internet needed)."
+        f"jobtrend demo: {len(market.boards)} simulated boards on 127.0.0.1 (no internet "
+        f"needed), {weeks} weeks from {start} with one scrape a day."
     )
-    with BoardServer() as server:
-        config: Config = load(_write_config(out_dir, server.url))
-        db = Database(config.database_url)
+    runs: dict[str, int] = {}
+    with BoardServer() as server, _env(served.SARAMIN_KEY_ENV, served.SARAMIN_KEY):
+        served.install(server)
+        config_path = write_config(out_dir, market, server.url)
+        config: Config = load(config_path)
+        db = Database(database_url or config.database_url)
         tagger = Tagger(config.tags)
-        today = datetime.now(config.zone).date()
-        start = today - timedelta(days=days - 1)
-        market = _market(days, start)
-        broken = {start + timedelta(days=days // 2), start + timedelta(days=days // 2 + 1)}
-        for offset in range(days):
-            day = start + timedelta(days=offset)
-            clock = Clock(config.zone, datetime.combine(day, time(9), config.zone).astimezone(UTC))
-            _publish(server, market, day)
-            server.clear_faults()
-            if day in broken:
-                server.fault("/v0/postings/roadmind", "500")
-            results = scrape(config, db, clock, tagger)
-            summary = ", ".join(f"{r.name} {r.status} ({r.returned})" for r in results)
-            echo(f"{day}: {summary}")
-        clock = Clock(config.zone, datetime.combine(today, time(12), config.zone).astimezone(UTC))
-        terms = list(DEMO_TERMS)
-        query = TrendQuery(terms=terms, start=start, end=today, by="week")
+        week_runs: dict[str, int] = {}
+        for day in range(days):
+            served.publish(server, market, day)
+            if before_day is not None:
+                before_day(server, day)
+            when = market.scrape_time(day).astimezone(config.zone)
+            with _env(ENV_VAR, when.isoformat()):
+                clock = Clock.from_env(config.zone)
+                names = [b for b in market.boards if market.scraped_on(b, day)]
+                for result in scrape(config, db, clock, tagger, names):
+                    runs[result.status] = runs.get(result.status, 0) + 1
+                    week_runs[result.status] = week_runs.get(result.status, 0) + 1
+            if day % 7 == 6 or day == days - 1:
+                summary = ", ".join(f"{n} {s}" for s, n in sorted(week_runs.items()))
+                echo(f"  week of {market.day(day - day % 7)}: {summary}")
+                week_runs = {}
+        clock = Clock(config.zone, market.scrape_time(days - 1))
         with db.session() as session:
-            rows = trend(session, clock, config.tags, query)
+            rows = trend(
+                session,
+                clock,
+                config.tags,
+                TrendQuery(terms=list(DEMO_TERMS), start=start, end=clock.today(), by="week"),
+            )
+            stored = _stored(session, start, clock.today())
+        truth = Truth(market, days - 1, rules)
+        differences = compare(truth.weekly(), rows, stored)
+        report_dir: Path | None = None
+        if report:
+            report_dir = _report(config, db, clock, out_dir / "report")
         db.dispose()
-    chart = _chart(rows, terms, out_dir / "demo-trend.png", clock)
-    echo(f"chart: {chart}")
-    echo(f"database: {out_dir / 'jobtrend.db'}")
-    echo(f"try: jobtrend --config {out_dir / 'config.toml'} query VLM 로보틱스 --by day")
-    return rows
-
-
-def _chart(rows: list[Row], terms: list[str], path: Path, clock: Clock) -> Path:
-    from monitor.numbers.periods import parse_bound
-    from reports.charts import Point, Series, render_chart
-
-    series = [
-        Series(
-            label=term,
-            points=tuple(
-                Point(
-                    period=parse_bound(row.period, "period")[0],
-                    value=row.share,
-                    low=row.share_low,
-                    high=row.share_high,
-                    partial=row.partial,
-                    too_few=row.too_few,
-                )
-                for row in rows
-                if row.term == term
-            ),
-        )
-        for term in terms
-    ]
-    return render_chart(
-        series,
-        path,
-        title="jobtrend demo: 주제별 채용 비중 (share of all jobs)",
-        metric="share",
-        by="week",
-        subtitle=f"simulated boards · as of {clock.today():%Y-%m-%d}",
+    known = {term: [d for d in differences if d.term == term] for term in KNOWN_DIFFERENCES}
+    return DemoResult(
+        out_dir=out_dir,
+        config=config_path,
+        database=out_dir / "jobtrend.db",
+        report=report_dir,
+        rows=rows,
+        differences=[d for d in differences if d.term not in KNOWN_DIFFERENCES],
+        known={term: found for term, found in known.items() if found},
+        runs=runs,
     )
+
+
+def _stored(session: Any, start: date, end: date) -> dict[tuple[str, date], tuple[int, int]]:
+    """(active, new) per term and day, as stored in daily_count over all sources."""
+    found = session.execute(
+        select(DailyCount.tag, DailyCount.day, DailyCount.active, DailyCount.new).where(
+            DailyCount.source_id == ALL_SOURCES,
+            DailyCount.tag.in_([ALL_TAGS, *DEMO_TERMS]),
+            DailyCount.day >= start,
+            DailyCount.day <= end,
+        )
+    ).all()
+    return {(tag, day): (active, new) for tag, day, active, new in found}
+
+
+def compare(
+    expected: list[Figure],
+    rows: list[Row],
+    stored: dict[tuple[str, date], tuple[int, int]],
+) -> list[Difference]:
+    """Every figure that differs, in the order of the periods and terms: the week's mean active
+    and new from the stored daily counts (within 1e-9), and the rows ``query`` prints (active
+    and share as rounded there, new exactly)."""
+    weeks: dict[str, list[date]] = {}
+    for _tag, day in stored:
+        year, week, _ = day.isocalendar()
+        weeks.setdefault(f"{year}-W{week:02d}", [])
+        if day not in weeks[f"{year}-W{week:02d}"]:
+            weeks[f"{year}-W{week:02d}"].append(day)
+    printed = {(row.period, row.term): row for row in rows}
+    out: list[Difference] = []
+    for figure in expected:
+        days = weeks.get(figure.period, [])
+        tag = ALL_TAGS if figure.term == ALL else figure.term
+        counts = [stored.get((tag, day), (0, 0)) for day in days]
+        active = sum(a for a, _ in counts) / len(days) if days else 0.0
+        new = float(sum(n for _, n in counts))
+        if abs(active - figure.active) > TOLERANCE:
+            out.append(Difference(figure.period, figure.term, "active", figure.active, active))
+        if abs(new - figure.new) > TOLERANCE:
+            out.append(Difference(figure.period, figure.term, "new", figure.new, new))
+        row = printed.get((figure.period, figure.term))
+        if row is None:
+            continue
+        shown: list[tuple[str, float, float]] = [
+            ("printed active", round(figure.active, 4), row.active),
+            ("printed new", figure.new, row.new),
+        ]
+        if figure.share is not None and row.share is not None:
+            shown.append(("printed share", round(figure.share, 6), row.share))
+        for what, want, have in shown:
+            if abs(want - have) > TOLERANCE:
+                out.append(Difference(figure.period, figure.term, what, want, have))
+    return out
+
+
+def _report(config: Config, db: Database, clock: Clock, folder: Path) -> Path:
+    from reports.build import write_report
+    from reports.content import build_content, last_complete_week
+
+    week = last_complete_week(clock.today())
+    with db.session() as session:
+        content = build_content(
+            session,
+            clock,
+            config.tags,
+            config.report.tags,
+            week,
+            language=config.report.language,
+            stale_after_days=config.http.stale_after_days,
+        )
+    built = write_report(content, folder, sender=config.smtp.from_, to=config.report.to)
+    return built.index

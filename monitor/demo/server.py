@@ -5,23 +5,23 @@ ETag / If-None-Match, and injectable faults (429 storms, 500s, slow, truncated o
 redirect loops, any status), so the fetch layer and the sources are exercised over a socket::
 
     with BoardServer() as server:
-        server.set_greenhouse("acme", [greenhouse_job(1, "멀티모달 LLM 연구원")])
+        set_greenhouse(server, "acme", [greenhouse_job(1, "멀티모달 LLM 연구원")])
         httpx.get(f"{server.url}/v1/boards/acme/jobs?content=true")
 
 A new shape is one handler ``(request, match) -> Reply`` registered with ``add_route`` (a path
-regex); its data lives in ``self.boards[shape][key]``, its setter is a two-line method.
+regex) in ``shapes/<kind>.py``; its data lives in ``self.boards[shape][key]``, its setter is a
+function of the shape module. Greenhouse and Lever are installed on every server.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import logging
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -80,13 +80,16 @@ class BoardServer:
         self._faults: list[_Fault] = []
         self._robots: str | None = None
         # shape -> key (board, site, ...) -> payload; handlers read it under the lock.
-        self.boards: dict[str, dict[str, Any]] = {"greenhouse": {}, "lever": {}}
+        self.boards: dict[str, dict[str, Any]] = {}
         self.requests: list[str] = []
         self.request_headers: list[dict[str, str]] = []
         self.url = ""
         self.add_route(r"/robots\.txt", self._robots_txt)
-        self.add_route(r"/v1/boards/(?P<board>[^/]+)/jobs", self._greenhouse_jobs)
-        self.add_route(r"/v0/postings/(?P<site>[^/]+)", self._lever_postings)
+        # The two shapes every test of the fetch layer uses are always served.
+        from monitor.demo.shapes import greenhouse, lever
+
+        greenhouse.install(self)
+        lever.install(self)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -136,20 +139,6 @@ class BoardServer:
         """Serve GET requests whose path fully matches ``pattern`` with ``handler``."""
         with self._lock:
             self._routes.append((re.compile(pattern), handler))
-
-    def set_greenhouse(
-        self, board: str, jobs: list[dict[str, Any]], company: str | None = None
-    ) -> None:
-        copies = [dict(job) for job in jobs]
-        if company is not None:
-            for job in copies:
-                job["company_name"] = company
-        with self._lock:
-            self.boards["greenhouse"][board] = copies
-
-    def set_lever(self, site: str, postings: list[dict[str, Any]]) -> None:
-        with self._lock:
-            self.boards["lever"][site] = [dict(p) for p in postings]
 
     def set_robots(self, text: str | None) -> None:
         """robots.txt content; None answers 404 (everything allowed)."""
@@ -215,33 +204,6 @@ class BoardServer:
         if text is None:
             return Reply(404, b"Not Found", "text/plain; charset=utf-8", etag=False)
         return Reply(200, text.encode("utf-8"), "text/plain; charset=utf-8")
-
-    def _greenhouse_jobs(self, request: Request, match: re.Match[str]) -> Reply:
-        with self._lock:
-            jobs = self.boards["greenhouse"].get(match["board"])
-        if jobs is None:
-            return Reply.json({"status": 404, "error": "Job not found"}, 404)
-        if request.query.get("content") != "true":
-            # Like the real API: without content=true the list carries no descriptions.
-            drop = ("content", "departments", "offices")
-            jobs = [{k: v for k, v in job.items() if k not in drop} for job in jobs]
-        return Reply.json({"jobs": jobs, "meta": {"total": len(jobs)}})
-
-    def _lever_postings(self, request: Request, match: re.Match[str]) -> Reply:
-        with self._lock:
-            postings = self.boards["lever"].get(match["site"])
-        if postings is None:
-            return Reply.json({"ok": False, "error": "Document not found"}, 404)
-        if request.query.get("mode") != "json":
-            page = f"<html><body><h1>{html.escape(match['site'])} jobs</h1></body></html>"
-            return Reply(200, page.encode(), "text/html; charset=utf-8")
-        try:
-            skip = int(request.query.get("skip", "0"))
-            limit = int(request.query["limit"]) if "limit" in request.query else None
-        except ValueError:
-            return Reply.json({"ok": False, "error": "Invalid skip or limit"}, 400)
-        end = None if limit is None else skip + limit
-        return Reply.json(postings[skip:end])
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -339,129 +301,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
         logger.debug("boardserver: " + format, *args)
 
 
-# -- payload builders in the real shapes ---------------------------------------------------
-
-
-def _escape_like_greenhouse(text: str) -> str:
-    """Greenhouse escapes ``content`` once, quotes as &quot; and apostrophes as &#39;."""
-    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower()) or "board"
-
-
-def _language(text: str) -> str:
-    return "ko" if re.search(r"[\uac00-\ud7a3]", text) else "en"
-
-
-def greenhouse_job(
-    id: int,
-    title: str,
-    *,
-    content_html: str = "",
-    location: str = "Seoul, South Korea",
-    first_published: str | None = None,
-    updated_at: str | None = None,
-    company: str = "Acme",
-    workplace_type: str | None = None,
-    application_deadline: str | None = None,
-) -> dict[str, Any]:
-    """One job of a Greenhouse ``?content=true`` listing, in the field order of the real API."""
-    metadata = None
-    if workplace_type is not None:
-        metadata = [
-            {
-                "id": 10216612,
-                "name": "Workplace Type",
-                "value": workplace_type,
-                "value_type": "single_select",
-            }
-        ]
-    return {
-        "absolute_url": f"https://job-boards.greenhouse.io/{_slug(company)}/jobs/{id}",
-        "data_compliance": [
-            {
-                "type": "gdpr",
-                "requires_consent": False,
-                "requires_processing_consent": False,
-                "requires_retention_consent": False,
-                "retention_period": None,
-                "demographic_data_consent_applies": False,
-            }
-        ],
-        "internal_job_id": id + 1000,
-        "location": {"name": location},
-        "metadata": metadata,
-        "id": id,
-        "updated_at": updated_at or first_published or "2026-03-02T09:00:00+09:00",
-        "requisition_id": f"R{id % 10000:04d}",
-        "title": title,
-        "company_name": company,
-        "first_published": first_published,
-        "language": _language(title),
-        "application_deadline": application_deadline,
-        "content": _escape_like_greenhouse(content_html),
-        "departments": [{"id": 4001, "name": "Research", "child_ids": [], "parent_id": None}],
-        "offices": [
-            {"id": 5001, "name": location, "location": location, "child_ids": [], "parent_id": None}
-        ],
-    }
-
-
-def _plain(html_text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", html_text)).strip()
-
-
-def lever_posting(
-    id: str,
-    title: str,
-    *,
-    description_html: str = "",
-    location: str = "Seoul",
-    created_at_ms: int | None = None,
-    commitment: str = "Full-time",
-    workplace_type: str = "on-site",
-    country: str | None = "KR",
-    site: str = "acme",
-    lists: Sequence[tuple[str, str]] = (),
-    additional_html: str = "",
-) -> dict[str, Any]:
-    """One posting of a Lever ``?mode=json`` listing; ``lists`` are (title, "<li>..</li>")."""
-    hosted = f"https://jobs.lever.co/{site}/{id}"
-    return {
-        "additionalPlain": _plain(additional_html),
-        "additional": additional_html,
-        "categories": {
-            "commitment": commitment,
-            "location": location,
-            "team": "Research",
-            "allLocations": [location],
-        },
-        "createdAt": created_at_ms if created_at_ms is not None else 1772409600000,
-        "descriptionPlain": _plain(description_html),
-        "description": description_html,
-        "id": id,
-        "lists": [{"text": text, "content": content} for text, content in lists],
-        "text": title,
-        "country": country,
-        "workplaceType": workplace_type,
-        "opening": "",
-        "openingPlain": "",
-        "descriptionBody": description_html,
-        "descriptionBodyPlain": _plain(description_html),
-        "hostedUrl": hosted,
-        "applyUrl": hosted + "/apply",
-    }
-
-
 def main() -> None:  # pragma: no cover - a manual aid: `python -m monitor.demo.server`
     """Serve a small sample board until Ctrl-C."""
+    from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+    from monitor.demo.shapes.lever import lever_posting, set_lever
+
     with BoardServer() as server:
-        server.set_greenhouse(
-            "acme", [greenhouse_job(1, "멀티모달 LLM 연구원", content_html="<p>VLM 연구</p>")]
+        set_greenhouse(
+            server,
+            "acme",
+            [greenhouse_job(1, "멀티모달 LLM 연구원", content_html="<p>VLM 연구</p>")],
         )
-        server.set_lever("acme", [lever_posting("a1", "Autonomous Driving Engineer")])
+        set_lever(server, "acme", [lever_posting("a1", "Autonomous Driving Engineer")])
         print(f"{server.url}/v1/boards/acme/jobs?content=true", flush=True)
         print(f"{server.url}/v0/postings/acme?mode=json", flush=True)
         try:

@@ -11,7 +11,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from monitor.demo.server import BoardServer, Reply, Request, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer, Reply, Request
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def test_greenhouse_board(board_server: BoardServer, http: httpx.Client) -> None
         first_published="2026-03-02T10:15:00+09:00",
         workplace_type="Remote",
     )
-    board_server.set_greenhouse("acme", [job], company="에이크미")
+    set_greenhouse(board_server, "acme", [job], company="에이크미")
 
     answer = http.get(f"{board_server.url}/v1/boards/acme/jobs", params={"content": "true"})
     assert answer.status_code == 200
@@ -71,8 +73,10 @@ def test_greenhouse_board(board_server: BoardServer, http: httpx.Client) -> None
 
 
 def test_lever_paging_and_errors(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_lever(
-        "acme", [lever_posting(f"id-{i}", f"Engineer {i}", created_at_ms=i) for i in range(5)]
+    set_lever(
+        board_server,
+        "acme",
+        [lever_posting(f"id-{i}", f"Engineer {i}", created_at_ms=i) for i in range(5)],
     )
     base = f"{board_server.url}/v0/postings/acme"
 
@@ -115,7 +119,7 @@ def test_robots(board_server: BoardServer, http: httpx.Client) -> None:
 
 
 def test_etag_and_if_none_match(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_greenhouse("acme", [greenhouse_job(1, "VLM Engineer")])
+    set_greenhouse(board_server, "acme", [greenhouse_job(1, "VLM Engineer")])
     url = f"{board_server.url}/v1/boards/acme/jobs?content=true"
 
     first = http.get(url)
@@ -129,14 +133,14 @@ def test_etag_and_if_none_match(board_server: BoardServer, http: httpx.Client) -
     assert http.get(url, headers={"If-None-Match": f'"other", W/{etag}'}).status_code == 304
     assert http.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
 
-    board_server.set_greenhouse("acme", [greenhouse_job(2, "LLM Engineer")])
+    set_greenhouse(board_server, "acme", [greenhouse_job(2, "LLM Engineer")])
     changed = http.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
 
 
 def test_fault_429_with_times(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_lever("acme", [])
+    set_lever(board_server, "acme", [])
     board_server.fault("/v0/postings/acme", "429", times=2, retry_after="17")
     url = f"{board_server.url}/v0/postings/acme?mode=json"
 
@@ -146,7 +150,7 @@ def test_fault_429_with_times(board_server: BoardServer, http: httpx.Client) -> 
 
 
 def test_fault_500_until_cleared(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_lever("acme", [])
+    set_lever(board_server, "acme", [])
     board_server.fault("/v0/", "500")
     url = f"{board_server.url}/v0/postings/acme?mode=json"
 
@@ -157,7 +161,7 @@ def test_fault_500_until_cleared(board_server: BoardServer, http: httpx.Client) 
 
 
 def test_fault_prefix_can_name_a_page(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_lever("acme", [lever_posting("a", "A"), lever_posting("b", "B")])
+    set_lever(board_server, "acme", [lever_posting("a", "A"), lever_posting("b", "B")])
     board_server.fault("/v0/postings/acme?mode=json&skip=1", "500")
     base = f"{board_server.url}/v0/postings/acme?mode=json"
 
@@ -166,7 +170,7 @@ def test_fault_prefix_can_name_a_page(board_server: BoardServer, http: httpx.Cli
 
 
 def test_fault_slow(board_server: BoardServer) -> None:
-    board_server.set_lever("acme", [])
+    set_lever(board_server, "acme", [])
     board_server.fault("/v0/", "slow", times=1, delay_s=0.3)
     url = f"{board_server.url}/v0/postings/acme?mode=json"
 
@@ -178,7 +182,7 @@ def test_fault_slow(board_server: BoardServer) -> None:
 
 
 def test_fault_slow_still_serves(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_lever("acme", [lever_posting("a", "A")])
+    set_lever(board_server, "acme", [lever_posting("a", "A")])
     board_server.fault("/v0/", "slow", delay_s=0.15)
 
     started = time.monotonic()
@@ -188,7 +192,7 @@ def test_fault_slow_still_serves(board_server: BoardServer, http: httpx.Client) 
 
 
 def test_fault_truncated(board_server: BoardServer, http: httpx.Client) -> None:
-    board_server.set_greenhouse("acme", [greenhouse_job(i, f"Job {i}") for i in range(3)])
+    set_greenhouse(board_server, "acme", [greenhouse_job(i, f"Job {i}") for i in range(3)])
     url = f"{board_server.url}/v1/boards/acme/jobs?content=true"
     full = http.get(url).content
     board_server.fault("/v1/boards/acme", "truncated", times=1)
@@ -223,7 +227,7 @@ def test_fault_huge_survives_a_client_that_hangs_up(
     with http.stream("GET", f"{board_server.url}/v1/boards/acme/jobs") as answer:
         next(answer.iter_bytes())  # read a little, then close the connection
     board_server.clear_faults()
-    board_server.set_greenhouse("acme", [])
+    set_greenhouse(board_server, "acme", [])
     assert http.get(f"{board_server.url}/v1/boards/acme/jobs").json()["jobs"] == []
 
 
@@ -253,7 +257,7 @@ def test_unknown_fault_kind_is_refused(board_server: BoardServer) -> None:
 
 
 def test_requests_are_recorded_from_many_threads(board_server: BoardServer) -> None:
-    board_server.set_lever("acme", [])
+    set_lever(board_server, "acme", [])
 
     def hit(i: int) -> None:
         httpx.get(f"{board_server.url}/v0/postings/acme?mode=json&skip={i}", timeout=5.0)

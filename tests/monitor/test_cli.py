@@ -20,7 +20,9 @@ from sqlalchemy import create_engine
 
 from monitor.cli import cli
 from monitor.config import load
-from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.storage.db import current_revision, head_revision, redact
 
 REPO = Path(__file__).resolve().parents[2]
@@ -819,8 +821,8 @@ def test_status_json_schema(board_server: BoardServer, tmp_path: Path, database_
         assert row["next_run_at"] is not None
     assert [row["kind"] for row in payload["sources"]] == ["greenhouse", "lever"]
 
-    board_server.set_greenhouse("alpha", [greenhouse_job(1, "LLM Engineer", company="Alpha")])
-    board_server.set_lever("beta", [lever_posting("l1", "Designer", site="beta")])
+    set_greenhouse(board_server, "alpha", [greenhouse_job(1, "LLM Engineer", company="Alpha")])
+    set_lever(board_server, "beta", [lever_posting("l1", "Designer", site="beta")])
     assert run_cli(config, "scrape", now="2026-03-04T09:00").exit_code == 0
     payload = cli_json(config, "status", now="2026-03-04T12:00")
     for row in payload["sources"]:
@@ -906,13 +908,13 @@ def history(board_server: BoardServer, database_url: str, tmp_path: Path) -> Pat
     config = write_config(tmp_path / "config.toml", board_server.url, database_url)
     g1, g2 = _g(1, "LLM Engineer"), _g(2, "멀티모달 LLM 연구원", "2026-03-09T08:00:00+09:00")
     g3, g4 = _g(3, "Backend Engineer"), _g(4, "Backend Intern", "2026-03-16T08:00:00+09:00")
-    board_server.set_lever("beta", [_l("l1", "Designer"), _l("l2", "VLM Research Scientist")])
+    set_lever(board_server, "beta", [_l("l1", "Designer"), _l("l2", "VLM Research Scientist")])
     for day, jobs in (
         ("2026-03-02T09:00", [g1, g3]),
         ("2026-03-09T09:00", [g1, g2, g3]),
         ("2026-03-16T09:00", [g1, g2, g3, g4]),
     ):
-        board_server.set_greenhouse("alpha", jobs)
+        set_greenhouse(board_server, "alpha", jobs)
         result = run_cli(config, "scrape", now=day)
         assert result.exit_code == 0, result.output
     return config
@@ -1116,27 +1118,3 @@ def test_chart_gif_exits_2(history: Path, tmp_path: Path) -> None:
     sentence = _one_error_line(result.output)
     assert sentence.startswith(f"chart file {out} must end in .png or .svg")
     assert not out.exists()
-
-
-# --- demo ------------------------------------------------------------------------------------
-
-
-def test_demo_one_week(tmp_path: Path) -> None:
-    from PIL import Image
-
-    out = tmp_path / "demo"
-    result = run_cli(None, "demo", "--weeks", "1", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    assert "Traceback" not in result.output
-    chart = out / "demo-trend.png"
-    with Image.open(chart) as image:
-        image.verify()
-    assert (out / "jobtrend.db").is_file()
-    assert load(out / "config.toml").sources  # the demo's config loads
-    assert f"chart: {chart}" in result.output
-
-
-def test_demo_needs_a_week() -> None:
-    result = run_cli(None, "demo", "--weeks", "0")
-    assert result.exit_code == 2
-    assert _one_error_line(result.output) == "--weeks must be at least 1."

@@ -21,7 +21,9 @@ import pytest
 from helpers import run_cli, write_config
 from sqlalchemy import select
 
-from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, PostingTag, ScrapeRun, Source
 
@@ -171,12 +173,12 @@ FAULTS = {
 def scenario(board_server: BoardServer, database_url: str, tmp_path: Path) -> Scenario:
     """Day 1 scraped healthily: alpha has G1 and G2, beta has L1."""
     config = write_config(tmp_path / "config.toml", board_server.url, database_url)
-    board_server.set_greenhouse("alpha", [G1, G2])
-    board_server.set_lever("beta", [L1])
+    set_greenhouse(board_server, "alpha", [G1, G2])
+    set_lever(board_server, "beta", [L1])
     result = run_cli(config, "scrape", now=DAY1)
     assert result.exit_code == 0, result.output
     # Day 2: beta adds a posting, so its run is a plain "ok" with something new.
-    board_server.set_lever("beta", [L1, L2])
+    set_lever(board_server, "beta", [L1, L2])
     return Scenario(config, board_server, database_url)
 
 

@@ -28,7 +28,9 @@ from runs import DAY1, run
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from monitor.demo.server import BoardServer, Reply, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer, Reply
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
 from monitor.storage.models import Posting, ScrapeRun, Source
@@ -212,7 +214,7 @@ def board(board_server: BoardServer, database_url: str, tmp_path: Path) -> Calla
 
     def serve(body: bytes, beta: list[dict[str, object]] | None = None) -> Path:
         board_server.add_route(ALPHA, lambda request, match: Reply(200, body))
-        board_server.set_lever("beta", beta or [lever_posting("l1", "Designer", site="beta")])
+        set_lever(board_server, "beta", beta or [lever_posting("l1", "Designer", site="beta")])
         url = board_server.url
         sources = f"""
 [[sources]]
@@ -504,7 +506,7 @@ def test_an_etag_from_a_suspect_run_never_hides_a_shrunken_board(
     )
     statuses = []
     for day in range(1, 7):
-        board_server.set_greenhouse("alpha", jobs if day <= 2 else jobs[:45])
+        set_greenhouse(board_server, "alpha", jobs if day <= 2 else jobs[:45])
         result = run_cli(config, "scrape", now=f"2026-03-{day + 1:02d}T09:00")
         assert result.exit_code == 0, result.output
         db = Database(database_url)
@@ -556,7 +558,7 @@ def _jobtrend(config: Path, *args: str, now: str) -> subprocess.Popen[str]:
 def test_two_scrapes_at_once_on_a_new_database_both_land(
     board_server: BoardServer, database_url: str, tmp_path: Path, attempt: int
 ) -> None:
-    board_server.set_greenhouse("alpha", [_job(n, f"Engineer {n}") for n in range(30)])
+    set_greenhouse(board_server, "alpha", [_job(n, f"Engineer {n}") for n in range(30)])
     config = write_config(
         tmp_path / "c.toml", board_server.url, database_url, sources=_alpha_only(board_server.url)
     )

@@ -17,7 +17,9 @@ import pytest
 from helpers import cli_json, run_cli, write_config
 from sqlalchemy import select
 
-from monitor.demo.server import BoardServer, greenhouse_job, lever_posting
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.storage.db import Database
 from monitor.storage.models import DailyCount, Posting, ScrapeRun
 
@@ -69,16 +71,16 @@ def _scrape(config: Path, now: str, *, expect_exit: int = 0) -> None:
 @pytest.fixture
 def history(board_server: BoardServer, database_url: str, tmp_path: Path) -> Path:
     config = write_config(tmp_path / "config.toml", board_server.url, database_url)
-    board_server.set_greenhouse("alpha", [G1, G2, G3])
-    board_server.set_lever("beta", [L1, L2])
+    set_greenhouse(board_server, "alpha", [G1, G2, G3])
+    set_lever(board_server, "beta", [L1, L2])
     _scrape(config, DAY1)
 
-    board_server.set_greenhouse("alpha", [G1, G3, G4])
+    set_greenhouse(board_server, "alpha", [G1, G3, G4])
     board_server.fault("/v0/postings/beta", "500")
     _scrape(config, DAY2, expect_exit=1)
     board_server.clear_faults()
 
-    board_server.set_lever("beta", [L1, L3])
+    set_lever(board_server, "beta", [L1, L3])
     _scrape(config, DAY3)
     return config
 
@@ -151,10 +153,10 @@ def test_day_two_view_before_beta_recovers(
     board_server: BoardServer, database_url: str, tmp_path: Path
 ) -> None:
     config = write_config(tmp_path / "config.toml", board_server.url, database_url)
-    board_server.set_greenhouse("alpha", [G1, G2, G3])
-    board_server.set_lever("beta", [L1, L2])
+    set_greenhouse(board_server, "alpha", [G1, G2, G3])
+    set_lever(board_server, "beta", [L1, L2])
     _scrape(config, DAY1)
-    board_server.set_greenhouse("alpha", [G1, G3, G4])
+    set_greenhouse(board_server, "alpha", [G1, G3, G4])
     board_server.fault("/v0/postings/beta", "500")
     _scrape(config, DAY2, expect_exit=1)
     rows = cli_json(

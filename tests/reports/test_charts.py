@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import warnings
@@ -406,3 +407,16 @@ def test_a_series_of_too_few_jobs_is_named_not_drawn() -> None:
     words = charts.Words(too_little="표본 부족")
     fig = build([Series("의료", few)], words=words)
     assert any("표본 부족" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_twelve_week_labels_do_not_overlap() -> None:
+    # The report's charts show 12 weeks at its size: their "2026-W37" labels must be readable.
+    from reports.figures import SIZE
+
+    fig = build([Series("LLM", weekly(12))], size=SIZE)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert len(boxes) >= 4
+    for left, right in itertools.pairwise(boxes):
+        # At least a line's height apart: labels 1 px apart read as one "2026-W372026-W38".
+        assert right.x0 - left.x1 >= left.height, "neighbouring week labels run together"

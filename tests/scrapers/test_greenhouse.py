@@ -11,7 +11,8 @@ import httpx
 import pytest
 from helpers import REALDATA, ClientFactory, Recorded, local_policy, utc
 
-from monitor.demo.server import BoardServer, greenhouse_job
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
 from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.greenhouse import GreenhouseOptions, GreenhouseSource
 from scrapers.http import HttpPolicy
@@ -171,7 +172,8 @@ def test_fetch_through_mock_transport(fixture: Recorded, client: ClientFactory) 
 
 
 def serve_board(server: BoardServer) -> None:
-    server.set_greenhouse(
+    set_greenhouse(
+        server,
         "hanbitrobotics",
         [
             greenhouse_job(

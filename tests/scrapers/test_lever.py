@@ -9,7 +9,8 @@ import httpx
 import pytest
 from helpers import REALDATA, ClientFactory, Recorded, local_policy, utc
 
-from monitor.demo.server import BoardServer, lever_posting
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.lever import lever_posting, set_lever
 from monitor.errors import BlockedError, FetchError, NotModified, ParseError
 from scrapers.http import HttpPolicy
 from scrapers.lever import EU_BASE_URL, LeverOptions, LeverSource
@@ -217,7 +218,8 @@ def test_eu_region_uses_the_eu_host() -> None:
 
 
 def test_two_pages_and_conditional_get(board_server: BoardServer, client: ClientFactory) -> None:
-    board_server.set_lever(
+    set_lever(
+        board_server,
         "nuri-ai",
         [
             lever_posting(
@@ -256,7 +258,7 @@ def test_unknown_site_fails_the_fetch(board_server: BoardServer, client: ClientF
 def test_429_storm_is_a_fetch_error(
     board_server: BoardServer, client: ClientFactory, policy: HttpPolicy
 ) -> None:
-    board_server.set_lever("nuri-ai", postings_json(2))
+    set_lever(board_server, "nuri-ai", postings_json(2))
     board_server.fault("/v0/postings/", "429", retry_after="3")
     sleeps: list[float] = []
 
@@ -268,7 +270,7 @@ def test_429_storm_is_a_fetch_error(
 
 
 def test_robots_disallow_is_blocked(board_server: BoardServer, client: ClientFactory) -> None:
-    board_server.set_lever("nuri-ai", postings_json(2))
+    set_lever(board_server, "nuri-ai", postings_json(2))
     board_server.set_robots("User-agent: jobtrend-test\nDisallow: /v0/postings/\n")
 
     with client() as http, pytest.raises(BlockedError):
@@ -277,7 +279,7 @@ def test_robots_disallow_is_blocked(board_server: BoardServer, client: ClientFac
 
 
 def test_truncated_page_is_a_parse_error(board_server: BoardServer, client: ClientFactory) -> None:
-    board_server.set_lever("nuri-ai", postings_json(2))
+    set_lever(board_server, "nuri-ai", postings_json(2))
     board_server.fault("/v0/postings/", "truncated", times=1)
 
     with client() as http, pytest.raises(ParseError):

@@ -55,9 +55,13 @@ def saramin_job(
     industry_keywords: Sequence[str] = ("솔루션·SI·ERP·CRM",),
     job_keywords: Sequence[str] = ("AI(인공지능)", "머신러닝"),
     experience: str = "경력무관",
+    experience_code: int = 0,
+    years: tuple[int, int] = (0, 0),
     salary: str = "면접후 결정",
 ) -> dict[str, Any]:
-    """One ``jobs.job`` item in the real field order; ``posted``/``expires`` are Unix seconds."""
+    """One ``jobs.job`` item in the real field order; ``posted``/``expires`` are Unix seconds.
+
+    ``experience_code``: 0 경력무관, 1 신입, 2 경력, 3 신입/경력; ``years`` its (min, max)."""
     codes = [*industry_keywords, *job_keywords]
     expiry = PLACEHOLDER_EXPIRY.get(close_type, expires)
     return {
@@ -80,7 +84,12 @@ def saramin_job(
                 "code": ",".join(str(200 + i) for i in range(len(codes))),
                 "name": ",".join(codes),
             },
-            "experience-level": {"code": 0, "min": 0, "max": 0, "name": experience},
+            "experience-level": {
+                "code": experience_code,
+                "min": years[0],
+                "max": years[1],
+                "name": experience,
+            },
             "required-education-level": {"code": "0", "name": "학력무관"},
         },
         "keyword": ",".join(industry_keywords),
