@@ -36,10 +36,9 @@ from monitor.tagging import Tagger
 DEMO_TERMS = TAGS
 TOLERANCE = 1e-9
 # Tags whose figures may differ from the market until a known issue lands; reported by name.
-KNOWN_DIFFERENCES = {
-    "medical": "benefit and equal-opportunity lines that say 'medical' or 의료 still count "
-    "until honest tags land",
-}
+# Empty since honest tags landed: the benefit and equal-opportunity lines that say 'medical'
+# or 의료 no longer count, so medical agrees with the market like the other tags.
+KNOWN_DIFFERENCES: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
