@@ -141,21 +141,23 @@ def run_demo(
     rules: Rules | None = None,
     database_url: str | None = None,
     report: bool = True,
-    before_day: Callable[[BoardServer, int], None] | None = None,
     inject: dict[tuple[str, int], tuple[str, dict[str, Any]]] | None = None,
 ) -> DemoResult:
-    """Simulate ``weeks`` weeks and a day of scraping, check the figures, write the report.
+    """Simulate ``weeks`` complete weeks and this week up to today of scraping, check the
+    figures, write the report.
 
     ``rules`` changes the truth's rules (a test switches one off to see the check notice);
     ``database_url`` replaces the demo's SQLite file (the tests' PostgreSQL);
-    ``before_day(server, day)`` runs after each day is published; ``inject`` adds faults the
-    market knows of (``Faults.injected``), so that the check still holds.
+    ``inject`` adds faults the market knows of (``Faults.injected``: the check still holds).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("jobtrend.db", "jobtrend.db-wal", "jobtrend.db-shm"):
         (out_dir / stale).unlink(missing_ok=True)
-    days = weeks * 7 + 1  # ends on a Monday: the last simulated week is complete
-    start = demo_start(weeks, today or date.today())
+    today = today or date.today()
+    start = demo_start(weeks, today)
+    # Up to today: the last simulated week is complete, and questions asked after the demo
+    # (with the real clock) see the market as of its last scrape.
+    days = (today - start).days + 1
     market = Market(start, days, seed=seed)
     market.faults.injected.update(inject or {})
     echo(
@@ -172,8 +174,6 @@ def run_demo(
         week_runs: dict[str, int] = {}
         for day in range(days):
             served.publish(server, market, day)
-            if before_day is not None:
-                before_day(server, day)
             when = market.scrape_time(day).astimezone(config.zone)
             with _env(ENV_VAR, when.isoformat()):
                 clock = Clock.from_env(config.zone)
