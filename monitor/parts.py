@@ -635,6 +635,7 @@ class Parts:
         self._starts: list[int] | None = None
         # The headings: where their lines start, and (part, heading) from there on.
         self._heads: tuple[list[int], list[tuple[str, str]]] | None = None
+        self._scanned = 0  # headings are known up to here (a line's end)
         self._units: dict[int, Unit] = {}
         self._cuts: dict[int, list[int]] = {}  # per long line: where its sentences start
 
@@ -654,32 +655,44 @@ class Parts:
         end = starts[index + 1] - 1 if index + 1 < len(starts) else len(self._text)
         return starts[index], end
 
-    def _headings(self) -> tuple[list[int], list[tuple[str, str]]]:
-        """The heading lines (found by one automaton pass: a known phrase that only bullets
-        or marks precede on its line, then ``_heading`` on that line)."""
+    def _headings(self, upto: int | None = None) -> tuple[list[int], list[tuple[str, str]]]:
+        """The heading lines up to the end of the line holding ``upto`` (all without it),
+        found by an automaton pass that goes on from where the last one stopped, always at a
+        line's end: a known phrase that only bullets or marks precede on its line, then
+        ``_heading`` on that line."""
+        text, n = self._text, len(self._text)
         if self._heads is None:
-            text, n = self._text, len(self._text)
-            starts: list[int] = []
-            found: list[tuple[str, str]] = []
-            seen = -1
-            for end, size in _HEADING_AUTOMATON.iter(text, self._role_until, n):
-                start = end - size + 1
-                line_start = text.rfind("\n", 0, start) + 1
-                if line_start <= seen or not _DECOR.fullmatch(text, line_start, start):
-                    continue
-                seen = line_start
-                line_end = text.find("\n", start)
-                heading = _heading(text[line_start : n if line_end < 0 else line_end])
-                if heading is not None:
-                    starts.append(line_start)
-                    found.append(heading)
-            self._heads = (starts, found)
+            self._heads = ([], [])
+            self._scanned = self._role_until
+        lo = self._scanned
+        if upto is None:
+            hi = n
+        else:
+            line_end = text.find("\n", upto)
+            hi = n if line_end < 0 else line_end
+        if hi <= lo:
+            return self._heads
+        starts, found = self._heads
+        seen = starts[-1] if starts else -1
+        for end, size in _HEADING_AUTOMATON.iter(text, lo, hi):
+            start = end - size + 1
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start <= seen or not _DECOR.fullmatch(text, line_start, start):
+                continue
+            seen = line_start
+            line_end = text.find("\n", start)
+            heading = _heading(text[line_start : n if line_end < 0 else line_end])
+            if heading is not None:
+                starts.append(line_start)
+                found.append(heading)
+        self._scanned = hi
         return self._heads
 
     def _section(self, index: int) -> tuple[str, str] | None:
         """The heading in force on line ``index`` (its own, if it is one)."""
-        starts, found = self._headings()
-        at = bisect_right(starts, self._line_starts()[index]) - 1
+        line_start = self._line_starts()[index]
+        starts, found = self._headings(line_start)
+        at = bisect_right(starts, line_start) - 1
         return found[at] if at >= 0 else None
 
     def unit_at(self, position: int) -> Unit:

@@ -410,7 +410,9 @@ class Tagger:
         """Tags of folded text ``s``, counting only the matches in the parts that count
         (``monitor.parts``); positions before ``role_until`` are the role (a title)."""
         hits = self.scan(s)
-        if not hits:
+        if not hits or not self._decide(hits)[0]:
+            # Parts only take matches away (an exclude phrase lies in its alias's own unit), so
+            # a text whose matches make no tag needs no parts: most decoys end here.
             return set()
         counted, company_from = self._sorted_hits(hits, Parts(s, role_until, boilerplate))
         if not counted:
