@@ -16,6 +16,7 @@ import threading
 from datetime import datetime, timedelta
 from types import FrameType
 
+from apscheduler.triggers.base import BaseTrigger
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,7 +25,7 @@ from monitor.clock import Clock
 from monitor.config import Config
 from monitor.errors import UsageError
 from monitor.pipeline import scrape
-from monitor.schedule import trigger
+from monitor.schedule import Cron, parse
 from monitor.storage.db import Database
 from monitor.storage.models import DaemonState, JobClaim
 from monitor.tagging import Tagger
@@ -73,6 +74,34 @@ def live_daemon(db: Database, now: datetime) -> DaemonState | None:
     if row is None or now - row.heartbeat_at > ALIVE_WITHIN:
         return None
     return row
+
+
+class CronTrigger(BaseTrigger):
+    """Fires ``cron`` in APScheduler, ``offset_s`` seconds after each of its times."""
+
+    __slots__ = ("cron", "offset")
+
+    def __init__(self, cron: Cron, offset_s: float = 0.0) -> None:
+        self.cron = cron
+        self.offset = timedelta(seconds=offset_s)
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        # As APScheduler's own triggers: the first fire after the previous one, even if it is
+        # already past (the scheduler then applies the misfire grace and coalescing).
+        start = now
+        if previous_fire_time is not None:
+            start = min(now, previous_fire_time + timedelta(microseconds=1))
+        slot = self.cron.first_at_or_after(start - self.offset)
+        return (slot + self.offset).astimezone(self.cron.zone) if slot else None
+
+    def slot_of(self, fired_at: datetime) -> datetime | None:
+        """The un-jittered scheduled time a run starting at ``fired_at`` belongs to."""
+        return self.cron.latest_slot(fired_at - self.offset)
+
+    def __str__(self) -> str:
+        return f"cron[{self.cron.expr}]"
 
 
 class Daemon:
@@ -133,7 +162,7 @@ class Daemon:
         for src in self.sources:
             scheduler.add_job(
                 self.scrape_source,
-                trigger(src.schedule, self.config.zone),
+                CronTrigger(parse(src.schedule, self.config.zone)),
                 args=[src.name],
                 id=f"scrape:{src.name}",
                 coalesce=True,
