@@ -244,3 +244,46 @@ def _safe_runs(db: Database) -> int:
         return runs_of(db)
     except Exception:  # the daemon is still creating the database
         return 0
+
+
+def test_a_slow_download_does_not_outlive_the_shutdown_grace(
+    tmp_path: Path, board_server: BoardServer
+) -> None:
+    # Issue 17: a server answering slowly kept the daemon alive 95 s with a 5 s grace.
+    url = f"sqlite:///{tmp_path / 'j.db'}"
+    path = write_config(
+        tmp_path / "c.toml",
+        board_server.url,
+        url,
+        one_source(board_server, schedule="*/2 * * * * *"),
+        extra="[daemon]\nshutdown_grace_s = 0.5\n",
+    )
+    board_server.fault("/v1/boards/alpha", "slow", delay_s=600)
+    env = {k: v for k, v in os.environ.items() if k != "JOBTREND_NOW"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from monitor.cli import main; main()",
+            "--config",
+            str(path),
+            "run",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + DEADLINE_S
+        while time.monotonic() < deadline and not any(
+            r.startswith("/v1/boards/alpha") for r in board_server.requests
+        ):
+            time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=DEADLINE_S)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "stopped with scrape:alpha still running after shutdown_grace_s = 0.5 s" in err
