@@ -36,6 +36,7 @@ from monitor.runs import failure_streak_change
 from monitor.schedule import MISFIRE_GRACE, Cron, parse, stagger
 from monitor.storage.claims import (
     HEARTBEAT_S,
+    REPORT_JOB,
     claim,
     heartbeat,
     owner_id,
@@ -48,6 +49,9 @@ from monitor.tagging import Tagger
 from scrapers.http import HttpClient
 
 log = logging.getLogger(__name__)
+
+REPORT_RETRY_S = 3600.0  # a failed report send is tried again hourly until it goes
+REPORT_RETRY_JOB = "report-retry"
 
 
 class CronTrigger(BaseTrigger):
@@ -110,6 +114,7 @@ class Daemon:
         *,
         reload: Callable[[], Config] | None = None,
         heartbeat_s: float = HEARTBEAT_S,
+        report_retry_s: float = REPORT_RETRY_S,
     ) -> None:
         if os.environ.get(NOW_ENV):
             raise UsageError(
@@ -121,6 +126,7 @@ class Daemon:
         self.started_at = self.clock.now()
         self._reload_config = reload
         self._heartbeat_s = heartbeat_s
+        self._report_retry_s = report_retry_s
         self._lock = DaemonLock(db.engine)
         self._wake = threading.Event()
         self._stopping = False
@@ -136,8 +142,12 @@ class Daemon:
 
     def _apply(self, config: Config) -> None:
         sources = [src for src in config.sources if src.enabled]
-        if not sources:
-            raise UsageError("No enabled sources to schedule; add [[sources]] to the config first.")
+        mails_report = bool(config.smtp.host and config.report.to)
+        if not sources and not mails_report:
+            raise UsageError(
+                "Nothing to schedule: add [[sources]] (or [smtp] host and [report] to for the "
+                "weekly report) to the config first."
+            )
         if not self._clients or http_policy(config) != self._clients[-1].policy:
             self._clients.append(HttpClient(http_policy(config)))
         self.config = config
@@ -147,6 +157,9 @@ class Daemon:
         hosts = {scrape_job(s.name): source_host(s) for s in sources}
         offsets = stagger(hosts, crons, self.clock.now())
         self._triggers = {job: CronTrigger(crons[job], offsets[job]) for job in crons}
+        self.mails_report = mails_report
+        if self.mails_report:
+            self._triggers[REPORT_JOB] = CronTrigger(parse(config.report.schedule, config.zone))
 
     @property
     def client(self) -> HttpClient:
@@ -165,6 +178,17 @@ class Daemon:
                 coalesce=True,
                 max_instances=1,
                 misfire_grace_time=int(MISFIRE_GRACE.total_seconds()),
+                replace_existing=True,
+            )
+        if self.mails_report:
+            scheduler.add_job(
+                self.retry_reports,
+                "interval",
+                seconds=self._report_retry_s,
+                id=REPORT_RETRY_JOB,
+                name=REPORT_RETRY_JOB,
+                coalesce=True,
+                max_instances=1,
                 replace_existing=True,
             )
 
@@ -208,7 +232,10 @@ class Daemon:
         with self._running_lock:
             self._running[job_id] = time.monotonic()
         try:
-            self._scrape(job_id.removeprefix("scrape:"))
+            if job_id == REPORT_JOB:
+                self._report(slot)
+            else:
+                self._scrape(job_id.removeprefix("scrape:"))
         except Exception:
             log.exception("%s crashed", job_id)
         finally:
@@ -232,6 +259,40 @@ class Daemon:
             )
         elif change == "recovered":
             log.warning("%s recovered: %s after failing runs in a row", name, result.status)
+
+    def _report(self, slot: datetime) -> None:
+        from reports.content import last_complete_week
+
+        week = last_complete_week(self.clock.local_day(slot))
+        self._send_report(week.label)
+
+    def _send_report(self, period: str) -> None:
+        from reports.content import parse_week
+        from reports.weekly import FAILED, SENT, send_once, write_archived
+
+        config = self.config
+        built = write_archived(config, self.db, self.clock, parse_week(period))
+        outcome = send_once(config, self.db, self.clock, period, built, force=False)
+        if outcome.status == FAILED:
+            log.error(
+                "report %s: %s Retrying every %g s.", period, outcome.message, self._report_retry_s
+            )
+        elif outcome.status == SENT:
+            log.info("report %s: %s", period, outcome.message)
+        else:
+            log.info("report %s: %s", period, outcome.message)
+
+    def retry_reports(self) -> None:
+        """Send again every recent week whose last attempt failed (each attempt recorded)."""
+        from monitor.storage.reports import failed_periods
+
+        if self._stopping:
+            return
+        for period in failed_periods(self.db):
+            try:
+                self._send_report(period)
+            except Exception:
+                log.exception("report %s: retry crashed", period)
 
     def next_runs(self) -> dict[str, datetime | None]:
         if self._scheduler is None:
