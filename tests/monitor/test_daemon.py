@@ -287,3 +287,53 @@ def test_a_slow_download_does_not_outlive_the_shutdown_grace(
             process.kill()
     assert process.returncode == 0, err
     assert "stopped with scrape:alpha still running after shutdown_grace_s = 0.5 s" in err
+
+
+@pytest.mark.postgres
+def test_two_daemons_on_one_postgresql_database_run_every_slot_once(
+    tmp_path: Path, board_server: BoardServer
+) -> None:
+    from tests.conftest import _postgres_url
+
+    base = _postgres_url()
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_two_{os.getpid()}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    try:
+        path = write_config(
+            tmp_path / "c.toml",
+            board_server.url,
+            url,
+            one_source(board_server, schedule="* * * * * *"),  # every second
+        )
+        config = load(path)
+        dbs = [Database(url), Database(url)]
+        daemons = [Daemon(config, db, heartbeat_s=0.2) for db in dbs]
+        daemons[0].owner, daemons[1].owner = "host-a:1", "host-b:2"
+        threads = [
+            threading.Thread(target=d.run, kwargs={"install_signals": False}) for d in daemons
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + DEADLINE_S
+        while time.monotonic() < deadline and runs_of(dbs[0]) < 6:
+            time.sleep(0.1)
+        for daemon in daemons:
+            daemon.stop()
+        for thread in threads:
+            thread.join(DEADLINE_S)
+        with dbs[0].session() as session:
+            claims = session.scalars(select(JobClaim)).all()
+        slots = [c.slot for c in claims]
+        assert len(slots) == len(set(slots)) >= 6
+        assert runs_of(dbs[0]) == len(slots)  # every claimed slot ran, and only once
+        for db in dbs:
+            db.dispose()
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -46,3 +46,25 @@ def test_report_job_sends_once_and_retries_a_failed_send(
     assert len(mailbox.messages) == 1
     daemon.retry_reports()  # nothing failed any more: nothing mailed
     assert len(mailbox.messages) == 1
+
+
+def test_report_send_scheduled_claims_the_slot(
+    history: Path, mailbox: Mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import run_cli
+
+    history.write_text(history.read_text() + mailbox.smtp_table(), encoding="utf-8")
+    monkeypatch.setenv("JOBTREND_SMTP_PASSWORD", PASSWORD)
+    alone = run_cli(history, "report", "--scheduled", now="2026-03-09T09:05")
+    assert alone.exit_code == 2
+    assert "--scheduled goes with --send" in alone.output
+    sent = run_cli(history, "report", "--send", "--scheduled", now="2026-03-09T09:05")
+    assert sent.exit_code == 0, sent.output
+    assert "sent the 2026-W10 report" in sent.output
+    again = run_cli(history, "report", "--send", "--scheduled", now="2026-03-09T09:30")
+    assert again.exit_code == 0
+    assert "This scheduled report slot has already been taken; nothing sent." in again.output
+    late = run_cli(history, "report", "--send", "--scheduled", now="2026-03-10T10:00")
+    assert late.exit_code == 0
+    assert "No [report] schedule slot in the last 12 hours; nothing sent." in late.output
+    assert len(mailbox.messages) == 1
