@@ -44,9 +44,10 @@ def setup_logging(log_file: str) -> None:
 def run(app: App) -> None:
     """Run the daemon: each source on its schedule until SIGTERM or Ctrl-C.
 
-    One line is logged per run (stderr, and [daemon] log_file if set). SIGHUP reloads the
-    config. On SQLite one daemon may use a database; on PostgreSQL several may share it and
-    each scheduled run still happens once.
+    The weekly report is mailed on [report] schedule when [smtp] host and [report] to are set
+    (a failed send is retried hourly). One line is logged per run (stderr, and [daemon]
+    log_file if set). SIGHUP reloads the config. On SQLite one daemon may use a database; on
+    PostgreSQL several may share it and each scheduled run still happens once.
     """
     from monitor.config import load
     from monitor.daemon import Daemon
