@@ -14,7 +14,7 @@ from typing import Any
 
 from bench.common import DATA, VERSION, Result, fmt, log, run_child, sizes
 
-GROUPS = ("tagging", "ingest", "query", "adhoc", "export")
+GROUPS = ("tagging", "ingest", "query", "adhoc", "export", "daemon")
 NEEDS_FIXTURE = {"query", "adhoc", "export"}
 TOTAL_GOAL_S = 20 * 60
 MEMORY_GOAL_MB = 5 * 1024

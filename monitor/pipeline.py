@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date
@@ -101,9 +101,10 @@ def fetch_source(
     clock: Clock,
     known: frozenset[str] = frozenset(),
     fetch: Callable[[Source, HttpClient], Iterable[RawPosting]] | None = None,
+    validators: Mapping[str, Validators] | None = None,
 ) -> RunOutcome:
     """Fetch and normalise one source's whole listing; never raises for a source failure."""
-    view = client.view()
+    view = client.view(validators)
     started = clock.now()
     source = source_config.build()
     source.known_ids = known
@@ -266,15 +267,23 @@ def scrape(
     transport: httpx.BaseTransport | None = None,
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[SourceResult], None] | None = None,
+    client: HttpClient | None = None,
 ) -> list[SourceResult]:
-    """One pass over the chosen sources; results in the order the sources were given."""
+    """One pass over the chosen sources; results in the order the sources were given.
+
+    ``client``: a long-lived client whose politeness state (robots.txt, per-host pacing and
+    concurrency) outlives this pass, as the daemon's does; kept open. Without it the pass
+    builds and closes its own."""
     chosen = select_sources(config, names)
     if on_start:
         on_start(len(chosen))
     results: dict[str, SourceResult] = {}
-    with HttpClient(
-        http_policy(config), transport=transport, validators=load_validators(db)
-    ) as client:
+    validators = load_validators(db)
+    own = client is None
+    if client is None:
+        client = HttpClient(http_policy(config), transport=transport)
+    shared = client
+    try:
         workers = max(1, min(MAX_PARALLEL_SOURCES, len(chosen)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="source") as pool:
             known = load_known_ids(db, chosen)
@@ -284,7 +293,9 @@ def scrape(
                 # Held from the first request to the last write: runs of one source never
                 # overlap, in this process or another (released after the store below).
                 locks[src.name].acquire()
-                return fetch_source(src, client, clock, known.get(src.name, frozenset()))
+                return fetch_source(
+                    src, shared, clock, known.get(src.name, frozenset()), validators=validators
+                )
 
             futures = {pool.submit(locked_fetch, src): src for src in chosen}
             for future in as_completed(futures):
@@ -305,6 +316,9 @@ def scrape(
                 results[src.name] = result
                 if on_done:
                     on_done(result)
+    finally:
+        if own:
+            client.close()
     return [results[src.name] for src in chosen]
 
 

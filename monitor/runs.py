@@ -260,3 +260,33 @@ def all_health(session: Session, now: datetime, stale_after_days: int) -> list[S
         source_health(session, source, now, stale_after_days, fresh.get(source.id))
         for source in sources
     ]
+
+
+def failure_streak_change(session: Session, source_name: str, threshold: int) -> str | None:
+    """After a run: ``crossed`` when it made exactly ``threshold`` failed runs in a row,
+    ``recovered`` when it is the first working run after such a streak, else None. Read from
+    the stored runs, so it holds across daemons and restarts, and each is said once."""
+    source_id = session.scalar(select(Source.id).where(Source.name == source_name))
+    if source_id is None:
+        return None
+    statuses = list(
+        session.scalars(
+            select(ScrapeRun.status)
+            .where(ScrapeRun.source_id == source_id)
+            .order_by(ScrapeRun.started_at.desc(), ScrapeRun.id.desc())
+            .limit(threshold + 1)
+        )
+    )
+    failed = [status == RunStatus.FAILED for status in statuses]
+    if failed[:1] == [True]:
+        streak = failed[:threshold]
+        if (
+            len(streak) == threshold
+            and all(streak)
+            and (len(failed) == threshold or not failed[-1])
+        ):
+            return "crossed"
+        return None
+    if len(failed) == threshold + 1 and all(failed[1:]):
+        return "recovered"
+    return None

@@ -199,10 +199,13 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def view(self) -> HttpClient:
+    def view(self, validators: Mapping[str, Validators] | None = None) -> HttpClient:
         """A client for one source's run: shared connections, host limits and robots.txt,
-        its own ``requests``, ``bytes_received`` and ``new_validators``. Don't close it."""
+        its own ``requests``, ``bytes_received`` and ``new_validators`` (and ``validators``,
+        when given: a long-lived client reads them afresh for each run). Don't close it."""
         other = copy.copy(self)
+        if validators is not None:
+            other.validators = dict(validators)
         other._run_ends = self._monotonic() + self.policy.run_deadline_s
         other.requests = 0
         other.bytes_received = 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from monitor.cli.app import App, RunFailed, console
+from monitor.cli.app import App, BadUsage, RunFailed, console
 
 
 @click.command()
@@ -27,6 +27,12 @@ from monitor.cli.app import App, RunFailed, console
 )
 @click.option("--force", is_flag=True, help="With --send: mail a period already sent again.")
 @click.option(
+    "--scheduled",
+    is_flag=True,
+    help="With --send, for a crontab: send only for the latest [report] schedule slot (within "
+    "12 hours) not yet taken by a daemon or another --scheduled run.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["ko", "en"]),
     help="The report's language (default: [report] language).",
@@ -45,6 +51,7 @@ def report(
     send: bool,
     dry_run: bool,
     force: bool,
+    scheduled: bool,
     lang: str | None,
     svg: bool,
 ) -> None:
@@ -54,71 +61,57 @@ def report(
     every week kept, newest first. A second --send of the same week prints "already sent"
     and exits 0, unless --force.
     """
-    from monitor.config import data_dir
-    from monitor.storage.reports import claim_send, mark_failed, mark_sent
-    from reports.build import write_archive, write_report
-    from reports.content import build_content, last_complete_week, parse_week
+    from reports.build import write_archive
+    from reports.content import last_complete_week, parse_week
     from reports.email import check_settings
-    from reports.email import send as send_mail
+    from reports.weekly import FAILED, archive_root, send_once, write_week
 
     config, clock = app.config, app.clock
+    err = console(stderr=True)
+    if scheduled and not (send and not dry_run):
+        raise BadUsage("--scheduled goes with --send (and without --dry-run).")
+    today = clock.today()
+    if scheduled:
+        from monitor.schedule import MISFIRE_GRACE, parse
+        from monitor.storage.claims import REPORT_JOB, claim
+
+        now = clock.now()
+        slot = parse(config.report.schedule, config.zone).latest_slot(now)
+        if slot is None:
+            hours = MISFIRE_GRACE.total_seconds() / 3600
+            err.print(f"No [report] schedule slot in the last {hours:g} hours; nothing sent.")
+            return
+        if not claim(app.db, REPORT_JOB, slot, now):
+            err.print("This scheduled report slot has already been taken; nothing sent.")
+            return
+        today = clock.local_day(slot)
     language = lang or config.report.language
-    week = parse_week(period) if period else last_complete_week(clock.today())
+    week = parse_week(period) if period else last_complete_week(today)
     mailing = send and not dry_run
     if mailing:
         check_settings(config.smtp, config.report.to)
 
-    archive_root: Path | None = None
+    archive: Path | None = None
     if out is not None:
         folder = out
     elif dry_run:
         folder = Path(tempfile.mkdtemp(prefix=f"jobtrend-report-{week.label}-"))
     else:
-        archive_root = Path(config.report.out_dir or data_dir() / "reports").expanduser()
-        folder = archive_root / week.label
+        archive = archive_root(config)
+        folder = archive / week.label
 
-    with app.db.session() as session:
-        content = build_content(
-            session,
-            clock,
-            config.tags,
-            config.report.tags,
-            week,
-            language=language,
-            stale_after_days=config.http.stale_after_days,
-        )
-    built = write_report(
-        content, folder, sender=config.smtp.from_, to=config.report.to, svg_copies=svg
-    )
-    err = console(stderr=True)
+    built = write_week(config, app.db, clock, week, folder, language, svg_copies=svg)
     err.print(f"wrote the {week.label} report to {built.index}")
-    if archive_root is not None:
-        err.print(f"archive: {write_archive(archive_root, language)}")
+    if archive is not None:
+        err.print(f"archive: {write_archive(archive, language)}")
     if send and dry_run:
         err.print("--dry-run: nothing mailed, nothing recorded.")
     if not mailing:
         return
-
-    claim = claim_send(app.db, week.label, clock.now(), force=force)
-    if not claim.won:
-        if claim.status == "sent":
-            when = f" at {claim.sent_at:%Y-%m-%d %H:%M} UTC" if claim.sent_at else ""
-            err.print(f"The {week.label} report was already sent{when}; --force sends it again.")
-        else:
-            err.print(
-                f"The {week.label} report is being sent by another run; "
-                "--force takes it over if that run died."
-            )
-        return
-    from monitor.errors import SendError
-
-    try:
-        send_mail(built.message, config.smtp, config.report.to)
-    except SendError as exc:
-        mark_failed(app.db, week.label, str(exc))
-        raise RunFailed(f"{exc} The report is kept in {folder}.") from None
-    mark_sent(app.db, week.label, clock.now(), list(config.report.to))
-    err.print(f"sent the {week.label} report to {', '.join(config.report.to)}")
+    outcome = send_once(config, app.db, clock, week.label, built, force)
+    if outcome.status == FAILED:
+        raise RunFailed(outcome.message)
+    err.print(outcome.message)
 
 
 def register(group: click.Group) -> None:

@@ -9,13 +9,23 @@ from monitor.cli.app import App, console, print_json
 
 @click.command()
 @click.option("--source", "names", multiple=True, metavar="NAME", help="Only this source (repeat).")
+@click.option(
+    "--scheduled",
+    is_flag=True,
+    help="For a crontab: scrape each source only for its latest scheduled slot (within "
+    "12 hours) not yet run by a daemon or another --scheduled run.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run results as JSON.")
 @click.pass_obj
-def scrape(app: App, names: tuple[str, ...], as_json: bool) -> None:
+def scrape(app: App, names: tuple[str, ...], scheduled: bool, as_json: bool) -> None:
     """Scrape the configured sources once (or only --source NAME ...).
 
     Exits 1 when any source failed; the others are stored all the same.
     """
+    if scheduled:
+        names = claim_slots(app, names)
+        if not names:
+            return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
     from rich.text import Text
@@ -103,6 +113,28 @@ def backfill(app: App, source: str, since: str) -> None:
     )
     if result.status == RunStatus.FAILED:
         raise click.exceptions.Exit(1)
+
+
+def claim_slots(app: App, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The chosen sources whose latest scheduled slot this run won (others said why)."""
+    from monitor.pipeline import select_sources
+    from monitor.schedule import MISFIRE_GRACE, parse
+    from monitor.storage.claims import claim, scrape_job
+
+    err = console(stderr=True)
+    now = app.clock.now()
+    won = []
+    hours = MISFIRE_GRACE.total_seconds() / 3600
+    for src in select_sources(app.config, names):
+        slot = parse(src.schedule, app.config.zone).latest_slot(now)
+        if slot is None:
+            err.print(f"{src.name}: no scheduled slot in the last {hours:g} hours; skipped")
+        elif not claim(app.db, scrape_job(src.name), slot, now):
+            when = slot.astimezone(app.config.zone)
+            err.print(f"{src.name}: the {when:%m-%d %H:%M} slot has already run; skipped")
+        else:
+            won.append(src.name)
+    return tuple(won)
 
 
 def register(group: click.Group) -> None:

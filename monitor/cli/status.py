@@ -23,9 +23,9 @@ def _iso(value: datetime | None) -> str | None:
 @click.pass_obj
 def status(app: App, as_json: bool) -> None:
     """Last run per source, health, database, daemon and next runs."""
-    from monitor.daemon import live_daemon
     from monitor.runs import all_health
     from monitor.schedule import next_run
+    from monitor.storage.claims import REPORT_JOB, live_daemons, next_runs, scrape_job
     from monitor.storage.db import redact
     from monitor.storage.reports import last_sent_period
 
@@ -35,6 +35,15 @@ def status(app: App, as_json: bool) -> None:
     with app.db.session() as session:
         health = {h.name: h for h in all_health(session, now, config.http.stale_after_days)}
     last_report = last_sent_period(app.db)
+    daemons = live_daemons(app.db, now)
+    # The next runs live daemons recorded; without one, when the schedule would run next.
+    recorded = next_runs(app.db, [d.owner for d in daemons])
+
+    def next_at(job: str, expr: str) -> str | None:
+        if daemons:
+            return _iso(recorded.get(job))
+        return _iso(next_run(expr, config.zone, now))
+
     names = list(schedules) + [name for name in health if name not in schedules]
     rows: list[dict[str, Any]] = []
     for name in names:
@@ -60,13 +69,12 @@ def status(app: App, as_json: bool) -> None:
                 "median_returned": h.median_returned if h else None,
                 "consecutive_failures": h.consecutive_failures if h else 0,
                 "failing_since": _iso(h.failing_since) if h else None,
-                "next_run_at": _iso(next_run(src.schedule, config.zone, now))
+                "next_run_at": next_at(scrape_job(name), src.schedule)
                 if src and src.enabled
                 else None,
             }
         )
-    report_next = next_run(config.report.schedule, config.zone, now)
-    daemon = live_daemon(app.db, now)
+    daemon = daemons[0] if daemons else None
     payload = {
         "database": {"url": redact(app.db.url), "size_bytes": app.db.size_bytes()},
         "daemon": {
@@ -74,8 +82,20 @@ def status(app: App, as_json: bool) -> None:
             "pid": daemon.pid if daemon else None,
             "heartbeat_at": _iso(daemon.heartbeat_at) if daemon else None,
         },
+        "daemons": [
+            {
+                "owner": d.owner,
+                "pid": d.pid,
+                "started_at": _iso(d.started_at),
+                "heartbeat_at": _iso(d.heartbeat_at),
+            }
+            for d in daemons
+        ],
         "sources": rows,
-        "report": {"last_sent_period": last_report, "next_run_at": _iso(report_next)},
+        "report": {
+            "last_sent_period": last_report,
+            "next_run_at": next_at(REPORT_JOB, config.report.schedule),
+        },
     }
     if as_json:
         print_json(payload)
@@ -101,8 +121,11 @@ def _print_status(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> Non
     out.print(f"database: {db['url']} ({size})")
     daemon = payload["daemon"]
     if daemon["running"]:
-        beat = local(daemon["heartbeat_at"])
-        out.print(f"daemon: running (pid {daemon['pid']}, heartbeat {beat})")
+        for row in payload["daemons"]:
+            out.print(
+                f"daemon: running {row['owner']} since {local(row['started_at'])}, "
+                f"heartbeat {local(row['heartbeat_at'])}"
+            )
     else:
         out.print("daemon: not running")
     styles = {"ok": "green", "failing": "bold red", "suspect": "yellow", "stale": "red"}

@@ -102,3 +102,34 @@ def migration_lock(engine: Engine) -> ProcessLock:
 def source_lock(engine: Engine, source: str) -> ProcessLock:
     """Held by one run of ``source`` from its first request to its last write."""
     return ProcessLock(engine, f"jobtrend-source-{source}")
+
+
+class DaemonLock:
+    """On SQLite, only one ``jobtrend run`` per database: ``flock`` on ``<db>.daemon.lock``,
+    taken without waiting (the kernel drops it if the daemon dies). PostgreSQL needs none:
+    several daemons may share it, the claims keep each run once."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._handle: Any = None
+
+    def try_acquire(self) -> bool:
+        if self.engine.dialect.name != "sqlite" or fcntl is None:
+            return True
+        path = _lock_file(self.engine, "daemon")
+        if path is None:
+            return True
+        handle = path.open("a")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()

@@ -279,3 +279,13 @@ class WatchSent(Base):
     status: Mapped[str] = mapped_column(String(20), default="sending")  # sending | sent
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class DaemonJob(Base):
+    """A live daemon's scheduled job and its next run, rewritten with each heartbeat."""
+
+    __tablename__ = "daemon_job"
+
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)  # daemon_state.owner
+    job: Mapped[str] = mapped_column(String(200), primary_key=True)  # scrape:NAME | report
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -88,3 +88,15 @@ def last_sent_period(db: Database) -> str | None:
             .order_by(ReportRun.sent_at.desc())
             .limit(1)
         )
+
+
+def failed_periods(db: Database, keep: int = 4) -> list[str]:
+    """The ``keep`` most recent periods whose last send failed, oldest first."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(ReportRun.period)
+            .where(ReportRun.status == FAILED)
+            .order_by(ReportRun.period.desc())
+            .limit(keep)
+        ).all()
+    return sorted(rows)

@@ -788,7 +788,7 @@ def test_rebuild_counts_on_an_empty_database(tmp_path: Path, database_url: str) 
 
 # --- status ----------------------------------------------------------------------------------
 
-STATUS_KEYS = ["daemon", "database", "report", "sources"]
+STATUS_KEYS = ["daemon", "daemons", "database", "report", "sources"]
 SOURCE_KEYS = [
     "consecutive_failures",
     "failing_since",

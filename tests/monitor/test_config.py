@@ -25,7 +25,7 @@ from monitor.config import (
     load,
 )
 from monitor.errors import ConfigError
-from monitor.schedule import cron_weekdays, next_run, validate_cron
+from monitor.schedule import expand, next_run, validate_cron
 from scrapers.base import kinds, source_class
 
 REPO = Path(__file__).resolve().parents[2]
@@ -493,29 +493,32 @@ def test_monday_to_friday_fires_on_five_days() -> None:
     assert fires == ["Mon 02", "Tue 03", "Wed 04", "Thu 05", "Fri 06", "Mon 09", "Tue 10"]
 
 
+WEEKDAY = 5  # expand()'s field index of the day of week (seconds are 0)
+
+
 @pytest.mark.parametrize(
-    ("field", "names"),
+    ("field", "days"),
     [
-        ("*", "*"),
-        ("1", "mon"),
-        ("0", "sun"),
-        ("7", "sun"),
-        ("1-5", "mon,tue,wed,thu,fri"),
-        ("*/2", "sun,tue,thu,sat"),
-        ("1-5/2", "mon,wed,fri"),
-        ("5-7", "sun,fri,sat"),
-        ("0,6", "sun,sat"),
-        ("mon-fri", "mon,tue,wed,thu,fri"),
-        ("SAT,sun", "sun,sat"),
+        ("*", (0, 1, 2, 3, 4, 5, 6)),
+        ("1", (1,)),
+        ("0", (0,)),
+        ("7", (0,)),
+        ("1-5", (1, 2, 3, 4, 5)),
+        ("*/2", (0, 2, 4, 6)),
+        ("1-5/2", (1, 3, 5)),
+        ("5-7", (0, 5, 6)),
+        ("0,6", (0, 6)),
+        ("mon-fri", (1, 2, 3, 4, 5)),
+        ("SAT,sun", (0, 6)),
     ],
 )
-def test_cron_weekdays_translation(field: str, names: str) -> None:
-    assert cron_weekdays(field) == names
+def test_cron_weekdays_count_from_sunday(field: str, days: tuple[int, ...]) -> None:
+    assert expand(field, WEEKDAY) == days
 
 
 def test_cron_weekday_range_from_seven() -> None:
     # 7 is Sunday at either end of a range, never "0..7".
-    assert cron_weekdays("7-7") == "sun"
+    assert expand("7-7", WEEKDAY) == (0,)
 
 
 def test_every_second_weekday_fires_sunday_tuesday_thursday_saturday() -> None:
