@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from bench.common import Result, goal_row, log
-from monitor.demo.server import BoardServer, greenhouse_job
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
 
 SOURCES = 20
 RSS_GOAL_MB = 150.0
@@ -48,7 +49,7 @@ def run(quick: bool) -> list[Result]:
         tables = []
         for i in range(SOURCES):
             jobs = [greenhouse_job(i * 100 + k, f"LLM Engineer {k}") for k in range(30)]
-            server.set_greenhouse(f"b{i}", jobs, company=f"Company {i}")
+            set_greenhouse(server, f"b{i}", jobs, company=f"Company {i}")
             tables.append(
                 f'[[sources]]\nname = "b{i}"\nkind = "greenhouse"\nboard = "b{i}"\n'
                 f'base_url = "{server.url}"\nschedule = "*/2 * * * * *"\n'

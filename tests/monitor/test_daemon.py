@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from monitor.config import load
 from monitor.daemon import Daemon
-from monitor.demo.server import BoardServer, greenhouse_job
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
 from monitor.errors import UsageError
 from monitor.runs import failure_streak_change
 from monitor.storage.claims import claim, live_daemons, scrape_job
@@ -30,7 +31,7 @@ DEADLINE_S = 60  # generous bounds for waiting on a subprocess, never a speed as
 
 
 def one_source(server: BoardServer, schedule: str = "0 */6 * * *") -> str:
-    server.set_greenhouse("alpha", [greenhouse_job(1, "LLM Engineer", company="Alpha")])
+    set_greenhouse(server, "alpha", [greenhouse_job(1, "LLM Engineer", company="Alpha")])
     return f"""
 [[sources]]
 name = "alpha"
