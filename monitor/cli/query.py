@@ -105,6 +105,7 @@ def run_query(
             start,
             end,
             by,  # type: ignore[arg-type]
+            app.config.http.stale_after_days,
         )
         if rows is not None:
             return rows
