@@ -306,8 +306,8 @@ def cli_query(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result:
 
 
 def cli_adhoc_query(fx: fixture.Fixture, term: str = "diffusion") -> Result:
-    """The whole command for an ad-hoc word (the full SQLAlchemy path: no fast path exists for
-    text search). Its matches are remembered after the first run, as a user asking twice sees."""
+    """The whole command for an ad-hoc word: one Latin word, so the word index answers it and
+    the CLI's sqlite3 path counts it (``fastquery``, no SQLAlchemy import)."""
     name = f"jobtrend query {term!r} (ad-hoc, {human(fx.info['postings'])})"
     args = ["query", term, "--since", FIXTURE_SINCE, "--json"]
     runs, _, failed = _command_runs(fx, args, "query-adhoc", name)

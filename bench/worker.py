@@ -44,7 +44,7 @@ def fixture_rows(quick: bool) -> list[Result]:
 
 
 def groups() -> dict[str, Callable[[bool], list[Result]]]:
-    from bench import adhoc, daemon, export, ingest, query, tagging
+    from bench import adhoc, daemon, export, ingest, query, report, tagging
 
     return {
         "fixture": fixture_rows,
@@ -53,6 +53,7 @@ def groups() -> dict[str, Callable[[bool], list[Result]]]:
         "query": query.run,
         "adhoc": adhoc.run,
         "export": export.run,
+        "report": report.run,
         "daemon": daemon.run,
     }
 

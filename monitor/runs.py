@@ -34,6 +34,7 @@ from monitor.runstatus import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
 from monitor.runstatus import HEALTHY as HEALTHY
 from monitor.runstatus import Freshness as Freshness
 from monitor.runstatus import RunStatus as RunStatus
+from monitor.runstatus import cut_days
 from monitor.storage.models import Posting, PostingSpan, ScrapeRun, Source
 
 SUSPECT_WINDOW = timedelta(days=30)
@@ -119,12 +120,7 @@ def freshness(session: Session) -> dict[int, Freshness]:
 
 def stale_cuts(session: Session, clock: Clock, stale_after_days: int) -> dict[int, date]:
     """Per stale source, its last healthy day (its open postings count up to that day)."""
-    now = clock.now()
-    return {
-        source_id: clock.local_day(fresh.reference)
-        for source_id, fresh in freshness(session).items()
-        if fresh.is_stale(now, stale_after_days)
-    }
+    return cut_days(freshness(session), clock, stale_after_days)
 
 
 # --- active ----------------------------------------------------------------------------------

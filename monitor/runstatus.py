@@ -4,9 +4,12 @@ sqlite3 fast path); ``monitor.runs`` is their home for everything else and re-ex
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from monitor.clock import Clock
 
 
 class RunStatus(StrEnum):
@@ -39,3 +42,15 @@ class Freshness:
 
     def is_stale(self, now: datetime, stale_after_days: int) -> bool:
         return now - self.reference > timedelta(days=stale_after_days)
+
+
+def cut_days(
+    freshness: Mapping[int, Freshness], clock: Clock, stale_after_days: int
+) -> dict[int, date]:
+    """Per stale source, its last healthy day (its open postings count up to that day)."""
+    now = clock.now()
+    return {
+        source_id: clock.local_day(fresh.reference)
+        for source_id, fresh in freshness.items()
+        if fresh.is_stale(now, stale_after_days)
+    }

@@ -145,6 +145,7 @@ def rows_between(
             start,
             end,
             by,  # type: ignore[arg-type]
+            app.config.http.stale_after_days,
         )
         if rows is not None:
             return rows

@@ -3,8 +3,14 @@ is not active, stale sources stop counting, and the stored counts equal a rebuil
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from runs import DAY1, SEOUL, raw, run
 from sqlalchemy import select
 
@@ -201,3 +207,119 @@ def test_the_sqlite_fast_path_equals_the_full_one_with_reposts_and_duplicates(
         assert fast is not None
         assert fast == full
         assert any(row.active for row in full if row.term == "medical")
+
+
+def _word_term_history(db: Database) -> None:
+    """Reposts (a posting that closed and came back: a posting_span), a job on two boards, a
+    plural, a query-filtered source, a failed run and a stale source, all with "diffusion"."""
+    d, v = "Diffusion researcher", "Video diffusions"
+    run(db, 1, with_fillers(raw("r1", d), raw("x1", "LLM Engineer")), source="a")
+    run(db, 1, [raw("b2", "Diffusion engineer"), raw("b1", "Designer")], source="b")
+    run(db, 1, [raw("q1", "Diffusion lead")], source="search", query_filtered=True)
+    run(db, 2, with_fillers(raw("x1", "LLM Engineer")), source="a")  # r1 gone
+    run(db, 3, [raw("b2", "Diffusion engineer")], status="failed", source="b")
+    run(db, 5, with_fillers(raw("x1", "LLM Engineer"), raw("p1", v)), source="a")
+    run(db, 5, [raw("p2", v), raw("c1", "Designer")], source="c")  # p1's job on board c
+    run(db, 9, with_fillers(raw("r1", d), raw("p1", v)), source="a")  # r1 back
+    run(db, 12, with_fillers(raw("r1", d)), source="a")  # p1 gone
+    run(db, 14, [raw("c1", "Designer")], source="c")  # p2 gone
+    run(db, 26, with_fillers(raw("r1", d)), source="a")  # b is stale by now
+
+
+def test_the_sqlite_fast_path_counts_a_word_term_as_the_full_one(db: Database) -> None:
+    """An ad-hoc term the word index answers: the sqlite3 path (word index, then the shared
+    rows-to-spans and counting of ``monitor.numbers.counting``) gives ``trend``'s rows, figure
+    for figure, alone and beside a tag, by day and week, over the whole history and a part."""
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the sqlite3 path reads SQLite files only")
+    from monitor.numbers.daily import compute_daily
+    from monitor.numbers.fastquery import fast_term_counts, fast_trend
+    from monitor.numbers.trends import TrendQuery, trend
+    from monitor.search.index import term_condition
+    from monitor.tagging import resolve_term
+    from monitor.taxonomy import builtin_tags
+
+    _word_term_history(db)
+    with db.session() as session:
+        assert session.scalars(select(PostingSpan)).all(), "the history has a posting_span"
+    tags = builtin_tags()
+    clock = Clock(SEOUL, DAY1 + timedelta(days=25, hours=3))
+    for terms in (["diffusion"], ["llm", "diffusion", "Diffusion"]):
+        resolved = {term: resolve_term(term, tags) for term in terms}
+        assert resolved["diffusion"] is None
+        for first, last in ((day(1), day(26)), (day(4), day(10)), (day(13), day(20))):
+            for by in ("day", "week"):
+                query = TrendQuery(terms=terms, start=first, end=last, by=by)  # type: ignore[arg-type]
+                with db.session() as session:
+                    full = trend(session, clock, tags, query)
+                fast = fast_trend(db.url, clock, resolved, terms, first, last, by)  # type: ignore[arg-type]
+                assert fast is not None
+                assert fast == full, (terms, first, last, by)
+    for first, last in ((day(1), day(26)), (day(10), day(20)), (day(2), day(8))):
+        with db.session() as session:
+            full_counts = compute_daily(
+                session,
+                clock,
+                first,
+                last,
+                matches=term_condition(session, "diffusion"),
+                per_source=False,
+            )
+        assert fast_term_counts(db.url, clock, "diffusion", first, last) == full_counts
+        assert any(full_counts.closed.get((ALL_TAGS, ALL_SOURCES), ()))
+    whole = TrendQuery(terms=["diffusion"], start=day(1), end=day(26), by="day")
+    with db.session() as session:
+        active = [row.active for row in trend(session, clock, tags, whole)]
+    # Day 1: r1, b2 and q1 (a query-filtered source counts for a term). Days 2-4: none (r1's
+    # gap is not active; b and "search" are stale, cut after day 1). p1/p2 (the plural, one job
+    # on boards a and c) from day 5 to its last sighting on day 9; r1 back from day 9.
+    assert active == [3, 0, 0, 0, 1, 1, 1, 1, 2] + [1] * 17
+
+
+def test_a_phrase_term_is_left_to_the_full_path(db: Database) -> None:
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the sqlite3 path reads SQLite files only")
+    from monitor.numbers.fastquery import fast_trend
+
+    _word_term_history(db)
+    clock = Clock(SEOUL, DAY1 + timedelta(days=25, hours=3))
+    for term in ("video diffusion", "self-driving", "로봇"):
+        assert fast_trend(db.url, clock, {term: None}, [term], day(1), day(26), "week") is None
+
+
+def test_the_cli_answers_a_word_term_without_importing_sqlalchemy(
+    db: Database, tmp_path: Path
+) -> None:
+    """The point of the sqlite3 path: importing SQLAlchemy alone costs 0.25-0.35 s. A phrase
+    still takes the full path (so the check can fail)."""
+    if not db.url.startswith("sqlite"):
+        pytest.skip("the sqlite3 path reads SQLite files only")
+    _word_term_history(db)
+    config = tmp_path / "c.toml"
+    config.write_text(f'timezone = "Asia/Seoul"\n\n[database]\nurl = "{db.url}"\n')
+    code = (
+        "import sys\n"
+        "from monitor.cli import main\n"
+        "try:\n"
+        "    main(['--config', sys.argv[1], 'query', sys.argv[2], '--by', 'day', '--json'])\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "print()\n"
+        "print(code, 'sqlalchemy' in sys.modules)\n"
+    )
+    env = {**os.environ, "JOBTREND_NOW": (DAY1 + timedelta(days=25, hours=3)).isoformat()}
+    imported = {}
+    for term in ("diffusion", "video diffusions"):
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(config), term],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        *printed, last = out.stdout.strip().splitlines()
+        assert json.loads("\n".join(printed)), out.stderr
+        exit_code, loaded = last.split()
+        assert exit_code in ("0", "None"), out.stderr
+        imported[term] = loaded == "True"
+    assert imported == {"diffusion": False, "video diffusions": True}
