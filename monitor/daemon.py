@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 REPORT_RETRY_S = 3600.0  # a failed report send is tried again hourly until it goes
 REPORT_RETRY_JOB = "report-retry"
+WATCH_JOB = "watch:"  # + the watch's name
 
 
 class CronTrigger(BaseTrigger):
@@ -160,6 +161,18 @@ class Daemon:
         self.mails_report = mails_report
         if self.mails_report:
             self._triggers[REPORT_JOB] = CronTrigger(parse(config.report.schedule, config.zone))
+        # Watches: immediate ones after each scrape; daily at notify_at; weekly with the report.
+        for watch in config.watches:
+            if watch.notify == "daily":
+                hour, minute = watch.hour_minute
+                cron = parse(f"{minute} {hour} * * *", config.zone)
+            elif watch.notify == "weekly":
+                cron = parse(config.report.schedule, config.zone)
+            else:
+                continue
+            self._triggers[WATCH_JOB + watch.name] = CronTrigger(cron)
+        if config.watches and not config.smtp.host:
+            log.warning("[[watches]] are configured but [smtp] host is empty: nothing is mailed")
 
     @property
     def client(self) -> HttpClient:
@@ -234,6 +247,8 @@ class Daemon:
         try:
             if job_id == REPORT_JOB:
                 self._report(slot)
+            elif job_id.startswith(WATCH_JOB):
+                self._notify(job_id.removeprefix(WATCH_JOB))
             else:
                 self._scrape(job_id.removeprefix("scrape:"))
         except Exception:
@@ -259,6 +274,24 @@ class Daemon:
             )
         elif change == "recovered":
             log.warning("%s recovered: %s after failing runs in a row", name, result.status)
+        for watch in config.watches:
+            if watch.notify == "immediate":
+                self._notify(watch.name)
+
+    def _notify(self, name: str) -> None:
+        """Mail a watch's new matches (each job once, whichever daemon gets there first)."""
+        from reports.digest import notify
+
+        watch = next((w for w in self.config.watches if w.name == name), None)
+        if watch is None or not self.config.smtp.host:
+            return
+        try:
+            sent = notify(self.db, self.config, self.clock, watch)
+        except JobtrendError as exc:  # refused, unreachable: the jobs wait for the next try
+            log.error("watch %s: %s", name, exc)
+            return
+        if sent:
+            log.info("watch %s: mailed %d new jobs", name, sent)
 
     def _report(self, slot: datetime) -> None:
         from reports.content import last_complete_week

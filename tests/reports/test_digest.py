@@ -4,7 +4,7 @@ each to a real SMTP server on 127.0.0.1 (aiosmtpd, STARTTLS with a test CA, logi
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,10 +13,13 @@ import pytest
 
 from monitor.clock import Clock
 from monitor.config import load
+from monitor.daemon import Daemon
+from monitor.demo.server import BoardServer
+from monitor.demo.shapes.greenhouse import greenhouse_job, set_greenhouse
 from monitor.errors import SendError
 from monitor.storage.db import Database
 from reports.digest import notify
-from tests.helpers import run_cli
+from tests.helpers import run_cli, write_config
 from tests.reports.conftest import PASSWORD, Mailbox
 from tests.runs import DAY1, SEOUL, raw, run
 
@@ -225,3 +228,61 @@ def test_a_failed_send_leaves_the_jobs_for_the_next_try(
     monkeypatch.setenv("JOBTREND_SMTP_PASSWORD", PASSWORD)
     assert notify(db, config, _clock(3), watch) == 1
     assert len(mailbox.messages) == 1
+
+
+def test_the_daemon_mails_an_immediate_watch_after_a_scrape_once(
+    tmp_path: Path,
+    database_url: str,
+    mailbox: Mailbox,
+    board_server: BoardServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The day the right job appears: the scrape that first sees it mails it; the next
+    scrape of the same board mails nothing."""
+    monkeypatch.setenv("JOBTREND_SMTP_PASSWORD", PASSWORD)
+    set_greenhouse(
+        board_server,
+        "alpha",
+        [
+            greenhouse_job(1, "멀티모달 LLM 연구원 (신입)", company="Alpha"),
+            greenhouse_job(2, "Payroll Specialist", company="Alpha"),
+        ],
+    )
+    watch = (
+        '[[watches]]\nname = "mm"\nterms = ["멀티모달 LLM"]\nlevel = "entry"\n'
+        'notify = "immediate"\n'
+    )
+    extra = f'[report]\nto = ["reader@example.com"]\n{mailbox.smtp_table()}\n{watch}'
+    config = load(write_config(tmp_path / "c.toml", board_server.url, database_url, extra=extra))
+    db = Database(database_url)
+    daemon = Daemon(config, db)
+    now = datetime.now(UTC)
+    assert daemon.fire("scrape:alpha", now=now)
+    (message,) = _messages(mailbox)
+    assert message["Subject"] == "jobtrend 알림 'mm': 새 공고 1건"
+    assert "멀티모달 LLM 연구원 (신입) · Alpha · Seoul, South Korea · 신입 가능" in _plain(message)
+    assert daemon.fire("scrape:beta", now=now)  # another scrape: nothing new for the watch
+    assert len(mailbox.messages) == 1
+    db.dispose()
+
+
+def test_a_daily_watch_is_one_scheduled_job_run_once_across_daemons(
+    db: Database,
+    tmp_path: Path,
+    database_url: str,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("JOBTREND_SMTP_PASSWORD", PASSWORD)
+    _history(db, 3)
+    config = load(_config(tmp_path, database_url, mailbox))
+    first, second = Daemon(config, db), Daemon(config, Database(database_url))
+    second.owner = "other-host:1"
+    first.clock = second.clock = _clock(3)  # the history's days, not today's (as JOBTREND_NOW)
+    # 08:00:05 in Seoul on day 3 (2026-03-04): the watch's notify_at slot.
+    at = datetime(2026, 3, 3, 23, 0, 5, tzinfo=UTC)
+    assert first.fire("watch:mm-kr-entry", now=at)
+    assert not second.fire("watch:mm-kr-entry", now=at)  # the slot is taken
+    (message,) = _messages(mailbox)
+    assert "멀티모달 LLM 연구원 (신입)" in _plain(message)
+    second.db.dispose()
