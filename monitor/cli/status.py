@@ -155,7 +155,7 @@ def _print_status(payload: dict[str, Any], zone: ZoneInfo, now: datetime) -> Non
         collapse_padding=True,
     )
     # One line per source; the error (whole in --json) takes what is left and is cut.
-    widths = fit(headers, rows, out.width, flexible="error")
+    widths = fit(headers, rows, out.width, flexible="error", caps={"last run": 22})
     for header, width in zip(headers, widths, strict=True):
         table.add_column(
             header,
