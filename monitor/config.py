@@ -308,12 +308,7 @@ def parse(raw: dict[str, Any], path: Path | None) -> Config:
             sources.append(build_source(table, zone))
         except ConfigError as exc:
             raise fail(label, exc) from None
-    names = [s.name for s in sources]
-    for name in names:
-        if names.count(name) > 1:
-            raise ConfigError(
-                f"{where}: two [[sources]] tables are named {name!r}; names must be unique."
-            )
+    _unique_names("sources", [s.name for s in sources], where)
 
     tags = dict(builtin_tags())
     tags_raw = raw.get("tags", {})
@@ -345,6 +340,15 @@ def parse(raw: dict[str, Any], path: Path | None) -> Config:
     )
 
 
+def _unique_names(array: str, names: list[str], where: str) -> None:
+    """Each table of ``[[array]]`` has its own name."""
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError(
+                f"{where}: two [[{array}]] tables are named {name!r}; names must be unique."
+            )
+
+
 def _watches(
     tables: Any, where: str, fail: Callable[[str, ConfigError], ConfigError]
 ) -> tuple[WatchConfig, ...]:
@@ -364,12 +368,7 @@ def _watches(
             watches.append(build_section(WatchConfig, table))
         except ConfigError as exc:
             raise fail(label, exc) from None
-    names = [w.name for w in watches]
-    for name in names:
-        if names.count(name) > 1:
-            raise ConfigError(
-                f"{where}: two [[watches]] tables are named {name!r}; names must be unique."
-            )
+    _unique_names("watches", [w.name for w in watches], where)
     return tuple(watches)
 
 

@@ -29,10 +29,6 @@ from reports.words import words
 
 log = logging.getLogger(__name__)
 
-LEVEL_WORDS = {
-    "ko": {"entry": "신입 가능", "experienced": "경력", None: "경력 미상"},
-    "en": {"entry": "open to entry", "experienced": "experienced", None: "level unknown"},
-}
 DIGEST_WORDS = {
     "ko": {
         "subject": "jobtrend 알림 '{watch}': 새 공고 {count}건",
@@ -60,7 +56,8 @@ def recipients(config: Config, watch: WatchConfig) -> tuple[str, ...]:
 
 def job_line(job: JobRow, language: str) -> str:
     """``title · company · where · level`` on one line (scraped text made one line)."""
-    level = LEVEL_WORDS[language].get(job.level, LEVEL_WORDS[language][None])
+    w = words(language)
+    level = w["entry"] if job.level == "entry" else w["experienced"] if job.level else ""
     bits = [one_line(job.title), one_line(job.company), one_line(where(job, language)), level]
     return " · ".join(bit for bit in bits if bit)
 

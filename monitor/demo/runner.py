@@ -268,19 +268,8 @@ def compare(
 
 
 def _report(config: Config, db: Database, clock: Clock, folder: Path) -> Path:
-    from reports.build import write_report
-    from reports.content import build_content, last_complete_week
+    from reports.content import last_complete_week
+    from reports.weekly import write_week
 
     week = last_complete_week(clock.today())
-    with db.session() as session:
-        content = build_content(
-            session,
-            clock,
-            config.tags,
-            config.report.tags,
-            week,
-            language=config.report.language,
-            stale_after_days=config.http.stale_after_days,
-        )
-    built = write_report(content, folder, sender=config.smtp.from_, to=config.report.to)
-    return built.index
+    return write_week(config, db, clock, week, folder, config.report.language).index
