@@ -3,10 +3,11 @@
 The schema is the project's (``monitor.storage.db.Database`` runs the migrations); rows are written
 with ``sqlite3.executemany`` for speed, with every derived column as the store would fill it
 (``dedup_key``, ``content_hash``, ``level``, country and remote from the location, tags from
-``Tagger.tags_for``). Each posting is seen from its day (spread evenly over the two years, one
-run per source and day at 09:00 in Seoul) for a lognormal number of days (median 30); what is
-still returned by the last run stays open. Postings of one ``dedup_key`` seen within 60 days of
-each other are one job (the same ad on two boards, or a repost); the first is new.
+``Tagger.tags_for``, words and candidate phrases). Each posting is seen from its day (spread
+evenly over the two years, one run per source and day at 09:00 in Seoul) for a lognormal
+number of days (median 30); what is still returned by the last run stays open. Postings of one
+``dedup_key`` seen within 60 days of each other are one job (the same ad on two boards, or a
+repost); the first is new.
 
 Triggers on ``posting`` that only feed FTS5 tables are dropped during the load, put back with
 their exact SQL, and those tables are then filled with FTS5's ``rebuild`` (the same index,
@@ -45,8 +46,10 @@ from monitor.geo import parse_location
 from monitor.identity import dedup_key
 from monitor.level import level_of
 from monitor.normalise import content_hash
+from monitor.phrases import posting_phrases
 from monitor.search.matcher import text_words
 from monitor.storage.db import Database, head_revision
+from monitor.storage.phrases import pack
 from monitor.tagging import Tagger, builtin_tags
 
 SEED = 7
@@ -147,13 +150,24 @@ class _Builder:
         self.jobs: dict[str, tuple[int, int]] = {}  # dedup_key -> (job id, its last day)
         self.source_ids = {name: i + 1 for i, name in enumerate(corpus.SOURCES)}
         self.counts = {"posting": 0, "posting_tag": 0, "job": 0, "open": 0}
+        self.phrases: dict[str, int] = {}  # phrase text -> its id (the phrase table)
+
+    def phrase_row(self, p: corpus.CorpusPosting, posting_id: int) -> tuple[int, bytes]:
+        found = posting_phrases(p.title, p.description, p.company, p.location)
+        known = self.phrases
+        return posting_id, pack(known.setdefault(text, len(known) + 1) for text in found)
 
     def rows(
         self, postings: list[corpus.CorpusPosting]
     ) -> tuple[
-        list[tuple[Any, ...]], list[tuple[int, str]], list[tuple[int, str]], list[tuple[Any, ...]]
+        list[tuple[Any, ...]],
+        list[tuple[int, str]],
+        list[tuple[int, str]],
+        list[tuple[Any, ...]],
+        list[tuple[int, bytes]],
     ]:
         posting_rows: list[tuple[Any, ...]] = []
+        phrase_rows: list[tuple[int, bytes]] = []
         tag_rows: list[tuple[int, str]] = []
         word_rows: list[tuple[int, str]] = []
         job_rows: list[tuple[Any, ...]] = []
@@ -213,12 +227,13 @@ class _Builder:
                 )
             )
             word_rows.append((posting_id, text_words(p.title, p.description)))
+            phrase_rows.append(self.phrase_row(p, posting_id))
             tag_rows += [
                 (posting_id, t) for t in sorted(self.tagger.tags_for(p.title, p.description))
             ]
         self.counts["posting"] += len(posting_rows)
         self.counts["posting_tag"] += len(tag_rows)
-        return posting_rows, tag_rows, word_rows, job_rows
+        return posting_rows, tag_rows, word_rows, job_rows, phrase_rows
 
 
 def _batches(n: int) -> Iterator[list[corpus.CorpusPosting]]:
@@ -293,18 +308,24 @@ def build(n: int) -> Fixture:
     derive = insert = 0.0
     for index, batch in enumerate(_batches(n)):
         t0 = time.perf_counter()
-        posting_rows, tag_rows, word_rows, job_rows = builder.rows(batch)
+        posting_rows, tag_rows, word_rows, job_rows, phrase_rows = builder.rows(batch)
         t1 = time.perf_counter()
         conn.executemany("INSERT INTO job (id, dedup_key, created_at) VALUES (?, ?, ?)", job_rows)
         conn.executemany(insert_posting, posting_rows)
         conn.executemany("INSERT INTO posting_tag (posting_id, tag) VALUES (?, ?)", tag_rows)
         conn.executemany("INSERT INTO posting_words (posting_id, words) VALUES (?, ?)", word_rows)
+        conn.executemany("INSERT INTO posting_phrases (posting_id, ids) VALUES (?, ?)", phrase_rows)
         derive += t1 - t0
         insert += time.perf_counter() - t1
         if index % 40 == 39:
             log(f"fixture: {(index + 1) * BATCH} postings")
+    conn.executemany(
+        "INSERT INTO phrase (id, text) VALUES (?, ?)",
+        ((i, text) for text, i in builder.phrases.items()),
+    )
+    builder.counts["phrase"] = len(builder.phrases)
     conn.execute("COMMIT")
-    phases["derive (keys, hashes, tags, words)"] = derive
+    phases["derive (keys, hashes, tags, words, phrases)"] = derive
     phases["insert"] = insert
 
     t0 = time.perf_counter()

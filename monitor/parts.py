@@ -607,6 +607,13 @@ def _heading(line: str) -> tuple[str, str] | None:
     return None
 
 
+def is_heading_line(line: str) -> bool:
+    """Whether a folded line is a heading and nothing more (not "Requirements: Python")."""
+    if _heading(line) is None:
+        return False
+    return not re.search(r"[:：]\s*\S", line)
+
+
 def _heading_automaton() -> Any:
     automaton = ahocorasick.Automaton()
     for phrase in [*_HEADING_KIND, "about ", "über ", "à propos de "]:

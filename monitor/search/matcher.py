@@ -75,8 +75,9 @@ def _char_class(chars: frozenset[str]) -> str:
     return "[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"
 
 
-# A word of a folded text: a maximal run of the characters an alias must not touch.
-_WORD_RUN = re.compile(_char_class(WORD_CHARS) + "+")
+# A word of a folded text (also what monitor.phrases reads): a maximal run of the characters an
+# alias must not touch.
+WORD_RUN = re.compile(_char_class(WORD_CHARS) + "+")
 
 
 def text_words(title: str, description: str = "") -> str:
@@ -85,11 +86,11 @@ def text_words(title: str, description: str = "") -> str:
     title, and the description's words in the parts that count for a term."""
     words: dict[str, None] = {}
     if title:
-        words.update(dict.fromkeys(_WORD_RUN.findall(fold_fast(title))))
+        words.update(dict.fromkeys(WORD_RUN.findall(fold_fast(title))))
     if description:
         folded = fold_fast(description)
         for a, b in Parts(folded).counting(TERM_COMPANY_TEXT):
-            words.update(dict.fromkeys(_WORD_RUN.findall(folded, a, b)))
+            words.update(dict.fromkeys(WORD_RUN.findall(folded, a, b)))
     return " ".join(words)
 
 
@@ -102,7 +103,7 @@ def term_words(term: str) -> tuple[str, ...]:
     are the term, or the term and a plural "s". Anything else (spaces, dashes, Hangul, which
     matches inside words) is decided on the text."""
     key = fold_alias(term)
-    if not key or not _WORD_RUN.fullmatch(key):
+    if not key or not WORD_RUN.fullmatch(key):
         return ()
     return (key, key + "s")
 

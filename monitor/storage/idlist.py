@@ -13,7 +13,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ARRAY, BigInteger, ColumnElement, any_, bindparam, func, select
+from sqlalchemy import ARRAY, BigInteger, ColumnElement, Text, any_, bindparam, func, select
 
 T = TypeVar("T")
 
@@ -26,6 +26,17 @@ def id_in(column: Any, ids: Collection[int], dialect: str) -> ColumnElement[bool
     if dialect == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
     return column.in_(values)
+
+
+def text_in(column: Any, values: Collection[str], dialect: str) -> ColumnElement[bool]:
+    """``id_in`` for strings: the column is one of ``values``, bound as one parameter."""
+    listed_values = sorted(set(values))
+    if dialect == "sqlite":
+        listed = func.json_each(json.dumps(listed_values)).table_valued("value")
+        return column.in_(select(listed.c.value))
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, listed_values, type_=ARRAY(Text)))
+    return column.in_(listed_values)
 
 
 def chunks(items: Sequence[T], size: int = 900) -> Iterable[list[T]]:

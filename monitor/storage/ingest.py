@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.normalise import Posting as NormalPosting
 from monitor.normalise import content_hash
+from monitor.phrases import posting_phrases
 from monitor.runs import RunStatus, had_complete_run, is_suspect, steady_suspects
 from monitor.search.matcher import text_words
 from monitor.storage.idlist import chunks
@@ -36,6 +37,7 @@ from monitor.storage.models import (
     ScrapeRun,
     Source,
 )
+from monitor.storage.phrases import store_phrases
 from monitor.tagging import Tagger, boilerplate_of
 
 log = logging.getLogger(__name__)
@@ -233,6 +235,7 @@ def write_run(
         )
     _replace_tags(session, changed, tagger, boilerplate)
     _replace_words(session, changed)
+    _replace_phrases(session, changed)
 
     fresh_new, earliest = _insert_fresh(
         session, source, fresh, now, first_run, clock, traits, tagger, boilerplate
@@ -389,6 +392,7 @@ def _insert_fresh(
     stored = list(zip(ids, fresh, strict=True))
     _replace_tags(session, stored, tagger, boilerplate, fresh_rows=True)
     _replace_words(session, stored, fresh_rows=True)
+    _replace_phrases(session, stored, fresh_rows=True)
     return sum(1 for row in values if row["new_on"] == today), earliest
 
 
@@ -515,6 +519,17 @@ def _replace_words(
     """Store the postings' words (``posting_words``, the word index of ad-hoc terms)."""
     words = [(pid, text_words(posting.title, posting.description)) for pid, posting in rows]
     store_words(session, words, fresh_rows=fresh_rows)
+
+
+def _replace_phrases(
+    session: Session, rows: Sequence[tuple[int, NormalPosting]], *, fresh_rows: bool = False
+) -> None:
+    """Store the postings' candidate phrases (``posting_phrases``, what ``trending`` counts)."""
+    phrases = [
+        (pid, posting_phrases(p.title, p.description, p.company or "", p.location or ""))
+        for pid, p in rows
+    ]
+    store_phrases(session, phrases, fresh_rows=fresh_rows)
 
 
 def store_words(

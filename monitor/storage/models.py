@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -182,6 +183,27 @@ class PostingWords(Base):
         ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True
     )
     words: Mapped[str] = mapped_column(Text)
+
+
+class Phrase(Base):
+    """A candidate phrase of ``jobtrend trending`` and ``skills`` (``monitor.phrases``), once."""
+
+    __tablename__ = "phrase"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    text: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class PostingPhrases(Base):
+    """A posting's distinct candidate phrases as ``phrase`` ids (``monitor.storage.phrases``:
+    sorted, packed as little-endian 32-bit integers), so counting them reads no text."""
+
+    __tablename__ = "posting_phrases"
+
+    posting_id: Mapped[int] = mapped_column(
+        ForeignKey("posting.id", ondelete="CASCADE"), primary_key=True
+    )
+    ids: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class DailyCount(Base):
