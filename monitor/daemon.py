@@ -294,7 +294,7 @@ class Daemon:
             log.info("watch %s: mailed %d new jobs", name, sent)
 
     def _report(self, slot: datetime) -> None:
-        from reports.content import last_complete_week
+        from monitor.numbers.periods import last_complete_week
 
         week = last_complete_week(self.clock.local_day(slot))
         self._send_report(week.label)

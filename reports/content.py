@@ -22,8 +22,14 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.errors import UsageError
 from monitor.numbers.filters import LEVELS, REGIONS, region_condition
-from monitor.numbers.listing import JobRow, jobs
-from monitor.numbers.periods import Period, parse_bound, period_of, periods_between
+from monitor.numbers.listing import Filters, JobRow, jobs
+from monitor.numbers.periods import (
+    Period,
+    parse_bound,
+    period_of,
+    periods_between,
+)
+from monitor.numbers.rising import RisingRow, rising
 from monitor.numbers.shares import TOO_FEW, Row
 from monitor.numbers.trends import TrendQuery, trend
 from monitor.numbers.verdict import complete_weeks, share_slope
@@ -37,6 +43,7 @@ from scrapers.base import is_kind, source_class
 WEEKS = 26  # weeks of history the report shows
 BEFORE = 4  # previous complete weeks the change is measured against
 NEW_JOBS = 5  # new jobs listed per term
+RISING_TOP = 5  # rising phrases listed (``jobtrend trending`` has the rest)
 
 
 @dataclass(frozen=True)
@@ -84,15 +91,14 @@ class ReportContent:
     # Per side, the kinds of sources it draws on (search-filtered boards, whole boards).
     region_sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     region_kinds_differ: bool = False
+    # The week's rising phrases (``monitor.numbers.rising``), and the labels of their tags.
+    rising: tuple[RisingRow, ...] = ()
+    tag_labels: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def troubled(self) -> tuple[SourceUse, ...]:
         """Sources failing, suspect or stale: a drop there is not a trend."""
         return tuple(s for s in self.sources if s.health in ("failing", "suspect", "stale"))
-
-
-def last_complete_week(today: date) -> Period:
-    return period_of(period_of(today, "week").start - timedelta(days=1), "week")
 
 
 def parse_week(text: str) -> Period:
@@ -178,6 +184,19 @@ def build_content(
         region_sources={s: tuple(sorted(n for n, _q in names)) for s, names in sides.items()},
         region_kinds_differ=bool(kinds["kr"] and kinds["elsewhere"])
         and kinds["kr"] != kinds["elsewhere"],
+        rising=tuple(
+            rising(
+                session,
+                clock,
+                tags,
+                period.start,
+                period.end,
+                Filters(),
+                top=RISING_TOP,
+                stale_after_days=stale_after_days,
+            ).rows
+        ),
+        tag_labels={key: tag.label_in(language) for key, tag in tags.items()},
     )
 
 

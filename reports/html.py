@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 from monitor.numbers.listing import JobRow
+from monitor.numbers.rising import RisingRow
 from reports.content import ReportContent, TermReport
 from reports.figures import DISPLAY_WIDTH, Picture
 from reports.sparks import sparkline
@@ -156,6 +157,25 @@ def render_html(
         if picture.name.startswith("active."):
             add(_img(picture, src))
 
+    add(f"<h2>{esc(w['rising_words'])}</h2>")
+    if content.rising:
+        add(f'<p class="muted">{esc(w["rising_note"])}</p>')
+        add(
+            f"<table><tr><th>{esc(w['phrase'])}</th><th>{esc(w['share'].split(' (')[0])}</th>"
+            f"<th>{esc(w['before'])}</th><th>{esc(w['ratio_low'])}</th>"
+            f"<th>{esc(w['tag'])}</th></tr>"
+        )
+        for found in content.rising:
+            add(
+                f'<tr><td>{esc(found.phrase)}</td><td class="num">{pct(found.share)}</td>'
+                f'<td class="num">{pct(found.share_before)}</td>'
+                f'<td class="num">{found.ratio_low:.1f}×</td>'
+                f"<td>{esc(rising_tag(content, found))}</td></tr>"
+            )
+        add("</table>")
+    else:
+        add(f'<p class="muted">{esc(w["no_rising"])}</p>')
+
     add(f"<h2>{esc(w['regions'])}</h2>")
     add(
         f'<table><tr><th>{esc(w["term"])}</th><th class="num">{esc(w["kr"])}</th>'
@@ -240,6 +260,13 @@ def render_html(
     add(f'<p class="muted">{esc(w["footer"].format(generated=generated))}</p>')
     add("</div>\n</body>\n</html>\n")
     return "\n".join(out)
+
+
+def rising_tag(content: ReportContent, row: RisingRow) -> str:
+    """The tag a rising phrase falls under, in the report's language, or "not a tag"."""
+    if row.tag is None:
+        return words(content.language)["not_tag"]
+    return content.tag_labels.get(row.tag, row.tag)
 
 
 def region_note(content: ReportContent) -> str:

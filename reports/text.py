@@ -6,7 +6,15 @@ from __future__ import annotations
 import re
 
 from reports.content import ReportContent
-from reports.html import change_text, pct, region_note, safe_url, spark_text, where
+from reports.html import (
+    change_text,
+    pct,
+    region_note,
+    rising_tag,
+    safe_url,
+    spark_text,
+    where,
+)
 from reports.words import words
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -50,6 +58,18 @@ def render_text(content: ReportContent) -> str:
     if content.totals:
         spark, high = spark_text([r.jobs_total for r in content.totals], as_share=False)
         add(f"{content.totals[-1].jobs_total:.0f}  {spark}  (0–{high})")
+    add("")
+    add(f"== {w['rising_words']} ==")
+    if content.rising:
+        add(w["rising_note"])
+        for found in content.rising:
+            add(
+                f"- {one_line(found.phrase)}: {pct(found.share)} ({w['before']} "
+                f"{pct(found.share_before)}), {w['ratio_low']} {found.ratio_low:.1f}x, "
+                f"{w['tag']} {one_line(rising_tag(content, found))}"
+            )
+    else:
+        add(w["no_rising"])
     add("")
     add(f"== {w['regions']} ==")
     for term in content.terms:

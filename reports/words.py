@@ -32,6 +32,17 @@ TEXT: dict[str, dict[str, str]] = {
         "level_unknown": "알 수 없음",
         "new_jobs": "이번 주 신규 공고",
         "no_new_jobs": "이번 주 신규 공고가 없습니다.",
+        "rising_words": "떠오르는 키워드",
+        "rising_note": (
+            "지난 8주보다 공고 중 비중이 뚜렷하게 오른 단어와 구문입니다 "
+            "(비중 비율의 95% 구간 하한 순, 5개 이상 공고·3개 이상 회사)."
+        ),
+        "no_rising": "이번 주에는 뚜렷하게 오른 키워드가 없습니다.",
+        "phrase": "키워드",
+        "before": "이전 8주",
+        "ratio_low": "비율 하한",
+        "tag": "태그",
+        "not_tag": "태그 아님",
         "total": "전체 활성 공고 (최근 26주)",
         "total_note": "기업들이 채용을 하고 있나? 주제와 무관한 전체 공고 수입니다.",
         "health": "수집 상태",
@@ -88,6 +99,17 @@ TEXT: dict[str, dict[str, str]] = {
         "level_unknown": "Unknown",
         "new_jobs": "New this week",
         "no_new_jobs": "No new jobs this week.",
+        "rising_words": "Rising words and phrases",
+        "rising_note": (
+            "Words and phrases whose share of jobs rose beyond noise against the 8 weeks before "
+            "(ranked by the lower bound of the share ratio's 95% interval; 5+ jobs, 3+ companies)."
+        ),
+        "no_rising": "Nothing rose beyond noise this week.",
+        "phrase": "Phrase",
+        "before": "8 weeks before",
+        "ratio_low": "Ratio, low",
+        "tag": "Tag",
+        "not_tag": "not a tag",
         "total": "All active jobs (last 26 weeks)",
         "total_note": "Are companies hiring at all? All jobs, whatever their topic.",
         "health": "Sources' health",

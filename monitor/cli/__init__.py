@@ -48,6 +48,7 @@ def _register() -> None:
     from monitor.cli import (
         db,
         demo,
+        discover,
         export,
         init,
         postings,
@@ -66,6 +67,7 @@ def _register() -> None:
         scrape,
         query,
         postings,
+        discover,
         export,
         report,
         sources,

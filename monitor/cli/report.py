@@ -61,8 +61,9 @@ def report(
     every week kept, newest first. A second --send of the same week prints "already sent"
     and exits 0, unless --force.
     """
+    from monitor.numbers.periods import last_complete_week
     from reports.build import write_archive
-    from reports.content import last_complete_week, parse_week
+    from reports.content import parse_week
     from reports.email import check_settings
     from reports.weekly import FAILED, archive_root, send_once, write_week
 

@@ -268,7 +268,7 @@ def compare(
 
 
 def _report(config: Config, db: Database, clock: Clock, folder: Path) -> Path:
-    from reports.content import last_complete_week
+    from monitor.numbers.periods import last_complete_week
     from reports.weekly import write_week
 
     week = last_complete_week(clock.today())

@@ -166,7 +166,7 @@ def jobs(
     Rows come newest first (``first_seen`` descending, then job id descending). Close the
     generator (or exhaust it) before the session ends: it holds an open cursor.
     """
-    conditions = posting_conditions(session, _as_query(filters)) if filters is not None else []
+    conditions = posting_conditions(session, as_query(filters)) if filters is not None else []
     windowed = start is not None or end is not None
     if windowed:
         today = clock.today()
@@ -239,7 +239,7 @@ def jobs(
         result.close()
 
 
-def _as_query(filters: FilterLike) -> TrendQuery:
+def as_query(filters: FilterLike) -> TrendQuery:
     if isinstance(filters, TrendQuery):
         return filters
     # posting_conditions reads only the filters; the dates are placeholders.

@@ -84,6 +84,11 @@ def periods_between(first: date, last: date, by: By) -> list[Period]:
     return out
 
 
+def last_complete_week(today: date) -> Period:
+    """The ISO week before the one holding ``today``."""
+    return period_of(period_of(today, "week").start - timedelta(days=1), "week")
+
+
 def default_window(today: date, by: By, weeks: int = 26) -> tuple[date, date]:
     """The last ``weeks`` ISO weeks up to the current one, widened to whole periods."""
     first = period_of(today, "week").start - timedelta(weeks=weeks - 1)

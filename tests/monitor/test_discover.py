@@ -1,0 +1,204 @@
+"""``trending`` and ``skills`` on histories built for them, with exact expected output."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+from runs import SEOUL, run
+
+from monitor.clock import Clock
+from monitor.numbers.listing import Filters
+from monitor.numbers.rising import ratio_interval, rising
+from monitor.numbers.skills import skills
+from monitor.posting import RawPosting
+from monitor.storage.db import Database
+from monitor.taxonomy import builtin_tags
+
+COMPANIES = [f"Company{letter}" for letter in "ABCDEFGH"]
+# The week after the tenth: 2026-W19 (05-04..05-10) is the last complete one.
+NOW = datetime(2026, 5, 12, 3, 0, tzinfo=UTC)
+PERIOD = (date(2026, 5, 4), date(2026, 5, 10))
+GRAPHQL = [2, 6, 2, 6, 2, 6, 2, 6, 2, 6]  # jobs a week: wobbles, ending on a high
+
+
+def posting(external_id: str, title: str, company: str, lines: list[str]) -> RawPosting:
+    return RawPosting(
+        external_id=external_id,
+        title=title,
+        url=f"https://jobs.example.com/{external_id}",
+        company=company,
+        description="Responsibilities\n" + "\n".join(f"- {line}" for line in lines),
+    )
+
+
+def week_postings(week: int) -> list[RawPosting]:
+    """40 backend jobs of 8 companies a week. In the last week (9) ten of them, of all eight
+    companies, are LLM jobs that use pgvector, and one company reposts a Rust job ten times."""
+    out = []
+    for n in range(40):
+        lines = ["Design backend services"]
+        if n < GRAPHQL[week]:
+            lines.append("GraphQL")
+        if week == 9 and 10 <= n < 20:
+            lines += ["LLM", "pgvector"]
+        out.append(posting(f"w{week}-{n}", f"Backend Engineer {week}-{n}", COMPANIES[n % 8], lines))
+    if week == 9:
+        out += [
+            posting(f"solo-{k}", f"Rust Engineer {k}", "Solo", ["WASM runtime"]) for k in range(10)
+        ]
+    return out
+
+
+@pytest.fixture
+def market(db: Database) -> Database:
+    for week in range(10):
+        run(db, 1 + 7 * week, week_postings(week))
+    return db
+
+
+def test_only_the_phrase_made_to_rise_ranks(market: Database) -> None:
+    with market.session() as session:
+        found = rising(session, Clock(SEOUL, NOW), builtin_tags(), *PERIOD, Filters(), top=10)
+    assert (found.jobs, found.jobs_before) == (50, 320)
+    assert (found.before_start, found.before_end) == (date(2026, 3, 9), date(2026, 5, 3))
+    ratio, low = ratio_interval(10, 50, 0, 320)
+    # The noisy phrase (6 of 50 against 32 of 320) stays below the bar, and the reposted Rust
+    # job has ten jobs but one company; "llm" names a tag, and pgvector's jobs all carry it.
+    assert [(r.phrase, r.is_tag, r.tag, r.jobs, r.companies) for r in found.rows] == [
+        ("llm", True, "llm", 10, 8),
+        ("pgvector", False, "llm", 10, 8),
+    ]
+    row = found.rows[1]
+    assert (row.share, row.share_before, row.ratio) == (0.2, 0.0, None)
+    assert row.ratio_low == pytest.approx(low)
+    assert ratio == pytest.approx((10.5 / 50.5) / (0.5 / 320.5))
+    assert round(low, 2) == 7.93  # 133.3 * exp(-1.96 * 1.4396), worked by hand
+
+
+def test_the_support_minimums_are_what_keep_noise_out(market: Database) -> None:
+    with market.session() as session:
+        found = rising(
+            session,
+            Clock(SEOUL, NOW),
+            builtin_tags(),
+            *PERIOD,
+            Filters(),
+            min_jobs=5,
+            min_companies=1,
+        )
+    phrases = [r.phrase for r in found.rows]
+    assert "wasm" in phrases and "graphql" not in phrases  # one company is enough now
+
+
+def test_ratio_interval_of_a_wobble_includes_one() -> None:
+    _, low = ratio_interval(6, 50, 32, 320)
+    assert low < 1
+
+
+SKILL_JOBS = 30
+
+
+def test_skills_are_what_the_terms_jobs_share(db: Database) -> None:
+    """30 jobs: 8 LLM jobs, 6 of them with PyTorch; 2 of the other 22 have PyTorch too, and
+    Kafka is in 10 of the others and none of the LLM ones."""
+    jobs = []
+    for n in range(SKILL_JOBS):
+        llm = n < 8
+        lines = ["Design services"]
+        if (llm and n < 6) or n in (20, 21):
+            lines.append("PyTorch")
+        if not llm and n >= 20:
+            lines.append("Kafka")
+        title = f"LLM Engineer {n}" if llm else f"Backend Engineer {n}"
+        jobs.append(posting(f"j{n}", title, COMPANIES[n % 8], lines))
+    run(db, 64, jobs)  # 2026-05-04
+    with db.session() as session:
+        found = skills(session, Clock(SEOUL, NOW), builtin_tags(), "LLM", *PERIOD, Filters())
+    assert (found.tag, found.jobs, found.term_jobs) == ("llm", 30, 8)
+    rows = [(r.phrase, r.jobs_both, r.share_in_term, round(r.share_all, 4)) for r in found.rows]
+    assert rows == [("pytorch", 6, 0.75, 0.2667)]
+    # By hand: the LLM jobs hold 54 phrase counts (6 each, and 6 pytorch), the others 144;
+    # pytorch is in 8 of all, so its prior is 54 * 8 / 198 = 2.18, and
+    # log((6 + 2.18) / (108 - 6 - 2.18)) - log((2 + 2.18) / (198 - 2 - 2.18)) = 1.335,
+    # over sqrt(1 / 8.18 + 1 / 4.18) = 0.601: z = 2.22. Kafka, in no LLM job, is not listed.
+    assert round(found.rows[0].log_odds, 3) == 1.335
+    assert round(found.rows[0].z, 2) == 2.22
+
+
+def test_the_cli_prints_rows_as_json_csv_and_a_table(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'jobtrend.db'}"
+    db = Database(url)
+    for week in range(10):
+        run(db, 1 + 7 * week, week_postings(week))
+    db.dispose()
+    config = tmp_path / "config.toml"
+    config.write_text(f'timezone = "Asia/Seoul"\n[database]\nurl = "{url}"\n', encoding="utf-8")
+    now = "2026-05-12T12:00"
+    result = run_cli(config, "trending", "--json", now=now)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["phrase"], r["is_tag"], r["tag"], r["jobs"], r["ratio"]) for r in rows] == [
+        ("llm", True, "llm", 10, None),
+        ("pgvector", False, "llm", 10, None),
+    ]
+    assert list(rows[0]) == [
+        "phrase",
+        "is_tag",
+        "tag",
+        "jobs",
+        "companies",
+        "share",
+        "share_before",
+        "ratio",
+        "ratio_low",
+    ]
+    csv_out = run_cli(config, "trending", "--csv", now=now).stdout.splitlines()
+    assert csv_out[0] == "phrase,is_tag,tag,jobs,companies,share,share_before,ratio,ratio_low"
+    assert csv_out[2].startswith("pgvector,false,llm,10,8,0.2,0.0,,7.93")
+    table = run_cli(config, "trending", now=now, COLUMNS="80").stdout
+    assert [line.rstrip() for line in table.splitlines()] == [
+        "Rising in 2026-W19: 50 jobs, against 320 in 2026-03-09..2026-05-03",
+        "",
+        " phrase    jobs  firms  share  before  ratio   low  tag",
+        " " + "\u2500" * 61,
+        " llm         10      8  20.0%    0.0%    new  7.9x  (is a tag)",
+        " pgvector    10      8  20.0%    0.0%    new  7.9x  llm",
+        "",
+    ]
+    quiet = run_cli(config, "trending", "--period", "2026-W15", now=now)
+    assert quiet.exit_code == 0
+    assert "Nothing rose beyond noise in 2026-W15: 40 jobs" in quiet.stdout
+    skills_out = run_cli(config, "skills", "pgvector", "--period", "2026-W19", "--json", now=now)
+    assert skills_out.exit_code == 0, skills_out.output
+    assert [r["phrase"] for r in json.loads(skills_out.stdout)][:1] == ["llm"]
+    bad = run_cli(config, "trending", "--period", "last week", now=now)
+    assert bad.exit_code == 2 and "--period 'last week' is not a date" in bad.output
+
+
+def test_the_weekly_report_has_a_rising_section(market: Database) -> None:
+    from monitor.numbers.periods import period_of
+    from reports.content import build_content
+    from reports.html import render_html
+    from reports.text import render_text
+
+    week = period_of(PERIOD[0], "week")
+    tags = builtin_tags()
+    with market.session() as session:
+        content = build_content(session, Clock(SEOUL, NOW), tags, ["llm"], week, language="en")
+    assert [row.phrase for row in content.rising] == ["llm", "pgvector"]
+    text = render_text(content)
+    label = tags["llm"].label_in("en")
+    assert "== Rising words and phrases ==" in text
+    assert f"- pgvector: 20.0% (8 weeks before 0.0%), Ratio, low 7.9x, Tag {label}" in text
+    page = render_html(content, [], lambda picture: "")
+    assert "<td>pgvector</td>" in page and f"<td>{label}</td>" in page
+    with market.session() as session:
+        quiet = build_content(
+            session, Clock(SEOUL, NOW), tags, ["llm"], period_of(date(2026, 4, 6), "week")
+        )
+    assert quiet.rising == ()
+    assert "이번 주에는 뚜렷하게 오른 키워드가 없습니다." in render_text(quiet)
