@@ -14,8 +14,8 @@ from typing import Any
 
 from bench.common import DATA, VERSION, Result, fmt, log, run_child, sizes
 
-GROUPS = ("tagging", "ingest", "query", "adhoc", "export", "report", "daemon")
-NEEDS_FIXTURE = {"query", "adhoc", "export", "report"}
+GROUPS = ("tagging", "ingest", "query", "adhoc", "export", "report", "discover", "daemon")
+NEEDS_FIXTURE = {"query", "adhoc", "export", "report", "discover"}
 TOTAL_GOAL_S = 20 * 60
 MEMORY_GOAL_MB = 5 * 1024
 GROUP_TIMEOUT_S = 1800

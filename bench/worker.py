@@ -44,7 +44,7 @@ def fixture_rows(quick: bool) -> list[Result]:
 
 
 def groups() -> dict[str, Callable[[bool], list[Result]]]:
-    from bench import adhoc, daemon, export, ingest, query, report, tagging
+    from bench import adhoc, daemon, discover, export, ingest, query, report, tagging
 
     return {
         "fixture": fixture_rows,
@@ -54,6 +54,7 @@ def groups() -> dict[str, Callable[[bool], list[Result]]]:
         "adhoc": adhoc.run,
         "export": export.run,
         "report": report.run,
+        "discover": discover.run,
         "daemon": daemon.run,
     }
 
