@@ -59,6 +59,62 @@ def print_table(
     (out or Console(highlight=False)).print(table)
 
 
+def change_text(row: Row) -> str:
+    """``+3``, ``-2``, ``0``; ``new`` for a company with jobs now and none before; ``–`` when
+    the span before is not compared."""
+    if row.change is None or row.previous_active is None:
+        return "–"
+    if row.previous_active == 0 and row.change > 0:
+        return "new"
+    return f"{row.change:+d}" if row.change else "0"
+
+
+def print_company_changes(
+    rows: Sequence[Row], term: str, span: str, before: str, out: Console | None = None
+) -> None:
+    """One line per company for ``term``: its jobs in ``span``, in ``before`` (the span of the
+    same length right before), and the change; notes saying so below, wrapped to the width."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from monitor.cli.app import printable
+    from monitor.cli.cells import fit
+
+    out = out or Console(highlight=False)
+    firsts = list({row.group: row for row in rows if row.term == term}.values())
+    headers = ["company", "jobs", "before", "change"]
+    cells = [
+        [
+            printable(row.group or ""),
+            str(row.jobs),
+            "–" if row.previous_active is None else str(row.previous_active),
+            change_text(row),
+        ]
+        for row in firsts
+    ]
+    widths = fit(headers, cells, out.width, flexible="company", caps={"company": 60})
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for header, width in zip(headers, widths, strict=True):
+        justify = "left" if header == "company" else "right"
+        table.add_column(header, no_wrap=True, width=width, justify=justify)  # type: ignore[arg-type]
+    for cell in cells:
+        table.add_row(*[Text(value) for value in cell])
+    out.print(Text(f"{term}: jobs by company", style="bold"))
+    out.print(table, soft_wrap=False, crop=True)
+    notes = [
+        f"jobs: distinct jobs with the term on some day of {span}; before: the same over "
+        f"{before}; new: none before."
+    ]
+    if any(row.previous_active is None for row in firsts):
+        notes.append(
+            "–: the span before starts before the first run, so there is nothing to compare "
+            "with; a later --since compares."
+        )
+    for note in notes:
+        out.print(Text(note, style="dim"), soft_wrap=False)
+
+
 VERDICT_WORDS = {"rising": "↑ rising", "falling": "↓ falling", "flat": "no clear change"}
 
 
