@@ -75,11 +75,11 @@ def print_company_changes(
     """One line per company for ``term``: its jobs in ``span``, in ``before`` (the span of the
     same length right before), and the change; notes saying so below, wrapped to the width."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     from monitor.cli.app import printable
-    from monitor.cli.cells import fit
 
     out = out or Console(highlight=False)
     firsts = list({row.group: row for row in rows if row.term == term}.values())
@@ -93,13 +93,20 @@ def print_company_changes(
         ]
         for row in firsts
     ]
-    widths = fit(headers, cells, out.width, flexible="company", caps={"company": 60})
+    # Widths in terminal cells (a Hangul syllable takes two): the numbers whole, the company
+    # what is left of the line (at most 60), cut with an ellipsis.
+    numbers = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers) if i]
+    longest = max([len(headers[0])] + [cell_len(c[0]) for c in cells])
+    room = out.width - sum(numbers) - 2 * len(headers)
+    widths = [max(7, min(longest, 60, room)), *numbers]
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for header, width in zip(headers, widths, strict=True):
         justify = "left" if header == "company" else "right"
         table.add_column(header, no_wrap=True, width=width, justify=justify)  # type: ignore[arg-type]
     for cell in cells:
-        table.add_row(*[Text(value) for value in cell])
+        name = Text(cell[0])
+        name.truncate(widths[0], overflow="ellipsis")
+        table.add_row(name, *[Text(value) for value in cell[1:]])
     out.print(Text(f"{term}: jobs by company", style="bold"))
     out.print(table, soft_wrap=False, crop=True)
     notes = [

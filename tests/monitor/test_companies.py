@@ -146,3 +146,52 @@ def test_the_table_says_when_nothing_is_compared(market: Path) -> None:
         " Epsilon     1       –       –",
     ]
     assert "–: the span before starts before the first run" in summary
+
+
+def test_two_terms_rank_by_jobs_with_either(market: Path) -> None:
+    result = run_cli(
+        market, "query", "llm", "accountant", "--group-by", "company", *SPAN, "--json", now=NOW
+    )
+    rows = json.loads(result.stdout)
+    per_term = {
+        term: [
+            (r["group"], r["jobs"], r["previous_active"], r["change"])
+            for r in rows
+            if r["term"] == term and r["period"] == "2026-W12"
+        ]
+        for term in ("llm", "accountant")
+    }
+    # Acme 3, Gamma 2, then Beta and Delta with 1 each (by name).
+    assert per_term == {
+        "llm": [("Acme", 3, 1, 2), ("Gamma", 2, 0, 2), ("Beta", 1, 3, -2), ("Delta", 0, 0, 0)],
+        "accountant": [
+            ("Acme", 0, 0, 0),
+            ("Gamma", 0, 0, 0),
+            ("Beta", 0, 0, 0),
+            ("Delta", 1, 1, 0),
+        ],
+    }
+    assert len(rows) == 16  # 4 companies x 2 terms x 2 weeks
+
+
+def test_a_long_company_name_is_cut_to_the_width(database_url: str, tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    long_name = (
+        "가나다라마바사 인공지능 연구소 주식회사 글로벌 멀티모달 사업부 (Holdings International)"
+    )
+    db = Database(database_url)
+    run(db, 1, [job("x1", long_name), job("x2", "Acme")])
+    db.dispose()
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'timezone = "Asia/Seoul"\n[database]\nurl = "{database_url}"\n', encoding="utf-8"
+    )
+    result = run_cli(
+        config, "query", "llm", "--group-by", "company", "--since", "2026-W10", now=NOW
+    )
+    assert result.exit_code == 0, result.output
+    summary = result.output[result.output.index("llm: jobs by company") :].splitlines()
+    assert all(cell_len(line) <= 80 for line in summary)
+    (cut,) = [line for line in summary if line.startswith(" 가나다라마바사")]
+    assert cut.rstrip().endswith("멀티모달…     1       –       –")
