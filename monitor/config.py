@@ -144,7 +144,8 @@ class WatchConfig:
 
     The filters read as in ``query`` (``country`` is a list of ISO codes or "remote").
     ``notify``: ``immediate`` after each scrape, ``daily`` at ``notify_at`` in the configured
-    zone, ``weekly`` as a section of the report. ``to`` defaults to ``[report] to``."""
+    zone, ``weekly`` as a section of the report (mailed with it, to ``[report] to``). ``to``
+    defaults to ``[report] to``."""
 
     name: str
     terms: list[str]

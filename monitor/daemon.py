@@ -161,16 +161,20 @@ class Daemon:
         self.mails_report = mails_report
         if self.mails_report:
             self._triggers[REPORT_JOB] = CronTrigger(parse(config.report.schedule, config.zone))
-        # Watches: immediate ones after each scrape; daily at notify_at; weekly with the report.
+        # Watches: immediate ones after each scrape; daily at notify_at. A weekly one is a
+        # section of the report (reports.content), so it has no job of its own.
         for watch in config.watches:
             if watch.notify == "daily":
                 hour, minute = watch.hour_minute
                 cron = parse(f"{minute} {hour} * * *", config.zone)
-            elif watch.notify == "weekly":
-                cron = parse(config.report.schedule, config.zone)
-            else:
-                continue
-            self._triggers[WATCH_JOB + watch.name] = CronTrigger(cron)
+                self._triggers[WATCH_JOB + watch.name] = CronTrigger(cron)
+        for watch in config.watches:
+            if watch.notify == "weekly" and watch.to and list(watch.to) != list(config.report.to):
+                log.warning(
+                    "watch %s is weekly: it is a section of the report, mailed to [report] to, "
+                    "not to its own `to`",
+                    watch.name,
+                )
         if config.watches and not config.smtp.host:
             log.warning("[[watches]] are configured but [smtp] host is empty: nothing is mailed")
 

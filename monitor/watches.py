@@ -54,10 +54,12 @@ def matches(
     watch: WatchConfig,
     since: date,
     *,
+    until: date | None = None,
     stale_after_days: int = DEFAULT_STALE_DAYS,
 ) -> list[JobRow]:
-    """The jobs first seen from ``since`` to today that match ``watch``, newest first."""
-    today = clock.today()
+    """The jobs first seen from ``since`` to ``until`` (default: today) that match ``watch``,
+    newest first."""
+    today = clock.today() if until is None else min(until, clock.today())
     found: dict[int, JobRow] = {}
     for term in dict.fromkeys(watch.terms):
         rows = jobs(
@@ -72,7 +74,7 @@ def matches(
         )
         try:
             for row in rows:
-                if clock.local_day(row.first_seen) >= since:
+                if since <= clock.local_day(row.first_seen) <= today:
                     found.setdefault(row.job_id, row)
         finally:
             rows.close()

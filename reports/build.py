@@ -31,6 +31,7 @@ class BuiltReport:
     eml: Path
     pictures: tuple[Picture, ...]
     message: EmailMessage
+    content: ReportContent
 
 
 def write_report(
@@ -59,7 +60,7 @@ def write_report(
     eml = folder / "report.eml"
     eml.write_bytes(message.as_bytes())
     log.info("wrote report %s to %s", content.period.label, folder)
-    return BuiltReport(folder, index, text, eml, pictures, message)
+    return BuiltReport(folder, index, text, eml, pictures, message, content)
 
 
 def write_archive(root: Path, language: str) -> Path:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
+from monitor.config import WatchConfig
 from monitor.errors import UsageError
 from monitor.numbers.filters import LEVELS, REGIONS, region_condition
 from monitor.numbers.listing import Filters, JobRow, jobs
@@ -35,8 +36,10 @@ from monitor.numbers.trends import TrendQuery, trend
 from monitor.numbers.verdict import complete_weeks, share_slope
 from monitor.runs import DEFAULT_STALE_DAYS, HEALTHY, RunStatus, all_health, lifetime_between
 from monitor.storage.models import Posting, ScrapeRun, Source
+from monitor.storage.watches import sent_before
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
+from monitor.watches import matches
 from reports.charts import term_colours
 from scrapers.base import is_kind, source_class
 
@@ -59,6 +62,16 @@ class TermReport:
     regions: Mapping[str, tuple[Row, ...]]  # kr | elsewhere | unknown -> weekly rows
     levels: Mapping[str, float]  # entry | experienced | unknown -> active this week
     new_jobs: tuple[JobRow, ...]
+
+
+@dataclass(frozen=True)
+class WatchSection:
+    """A weekly watch's part of the report: its matches first seen in the report's week, less
+    any the watch had mailed before the week was over (while it notified daily or at once)."""
+
+    name: str
+    terms: tuple[str, ...]
+    jobs: tuple[JobRow, ...]  # newest first
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,7 @@ class ReportContent:
     # The week's rising phrases (``monitor.numbers.rising``), and the labels of their tags.
     rising: tuple[RisingRow, ...] = ()
     tag_labels: Mapping[str, str] = field(default_factory=dict)
+    watches: tuple[WatchSection, ...] = ()  # one per weekly watch, in the config's order
 
     @property
     def troubled(self) -> tuple[SourceUse, ...]:
@@ -118,8 +132,10 @@ def build_content(
     *,
     language: str = "ko",
     stale_after_days: int = DEFAULT_STALE_DAYS,
+    watches: Sequence[WatchConfig] = (),
 ) -> ReportContent:
-    """Every number of the report for ``period`` (an ISO week)."""
+    """Every number of the report for ``period`` (an ISO week), and a section per watch of
+    ``watches`` (the weekly ones)."""
     if not terms:
         raise UsageError("[report] tags is empty; name at least one tag or term to report on.")
     weeks = tuple(periods_between(period.start - timedelta(weeks=WEEKS - 1), period.end, "week"))
@@ -197,6 +213,38 @@ def build_content(
             ).rows
         ),
         tag_labels={key: tag.label_in(language) for key, tag in tags.items()},
+        watches=tuple(
+            _watch_section(session, clock, tags, watch, period, stale_after_days)
+            for watch in watches
+        ),
+    )
+
+
+def _watch_section(
+    session: Session,
+    clock: Clock,
+    tags: Mapping[str, TagDef],
+    watch: WatchConfig,
+    period: Period,
+    stale_after_days: int,
+) -> WatchSection:
+    """First seen in the week, so a job is in one week's report only; a job the watch mailed
+    before the week ended is left out, one it mailed later (this week's report, sent before
+    and now sent again with --force) is kept."""
+    found = matches(
+        session,
+        clock,
+        tags,
+        watch,
+        period.start,
+        until=period.end,
+        stale_after_days=stale_after_days,
+    )
+    mailed = sent_before(session, watch.name, clock.day_end(period.end))
+    return WatchSection(
+        name=watch.name,
+        terms=tuple(watch.terms),
+        jobs=tuple(job for job in found if job.job_id not in mailed),
     )
 
 

@@ -24,7 +24,8 @@ from monitor.storage.db import Database
 from monitor.storage.watches import claim_jobs, mark_sent, release
 from monitor.watches import LOOK_BACK, matches
 from reports.email import address, send
-from reports.html import CSS, esc, safe_url, where
+from reports.html import CSS, esc, job_item
+from reports.text import job_lines
 from reports.words import words
 
 log = logging.getLogger(__name__)
@@ -51,15 +52,11 @@ class Digest:
 
 
 def recipients(config: Config, watch: WatchConfig) -> tuple[str, ...]:
+    """Who a watch's jobs go to: its ``to``, else ``[report] to``; a weekly watch is a section
+    of the report, so always the report's."""
+    if watch.notify == "weekly":
+        return tuple(config.report.to)
     return tuple(watch.to or config.report.to)
-
-
-def job_line(job: JobRow, language: str) -> str:
-    """``title · company · where · level`` on one line (scraped text made one line)."""
-    w = words(language)
-    level = w["entry"] if job.level == "entry" else w["experienced"] if job.level else ""
-    bits = [one_line(job.title), one_line(job.company), one_line(where(job, language)), level]
-    return " · ".join(bit for bit in bits if bit)
 
 
 def build_digest(
@@ -82,19 +79,10 @@ def build_digest(
     message["Message-ID"] = make_msgid("watch", domain="jobtrend.local")
     lines = [d["intro"].format(watch=watch.name, terms=terms), ""]
     for job in jobs:
-        lines.append(f"- {job_line(job, language)}")
-        for url in job.urls:
-            if safe_url(url):
-                lines.append(f"  {url}")
+        lines += job_lines(job, language)
     lines += ["", d["footer"]]
     message.set_content("\n".join(lines) + "\n", subtype="plain", charset="utf-8")
-    items = []
-    for job in jobs:
-        link = next((u for u in (safe_url(url) for url in job.urls) if u), None)
-        title = esc(one_line(job.title))
-        head = f'<a href="{esc(link)}">{title}</a>' if link else title
-        rest = esc(" · ".join(job_line(job, language).split(" · ")[1:]))
-        items.append(f"<li>{head}<br><span class='muted'>{rest}</span></li>")
+    items = [job_item(job, language) for job in jobs]
     page = (
         f'<!DOCTYPE html>\n<html lang="{esc(language)}"><head><meta charset="utf-8">'
         f"<title>{esc(w['title'])}</title><style>{CSS}</style></head><body><div class='page'>"

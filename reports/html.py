@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
+from monitor.normalise import one_line
 from monitor.numbers.listing import JobRow
 from monitor.numbers.rising import RisingRow
 from reports.content import ReportContent, TermReport
@@ -93,6 +94,25 @@ def where(job: JobRow, language: str) -> str:
     if job.remote and not bits[0]:
         bits = [words(language)["where_remote"]]
     return bits[0]
+
+
+def job_line(job: JobRow, language: str) -> str:
+    """``title · company · where · level`` on one line (scraped text made one line): a watch's
+    job, in its digest and in the report's section."""
+    w = words(language)
+    level = w["entry"] if job.level == "entry" else w["experienced"] if job.level else ""
+    bits = [one_line(job.title), one_line(job.company), one_line(where(job, language)), level]
+    return " · ".join(bit for bit in bits if bit)
+
+
+def job_item(job: JobRow, language: str) -> str:
+    """A watch's job as an HTML list item: the title linked to its first http(s) link (text
+    when it has none), then company, where and level."""
+    link = next((u for u in (safe_url(url) for url in job.urls) if u), None)
+    title = esc(one_line(job.title))
+    head = f'<a href="{esc(link)}">{title}</a>' if link else title
+    rest = esc(" · ".join(job_line(job, language).split(" · ")[1:]))
+    return f'<li>{head}<br><span class="muted">{rest}</span></li>'
 
 
 def render_html(
@@ -237,6 +257,19 @@ def render_html(
             add(f'<li>{link} <span class="muted">{extra}</span></li>')
         add("</ul>")
 
+    if content.watches:
+        add(f"<h2>{esc(w['watches'])}</h2>")
+    for section in content.watches:
+        add(f"<h3>{esc(section.name)}</h3>")
+        intro = w["watch_intro"].format(watch=section.name, terms=", ".join(section.terms))
+        add(f'<p class="muted">{esc(intro)}</p>')
+        if not section.jobs:
+            add(f'<p class="muted">{esc(w["no_watch_jobs"])}</p>')
+            continue
+        add('<ul class="jobs">')
+        for job in section.jobs:
+            add(job_item(job, content.language))
+        add("</ul>")
     add(f"<h2>{esc(w['health'])}</h2>")
     if content.troubled:
         add(f"<p>{esc(w['health_note'])}</p><ul>")

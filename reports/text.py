@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+from monitor.numbers.listing import JobRow
 from reports.content import ReportContent
 from reports.html import (
     change_text,
+    job_line,
     pct,
     region_note,
     rising_tag,
@@ -22,6 +24,13 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 def one_line(text: object) -> str:
     return _BREAKS.sub(" ", "" if text is None else str(text)).strip()
+
+
+def job_lines(job: JobRow, language: str, indent: str = "") -> list[str]:
+    """A watch's job in plain text: its line, then each http(s) link on its own line."""
+    lines = [f"{indent}- {job_line(job, language)}"]
+    lines += [f"{indent}  {url}" for url in job.urls if safe_url(url)]
+    return lines
 
 
 def render_text(content: ReportContent) -> str:
@@ -109,6 +118,17 @@ def render_text(content: ReportContent) -> str:
             if url:
                 add(f"    {url}")
     add("")
+    if content.watches:
+        add(f"== {w['watches']} ==")
+    for section in content.watches:
+        terms = ", ".join(one_line(term) for term in section.terms)
+        add(one_line(w["watch_intro"].format(watch=section.name, terms=terms)))
+        if not section.jobs:
+            add(f"  {w['no_watch_jobs']}")
+        for job in section.jobs:
+            lines.extend(job_lines(job, content.language, indent="  "))
+    if content.watches:
+        add("")
     add(f"== {w['health']} ==")
     if content.troubled:
         for s in content.troubled:

@@ -2,7 +2,8 @@
 
 ``write_week`` builds the files; ``send_once`` claims the period's ``report_run`` row
 (``monitor.storage.reports``), mails, and records the outcome, so a crontab, a hand and any
-number of daemons never mail a week twice, and every attempt is recorded.
+number of daemons never mail a week twice, and every attempt is recorded. A sent report also
+records its weekly watches' jobs in ``watch_sent``, as a watch's digest does.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def write_week(
             week,
             language=language,
             stale_after_days=config.http.stale_after_days,
+            watches=[watch for watch in config.watches if watch.notify == "weekly"],
         )
     return write_report(
         content, folder, sender=config.smtp.from_, to=config.report.to, svg_copies=svg_copies
@@ -73,6 +75,7 @@ def send_once(
     config: Config, db: Database, clock: Clock, period: str, built: BuiltReport, force: bool
 ) -> SendOutcome:
     from monitor.storage.reports import claim_send, mark_failed, mark_sent
+    from monitor.storage.watches import record_sent
     from reports.email import send as send_mail
 
     claim = claim_send(db, period, clock.now(), force=force)
@@ -93,4 +96,7 @@ def send_once(
         mark_failed(db, period, str(exc))
         return SendOutcome(FAILED, f"{exc} The report is kept in {built.folder}.")
     mark_sent(db, period, clock.now(), list(config.report.to))
+    # Each weekly watch's jobs went with it: recorded, as a digest records its jobs.
+    for section in built.content.watches:
+        record_sent(db, section.name, [job.job_id for job in section.jobs], clock.now())
     return SendOutcome(SENT, f"sent the {period} report to {', '.join(config.report.to)}")

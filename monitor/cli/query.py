@@ -35,6 +35,10 @@ FIELDS = (
 )
 
 
+# The columns --group-by company adds (monitor.numbers.shares.Row).
+COMPARED = ("jobs", "previous_active", "change")
+
+
 def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The filters shared by query and chart."""
     options = [
@@ -56,14 +60,18 @@ def query_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--group-by",
             type=click.Choice(["country", "company", "source"]),
-            help="One series per group; shares are within each group.",
+            help=(
+                "One series per group; shares are within each group. By company: the "
+                "companies with the most jobs for the terms, each with its jobs in the span "
+                "against the span of the same length before it (new: none before)."
+            ),
         ),
         click.option(
             "--top",
             type=click.IntRange(min=1, max=MAX_TOP),
             default=10,
             show_default=True,
-            help="How many groups --group-by shows (the largest).",
+            help="How many groups --group-by shows (the largest; companies: most jobs).",
         ),
     ]
     for option in reversed(options):
@@ -176,6 +184,8 @@ def print_csv(rows: Sequence[Row]) -> None:
 
     grouped = any(row.group is not None for row in rows)
     fields = (*FIELDS, "group") if grouped else FIELDS
+    if any(row.compared for row in rows):
+        fields = (*fields, *COMPARED)
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
     for row in rows:
@@ -209,6 +219,12 @@ def query(
     A TERM naming a tag (its key, label or an alias: llm, "멀티모달 LLM") uses the tag;
     anything else is searched in the stored text with the same matching rules. Default: the
     last 26 weeks, weekly, as a share of all jobs.
+
+    With --group-by company each company's rows also carry jobs (its distinct jobs with the
+    term on some day of the span), previous_active (the same over the span of the same
+    length right before it; null when that starts before the first run) and change (jobs
+    minus previous_active); the table lists them after the companies, "new" where there
+    were none before.
     """
     if as_json and as_csv:
         raise click.UsageError("Choose one of --json and --csv.")
@@ -229,8 +245,30 @@ def query(
         for group in dict.fromkeys(row.group for row in rows):
             console().print(Text(f"{filters['group_by']}: {group}", style="bold"))
             print_table([r for r in rows if r.group == group], list(dict.fromkeys(terms)), metric)
+        if filters["group_by"] == "company":
+            _print_companies(app, rows, list(dict.fromkeys(terms)), since, until, by)
     else:
         print_table(rows, list(dict.fromkeys(terms)), metric)
+
+
+def _print_companies(
+    app: App,
+    rows: Sequence[Row],
+    terms: Sequence[str],
+    since: str | None,
+    until: str | None,
+    by: str,
+) -> None:
+    """After the companies' period tables, each term's companies side by side: jobs in the
+    span, in the span before, and the change."""
+    from monitor.cli.tables import print_company_changes
+    from monitor.numbers.trends import span_before
+
+    start, end = query_span(app, since, until, by)
+    counted_end = min(end, app.clock.today())
+    first, last = span_before(start, end, counted_end)
+    for term in terms:
+        print_company_changes(rows, term, f"{start}..{counted_end}", f"{first}..{last}", console())
 
 
 def default_chart_name(terms: Sequence[str]) -> str:

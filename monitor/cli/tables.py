@@ -59,6 +59,69 @@ def print_table(
     (out or Console(highlight=False)).print(table)
 
 
+def change_text(row: Row) -> str:
+    """``+3``, ``-2``, ``0``; ``new`` for a company with jobs now and none before; ``–`` when
+    the span before is not compared."""
+    if row.change is None or row.previous_active is None:
+        return "–"
+    if row.previous_active == 0 and row.change > 0:
+        return "new"
+    return f"{row.change:+d}" if row.change else "0"
+
+
+def print_company_changes(
+    rows: Sequence[Row], term: str, span: str, before: str, out: Console | None = None
+) -> None:
+    """One line per company for ``term``: its jobs in ``span``, in ``before`` (the span of the
+    same length right before), and the change; notes saying so below, wrapped to the width."""
+    from rich import box
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    from monitor.cli.app import printable
+
+    out = out or Console(highlight=False)
+    firsts = list({row.group: row for row in rows if row.term == term}.values())
+    headers = ["company", "jobs", "before", "change"]
+    cells = [
+        [
+            printable(row.group or ""),
+            str(row.jobs),
+            "–" if row.previous_active is None else str(row.previous_active),
+            change_text(row),
+        ]
+        for row in firsts
+    ]
+    # Widths in terminal cells (a Hangul syllable takes two): the numbers whole, the company
+    # what is left of the line (at most 60), cut with an ellipsis.
+    numbers = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers) if i]
+    longest = max([len(headers[0])] + [cell_len(c[0]) for c in cells])
+    room = out.width - sum(numbers) - 2 * len(headers)
+    widths = [max(7, min(longest, 60, room)), *numbers]
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for header, width in zip(headers, widths, strict=True):
+        justify = "left" if header == "company" else "right"
+        table.add_column(header, no_wrap=True, width=width, justify=justify)  # type: ignore[arg-type]
+    for cell in cells:
+        name = Text(cell[0])
+        name.truncate(widths[0], overflow="ellipsis")
+        table.add_row(name, *[Text(value) for value in cell[1:]])
+    out.print(Text(f"{term}: jobs by company", style="bold"))
+    out.print(table, soft_wrap=False, crop=True)
+    notes = [
+        f"jobs: distinct jobs with the term on some day of {span}; before: the same over "
+        f"{before}; new: none before."
+    ]
+    if any(row.previous_active is None for row in firsts):
+        notes.append(
+            "–: the span before starts before the first run, so there is nothing to compare "
+            "with; a later --since compares."
+        )
+    for note in notes:
+        out.print(Text(note, style="dim"), soft_wrap=False)
+
+
 VERDICT_WORDS = {"rising": "↑ rising", "falling": "↓ falling", "flat": "no clear change"}
 
 

@@ -22,6 +22,7 @@ def watch() -> None:
 @click.pass_obj
 def list_watches(app: App, as_json: bool) -> None:
     """The configured watches: terms, filters, how and when they notify."""
+
     rows: list[dict[str, Any]] = [
         {
             "name": w.name,
@@ -32,7 +33,10 @@ def list_watches(app: App, as_json: bool) -> None:
             "sources": list(w.sources),
             "notify": w.notify,
             "notify_at": w.notify_at if w.notify == "daily" else None,
-            "to": list(w.to or app.config.report.to),
+            # A weekly watch is a section of the report, so it goes where the report goes.
+            "to": list(
+                app.config.report.to if w.notify == "weekly" else w.to or app.config.report.to
+            ),
         }
         for w in app.config.watches
     ]
@@ -50,6 +54,8 @@ def list_watches(app: App, as_json: bool) -> None:
             if row[key]
         ]
         when = row["notify"] + (f" at {row['notify_at']}" if row["notify_at"] else "")
+        if row["notify"] == "weekly":
+            when += " (a section of the report)"
         out.print(
             f"{row['name']}: {' | '.join(row['terms'])}"
             + (f" ({'; '.join(filters)})" if filters else "")

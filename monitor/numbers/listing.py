@@ -37,32 +37,21 @@ from typing import Any, Protocol
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
-    case,
     func,
-    literal,
     select,
-    true,
-    union_all,
 )
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.errors import UsageError
 from monitor.level import job_level
 from monitor.numbers.filters import posting_conditions
+from monitor.numbers.hits import hit_conditions
+from monitor.numbers.hits import units as span_units
 from monitor.numbers.trends import TrendQuery
 from monitor.runs import (
     DEFAULT_STALE_DAYS,
-    active_between,
-    lifetime_between,
-    span_active_between,
-    stale_cuts,
 )
-from monitor.search.index import matching_postings
-from monitor.storage.idlist import id_in
-from monitor.storage.models import Posting, PostingSpan, PostingTag, Source
-from monitor.tagging import resolve_term
+from monitor.storage.models import Posting, PostingTag, Source
 from monitor.taxonomy import TagDef
 
 # Units per batch: how many are gathered before their text and tags are fetched. Tests set it
@@ -174,41 +163,12 @@ def jobs(
         if start is not None and start > end:
             return
 
-    tag: str | None = None
-    matched: set[int] | None = None
-    if term is not None:
-        needle = term.strip()
-        if not needle:
-            raise UsageError("The search term is empty; give a tag or a word to look for.")
-        tag = resolve_term(needle, taxonomy or {})
-        if tag is None:
-            lifetime = list(conditions)
-            if end is not None:  # windowed
-                lifetime += lifetime_between(clock, start, end)
-            matched = set(matching_postings(session, needle, lifetime))
-            if not matched:
-                return
-
-    current_hit: list[ColumnElement[bool]] = []
-    span_hit: list[ColumnElement[bool]] = []
-    if windowed:
-        assert end is not None
-        cuts = stale_cuts(session, clock, stale_after_days)
-        current_hit.append(active_between(clock, start, end, cuts=cuts))
-        span_hit.append(span_active_between(clock, start, end))
-    if tag is not None:
-        has_tag = (
-            select(PostingTag.posting_id)
-            .where(PostingTag.posting_id == Posting.id, PostingTag.tag == tag)
-            .exists()
-        )
-        current_hit.append(has_tag)
-        span_hit.append(has_tag)
-    if matched is not None:
-        # Any number of ids, bound as one parameter (monitor.storage.idlist).
-        ids = id_in(Posting.id, matched, session.get_bind().dialect.name)
-        current_hit.append(ids)
-        span_hit.append(ids)
+    found = hit_conditions(
+        session, clock, conditions, term, taxonomy or {}, start, end, stale_after_days
+    )
+    if found is None:
+        return
+    current_hit, span_hit, matched = found.current, found.span, found.matched
 
     statement = _stream_query(conditions, current_hit, span_hit)
     names: dict[int, str] = dict(session.execute(select(Source.id, Source.name)).all())
@@ -254,65 +214,21 @@ def as_query(filters: FilterLike) -> TrendQuery:
     )
 
 
-def _units(
-    conditions: Sequence[ColumnElement[bool]],
-    current_hit: Sequence[ColumnElement[bool]],
-    span_hit: Sequence[ColumnElement[bool]],
-    *,
-    only_hits: bool,
-) -> Select[Any]:
-    """Every sighting span of the filtered postings: current spans and earlier ones.
-
-    ``hit`` is 1 where the span is in the range and its posting carries the term. With
-    ``only_hits`` just those rows, with the conditions inside each branch so indexes apply.
-    """
-    current_flag = and_(*current_hit) if current_hit else true()
-    span_flag = and_(*span_hit) if span_hit else true()
-    # A posting without a job (none in practice) is a job of its own, keyed apart from ids.
-    job = func.coalesce(Posting.job_id, -Posting.id)
-    current = select(
-        job.label("job"),
-        Posting.id.label("posting_id"),
-        Posting.active_from.label("start"),
-        Posting.last_seen_at.label("last"),
-        Posting.closed_at.label("closed"),
-        Posting.new_on.label("new_on"),
-        (case((current_flag, 1), else_=0) if current_hit else literal(1)).label("hit"),
-    ).where(*conditions)
-    earlier = (
-        select(
-            PostingSpan.job_id,
-            PostingSpan.posting_id,
-            PostingSpan.start_at,
-            PostingSpan.end_at,
-            PostingSpan.closed_at,
-            PostingSpan.new_on,
-            case((span_flag, 1), else_=0) if span_hit else literal(1),
-        )
-        .join(Posting, Posting.id == PostingSpan.posting_id)
-        .where(*conditions)
-    )
-    if only_hits:
-        current = current.where(current_flag)
-        earlier = earlier.where(span_flag)
-    return union_all(current, earlier)  # type: ignore[return-value]
-
-
 def _stream_query(
     conditions: Sequence[ColumnElement[bool]],
     current_hit: Sequence[ColumnElement[bool]],
     span_hit: Sequence[ColumnElement[bool]],
 ) -> Select[Any]:
     """All units of the selected jobs, a job's units together, jobs newest first."""
-    units = _units(conditions, current_hit, span_hit, only_hits=False).subquery("units")
-    first = func.min(units.c.start).over(partition_by=units.c.job).label("job_first")
-    query = select(units, first)
+    every = span_units(conditions, current_hit, span_hit, only_hits=False).subquery("units")
+    first = func.min(every.c.start).over(partition_by=every.c.job).label("job_first")
+    query = select(every, first)
     if current_hit:
-        hits = _units(conditions, current_hit, span_hit, only_hits=True).subquery("hits")
-        query = query.where(units.c.job.in_(select(hits.c.job)))
+        hits = span_units(conditions, current_hit, span_hit, only_hits=True).subquery("hits")
+        query = query.where(every.c.job.in_(select(hits.c.job)))
     # The window's minimum is constant within a job, so ordering by it keeps each job's units
     # contiguous while putting the newest jobs first.
-    return query.order_by(first.desc(), units.c.job.desc(), units.c.posting_id, units.c.start)
+    return query.order_by(first.desc(), every.c.job.desc(), every.c.posting_id, every.c.start)
 
 
 def _wanted(units: list[_Unit], matched: set[int] | None) -> bool:

@@ -37,11 +37,23 @@ class Row:
     partial: bool
     trend: str | None = None  # the term's verdict over the span (monitor.numbers.verdict)
     group: str | None = None  # with --group-by only
+    # With --group-by company only (``compared``), the same on each of a term's and company's
+    # rows: ``jobs``, the company's distinct jobs with the term on some day of the query's span
+    # (the jobs ``postings`` lists); ``previous_active``, the same over the span of the same
+    # length right before it; ``change``, jobs minus previous_active. Both None when that span
+    # reaches back before the first run (nothing was watched then).
+    jobs: int | None = None
+    previous_active: int | None = None
+    change: int | None = None
+    compared: bool = False
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
+        del data["compared"]
         if self.group is None:
             del data["group"]
+        if not self.compared:
+            del data["jobs"], data["previous_active"], data["change"]
         return data
 
 

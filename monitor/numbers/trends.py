@@ -10,7 +10,7 @@ new; jobs_total is active(all jobs); share = active / jobs_total with a Wilson 9
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.numbers.daily import compute_daily
 from monitor.numbers.filters import posting_conditions, source_ids
+from monitor.numbers.hits import jobs_per_company
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
@@ -109,9 +110,68 @@ def trend(
     resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
     if not query.group_by:
         return _rows(session, clock, query, resolved, start, end, conditions, None)
+    if query.group_by == "company":
+        return _company_rows(session, clock, taxonomy, query, resolved, start, end, first)
     rows: list[Row] = []
     for label, condition in top_groups(session, clock, query, conditions, start, end):
         rows += _rows(session, clock, query, resolved, start, end, [*conditions, condition], label)
+    return rows
+
+
+def span_before(start: date, end: date, counted_end: date) -> tuple[date, date]:
+    """The span a ``--group-by company`` query compares with: ``start``..``counted_end`` (the
+    query's span up to today) moved back by the query's length, ``start``..``end`` in days."""
+    length = timedelta(days=(end - start).days + 1)
+    return start - length, counted_end - length
+
+
+def _company_rows(
+    session: Session,
+    clock: Clock,
+    taxonomy: dict[str, TagDef],
+    query: TrendQuery,
+    resolved: dict[str, str | None],
+    start: date,
+    end: date,
+    first: date,
+) -> list[Row]:
+    """``--group-by company``: the ``query.top`` companies with the most jobs carrying any of
+    the terms on some day of ``start``..``end`` (ties by name), each term's rows carrying the
+    company's ``jobs``, ``previous_active`` and ``change`` (``Row``). The span before is the
+    counted one moved back by the query's length in days (``--since``..``--until`` as whole
+    periods); it is not compared when it starts before the first run."""
+    conditions = posting_conditions(session, query)
+    before = span_before(query.start, query.end, end)
+    compared = before[0] >= first
+
+    def per_company(term: str, a: date, b: date) -> dict[str, set[int]]:
+        return jobs_per_company(
+            session, clock, conditions, term, taxonomy, a, b, query.stale_after_days
+        )
+
+    terms = list(dict.fromkeys(query.terms))
+    now = {term: per_company(term, start, end) for term in terms}
+    then = {term: per_company(term, *before) if compared else {} for term in terms}
+    union: dict[str, set[int]] = {}
+    for found in now.values():
+        for company, found_jobs in found.items():
+            union.setdefault(company, set()).update(found_jobs)
+    top = sorted(union, key=lambda company: (-len(union[company]), company))[: query.top]
+    rows: list[Row] = []
+    for company in top:
+        where = [*conditions, Posting.company == company]
+        for row in _rows(session, clock, query, resolved, start, end, where, company):
+            count = len(now[row.term].get(company, ()))
+            previous = len(then[row.term].get(company, ())) if compared else None
+            rows.append(
+                replace(
+                    row,
+                    jobs=count,
+                    previous_active=previous,
+                    change=None if previous is None else count - previous,
+                    compared=True,
+                )
+            )
     return rows
 
 

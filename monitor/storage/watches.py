@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from monitor.storage.db import Database
 from monitor.storage.models import WatchSent
@@ -83,3 +84,20 @@ def sent_jobs(db: Database, watch: str) -> dict[int, datetime | None]:
             select(WatchSent.job_id, WatchSent.sent_at).where(WatchSent.watch == watch)
         )
         return {job_id: sent_at for job_id, sent_at in rows}
+
+
+def sent_before(session: Session, watch: str, instant: datetime) -> set[int]:
+    """The jobs ``watch`` had mailed (or was mailing) before ``instant``."""
+    return set(
+        session.scalars(
+            select(WatchSent.job_id).where(WatchSent.watch == watch, WatchSent.claimed_at < instant)
+        )
+    )
+
+
+def record_sent(db: Database, watch: str, job_ids: Iterable[int], now: datetime) -> None:
+    """Record jobs as sent for ``watch`` by a mail that already went (the weekly report);
+    a job recorded before keeps its first record."""
+    won = claim_jobs(db, watch, job_ids, now)
+    if won:
+        mark_sent(db, watch, won, now)
