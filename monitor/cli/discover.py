@@ -105,7 +105,7 @@ def trending(
 
     Candidates are the words and two-word phrases of titles and of the role part of
     descriptions (Korean cut into nouns). Rows rank by ratio_low, the lower bound of the 95%
-    interval of share / share_before, and only where it is above 1; is_tag says whether the
+    interval of share / share_before, and only where it is at least 1.25; is_tag says whether the
     phrase already names a tag, tag the tag that at least half of its jobs carry.
     """
     from monitor.numbers.periods import last_complete_week

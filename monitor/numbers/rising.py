@@ -6,7 +6,10 @@ For a period (default: the last complete week) and the 8 weeks before it, each c
 counts them). The ranking statistic is the lower bound of the 95% interval of the share ratio
 (``ratio_low``; Katz's log interval, with 0.5 added to each count so a phrase absent before has
 a finite bound), so a phrase seen in few jobs ranks only as far as its evidence goes. A phrase
-ranks only when that bound is above 1 (its share rose beyond noise), it stands in at least
+ranks only when that bound is at least ``MIN_RATIO_LOW`` (its share rose by a quarter or more,
+beyond noise: on 60,000 jobs a move from 36.8% to 37.4% clears 1 but is no trend; and a job
+active in both spans is in both samples, so the interval is narrower than it should be), it
+stands in at least
 ``min_jobs`` jobs of the period and in the jobs of at least ``min_companies`` companies (one
 company reposting is not a trend).
 
@@ -39,6 +42,7 @@ from monitor.taxonomy import TagDef
 
 BEFORE_WEEKS = 8
 MIN_JOBS = 5
+MIN_RATIO_LOW = 1.25
 MIN_COMPANIES = 3
 FIELDS = (
     "phrase",
@@ -112,7 +116,7 @@ def rising(
     scored: list[tuple[float, int, int]] = []
     for phrase in np.flatnonzero(a >= min_jobs).tolist():
         _, low = ratio_interval(int(a[phrase]), now.jobs, int(b[phrase]), before.jobs)
-        if low > 1:
+        if low >= MIN_RATIO_LOW:
             scored.append((low, int(a[phrase]), phrase))
     companies = now.company_counts([p for _, _, p in scored])
     kept = [s for s in scored if companies[s[2]] >= min_companies]
@@ -143,8 +147,9 @@ def rising(
 def _covering_tags(session: Session, now: JobPhrases, phrases: Sequence[int]) -> dict[int, str]:
     """Per phrase, the tag at least half of its jobs carry (the most common such tag)."""
     owners = now.owners(phrases)
-    wanted = {j for jobs in owners.values() for j in jobs}
-    postings = {p: j for j in wanted for p in now.postings[j]}
+    wanted = np.fromiter({j for jobs in owners.values() for j in jobs}, dtype=np.int64)
+    hit = np.isin(now.posting_job, wanted)
+    postings = dict(zip(now.posting_ids[hit].tolist(), now.posting_job[hit].tolist(), strict=True))
     if not postings:
         return {}
     dialect = session.get_bind().dialect.name

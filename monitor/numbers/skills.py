@@ -87,13 +87,9 @@ def skills(
     result = Skills(needle, tag, start, end, period.jobs, 0, [])
     if not period.jobs:
         return result
-    every = {p for postings in period.postings for p in postings}
+    every = set(period.posting_ids.tolist())
     carrying = _term_postings(session, clock, needle, tag, every, start, end, filters)
-    mask = np.fromiter(
-        (any(p in carrying for p in postings) for postings in period.postings),
-        dtype=np.bool_,
-        count=period.jobs,
-    )
+    mask = period.jobs_with_postings(carrying)
     term_jobs = int(mask.sum())
     result = Skills(needle, tag, start, end, period.jobs, term_jobs, [])
     if not term_jobs:
