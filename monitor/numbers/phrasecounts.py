@@ -133,6 +133,14 @@ def windows_phrases(
     return [_arrays([row for row in rows if row[3 + w]]) for w in range(len(windows))]
 
 
+def _read(values: Sequence[bytes | None], which: Any, posting_job: Any) -> tuple[Ids, Any]:
+    """The phrase ids of the postings ``which`` (indices into ``values``), and their jobs."""
+    blobs = [values[i] or b"" for i in which.tolist()]
+    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // ID_TYPE.itemsize
+    ids = np.frombuffer(b"".join(blobs), dtype=ID_TYPE)
+    return ids, np.repeat(posting_job[which], lengths)
+
+
 def _flag_columns(flags: Sequence[ColumnElement[bool]]) -> list[Any]:
     return [case((flag, 1), else_=0).label(f"in_{i}") for i, flag in enumerate(flags)]
 
@@ -153,16 +161,17 @@ def _arrays(rows: Sequence[Any]) -> JobPhrases:
         (number.setdefault(job, len(number)) for job in jobs), dtype=np.int64, count=len(jobs)
     )
     job_ids = np.fromiter(number, dtype=np.int64, count=len(number))
-    blobs = [value or b"" for value in values]
-    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // ID_TYPE.itemsize
-    ids = np.frombuffer(b"".join(blobs), dtype=ID_TYPE)
-    job_of = np.repeat(posting_job, lengths)
-    several = np.bincount(posting_job, minlength=len(job_ids))[job_of] > 1
+    # Jobs of one posting (most) are read as they are; only jobs of several postings (one ad
+    # on two boards) have their postings' ids made distinct.
+    several = np.bincount(posting_job, minlength=len(job_ids))[posting_job] > 1
+    alone = np.flatnonzero(~several)
+    ids, job_of = _read(values, alone, posting_job)
     if several.any():
-        keys = np.sort((job_of[several].astype(np.uint64) << np.uint64(32)) | ids[several])
+        shared_ids, shared_jobs = _read(values, np.flatnonzero(several), posting_job)
+        keys = np.sort((shared_jobs.astype(np.uint64) << np.uint64(32)) | shared_ids)
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        ids = np.concatenate([ids[~several], (keys & np.uint64(0xFFFFFFFF)).astype(ID_TYPE)])
-        job_of = np.concatenate([job_of[~several], (keys >> np.uint64(32)).astype(np.int64)])
+        ids = np.concatenate([ids, (keys & np.uint64(0xFFFFFFFF)).astype(ID_TYPE)])
+        job_of = np.concatenate([job_of, (keys >> np.uint64(32)).astype(np.int64)])
     companies = [""] * len(job_ids)
     for name, job in zip(names, posting_job.tolist(), strict=True):
         if not companies[job]:
