@@ -60,6 +60,8 @@ def _csv_cell(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return neutralise("; ".join(value))
     return neutralise(value) if isinstance(value, str) else value
 
 
@@ -106,7 +108,8 @@ def trending(
     Candidates are the words and two-word phrases of titles and of the role part of
     descriptions (Korean cut into nouns). Rows rank by ratio_low, the lower bound of the 95%
     interval of share / share_before, and only where it is at least 1.25; is_tag says whether the
-    phrase already names a tag, tag the tag that at least half of its jobs carry.
+    phrase already names a tag, tag the tag that at least half of its jobs carry. Phrases of
+    exactly the same jobs are one row ("mcp (+5)"; --json lists them as alike).
     """
     from monitor.numbers.periods import last_complete_week
     from monitor.numbers.rising import FIELDS, rising
@@ -166,8 +169,9 @@ def trending(
     table.add_column("tag", overflow="ellipsis", no_wrap=True, max_width=20)
     for row in found.rows:
         tag = "(is a tag)" if row.is_tag else row.tag or "not a tag"
+        more = f" (+{len(row.alike)})" if row.alike else ""
         table.add_row(
-            Text(printable(row.phrase)),
+            Text(printable(row.phrase) + more),
             str(row.jobs),
             str(row.companies),
             _percent(row.share),

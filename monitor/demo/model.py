@@ -9,6 +9,8 @@ What it is made to show (the story a multimodal-LLM researcher reads in the job 
 
 - LLM is high and rising; multimodal LLM is rare (a few percent) but rising from a small base;
   autonomous driving and medical stay steady.
+- A technology on the rise: LLM jobs ask for agent tools on MCP more and more in the last weeks
+  (``jobtrend trending`` finds it; it is no tag of its own).
 - Benefits and equal-opportunity lines that mention "medical" (or 의료) sit on many postings of
   every topic; they never make a job medical.
 - Entry-level openings (신입, 0 years, new grad) and experienced ones, in the boards' structured
@@ -138,6 +140,11 @@ ROLES: dict[str, dict[bool, list[str]]] = {
             "컴퓨터 비전 엔지니어",
         ],
     },
+}
+# The rising technology's line (``Market._rising_skill``), English and Korean.
+RISING_SKILL = {
+    False: "Build agent tools on the Model Context Protocol (MCP)",
+    True: "MCP(Model Context Protocol) 기반 에이전트 도구 개발",
 }
 ROLE_TEXT: dict[str, dict[bool, list[str]]] = {
     "llm": {
@@ -403,6 +410,15 @@ class Market:
             boiler=boiler,
         )
 
+    def _rising_skill(self, job: Job, offset: int) -> None:
+        """Late LLM jobs more and more often ask for MCP (a stream of its own, keyed by the
+        job, so the rest of the market is drawn as before)."""
+        if job.topic not in ("llm", "multimodal_llm"):
+            return
+        t = min(max(offset, 0) / max(self.days - 1, 1), 1.0)
+        if random.Random(job.id).random() < 0.9 * t**4:
+            job.role_text.append(RISING_SKILL[job.korean])
+
     def _post(self, job: Job, board: Board, opens: int, closes: int) -> Posting:
         posted = datetime.combine(
             self.day(opens), time(self.rng.randint(0, 8), self.rng.randint(0, 59)), ZONE
@@ -424,6 +440,7 @@ class Market:
                 if board.kind == "rss":
                     company = rng.choice(WWR_COMPANIES)
                 job = self._job(topic, board, company, board.korean)
+                self._rising_skill(job, offset)
                 life = rng.randint(14, 42)
                 self._post(job, board, offset, offset + life)
                 self.jobs.append(job)

@@ -13,6 +13,9 @@ stands in at least
 ``min_jobs`` jobs of the period and in the jobs of at least ``min_companies`` companies (one
 company reposting is not a trend).
 
+Phrases found in exactly the same jobs (the words of one line) are one row: the shortest, with
+the others in ``alike``.
+
 ``is_tag``: the phrase names a tag (its key, label or an alias, as ``query`` resolves terms).
 ``tag``: the tag carried by at least half of the phrase's jobs in the period, else None.
 """
@@ -22,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
@@ -54,6 +57,7 @@ FIELDS = (
     "share_before",
     "ratio",
     "ratio_low",
+    "alike",
 )
 
 
@@ -68,6 +72,7 @@ class RisingRow:
     share_before: float
     ratio: float | None  # None: the phrase was in no job before
     ratio_low: float
+    alike: list[str] = field(default_factory=list)  # phrases of exactly the same jobs
 
 
 @dataclass(frozen=True)
@@ -118,11 +123,21 @@ def rising(
         _, low = ratio_interval(int(a[phrase]), now.jobs, int(b[phrase]), before.jobs)
         if low >= MIN_RATIO_LOW:
             scored.append((low, int(a[phrase]), phrase))
-    companies = now.company_counts([p for _, _, p in scored])
+    owners = now.owners([p for _, _, p in scored])
+    companies = {p: len({now.companies[j] for j in jobs}) for p, jobs in owners.items()}
     kept = [s for s in scored if companies[s[2]] >= min_companies]
     texts = phrase_texts(session, [p for _, _, p in kept])
     kept.sort(key=lambda s: (-s[0], -s[1], texts[s[2]]))
-    kept = kept[:top]
+    # Phrases of exactly the same jobs (the words of one line: "model context protocol",
+    # "mcp") are one finding: one row, the shortest phrase, the others as its ``alike``.
+    groups: dict[tuple[frozenset[int], int], list[int]] = {}
+    for _, _, phrase in kept:
+        groups.setdefault((frozenset(owners[phrase]), int(b[phrase])), []).append(phrase)
+    alike: dict[int, list[str]] = {}
+    for members in groups.values():
+        first = min(members, key=lambda p: (len(texts[p]), texts[p]))
+        alike[first] = sorted(texts[p] for p in members if p != first)
+    kept = [s for s in kept if s[2] in alike][:top]
     tags = _covering_tags(session, now, [p for _, _, p in kept])
     rows = []
     for low, jobs, phrase in kept:
@@ -139,6 +154,7 @@ def rising(
                 share_before=share_before,
                 ratio=share / share_before if share_before else None,
                 ratio_low=low,
+                alike=alike[phrase],
             )
         )
     return Rising(start, end, before_start, before_end, now.jobs, before.jobs, rows)

@@ -37,14 +37,17 @@ def posting(external_id: str, title: str, company: str, lines: list[str]) -> Raw
 
 def week_postings(week: int) -> list[RawPosting]:
     """40 backend jobs of 8 companies a week. In the last week (9) ten of them, of all eight
-    companies, are LLM jobs that use pgvector, and one company reposts a Rust job ten times."""
+    companies, are LLM jobs, ten (eight of them LLM jobs) use pgvector and Qdrant, and one
+    company reposts a Rust job ten times."""
     out = []
     for n in range(40):
         lines = ["Design backend services"]
         if n < GRAPHQL[week]:
             lines.append("GraphQL")
         if week == 9 and 10 <= n < 20:
-            lines += ["LLM", "pgvector"]
+            lines.append("LLM")
+        if week == 9 and 12 <= n < 22:
+            lines += ["pgvector", "Qdrant"]
         out.append(posting(f"w{week}-{n}", f"Backend Engineer {week}-{n}", COMPANIES[n % 8], lines))
     if week == 9:
         out += [
@@ -67,10 +70,11 @@ def test_only_the_phrase_made_to_rise_ranks(market: Database) -> None:
     assert (found.before_start, found.before_end) == (date(2026, 3, 9), date(2026, 5, 3))
     ratio, low = ratio_interval(10, 50, 0, 320)
     # The noisy phrase (6 of 50 against 32 of 320) stays below the bar, and the reposted Rust
-    # job has ten jobs but one company; "llm" names a tag, and pgvector's jobs all carry it.
-    assert [(r.phrase, r.is_tag, r.tag, r.jobs, r.companies) for r in found.rows] == [
-        ("llm", True, "llm", 10, 8),
-        ("pgvector", False, "llm", 10, 8),
+    # job has ten jobs but one company; "llm" names a tag, and 8 of qdrant's 10 jobs carry it;
+    # pgvector, in the same jobs as qdrant, is the same finding.
+    assert [(r.phrase, r.is_tag, r.tag, r.jobs, r.companies, r.alike) for r in found.rows] == [
+        ("llm", True, "llm", 10, 8, []),
+        ("qdrant", False, "llm", 10, 8, ["pgvector"]),
     ]
     row = found.rows[1]
     assert (row.share, row.share_before, row.ratio) == (0.2, 0.0, None)
@@ -90,8 +94,9 @@ def test_the_support_minimums_are_what_keep_noise_out(market: Database) -> None:
             min_jobs=5,
             min_companies=1,
         )
-    phrases = [r.phrase for r in found.rows]
-    assert "wasm" in phrases and "graphql" not in phrases  # one company is enough now
+    rows = {r.phrase: r for r in found.rows}
+    assert "graphql" not in rows  # one company is enough now, but the wobble stays out
+    assert rows["rust"].alike == ["runtime", "rust engineer", "wasm", "wasm runtime"]
 
 
 def test_ratio_interval_of_a_wobble_includes_one() -> None:
@@ -143,7 +148,7 @@ def test_the_cli_prints_rows_as_json_csv_and_a_table(tmp_path: Path) -> None:
     rows = json.loads(result.stdout)
     assert [(r["phrase"], r["is_tag"], r["tag"], r["jobs"], r["ratio"]) for r in rows] == [
         ("llm", True, "llm", 10, None),
-        ("pgvector", False, "llm", 10, None),
+        ("qdrant", False, "llm", 10, None),
     ]
     assert list(rows[0]) == [
         "phrase",
@@ -155,18 +160,22 @@ def test_the_cli_prints_rows_as_json_csv_and_a_table(tmp_path: Path) -> None:
         "share_before",
         "ratio",
         "ratio_low",
+        "alike",
     ]
     csv_out = run_cli(config, "trending", "--csv", now=now).stdout.splitlines()
-    assert csv_out[0] == "phrase,is_tag,tag,jobs,companies,share,share_before,ratio,ratio_low"
-    assert csv_out[2].startswith("pgvector,false,llm,10,8,0.2,0.0,,7.93")
+    assert csv_out[0] == (
+        "phrase,is_tag,tag,jobs,companies,share,share_before,ratio,ratio_low,alike"
+    )
+    assert csv_out[2].startswith("qdrant,false,llm,10,8,0.2,0.0,,7.93")
+    assert csv_out[2].endswith(",pgvector")
     table = run_cli(config, "trending", now=now, COLUMNS="80").stdout
     assert [line.rstrip() for line in table.splitlines()] == [
         "Rising in 2026-W19: 50 jobs, against 320 in 2026-03-09..2026-05-03",
         "",
-        " phrase    jobs  firms  share  before  ratio   low  tag",
-        " " + "\u2500" * 61,
-        " llm         10      8  20.0%    0.0%    new  7.9x  (is a tag)",
-        " pgvector    10      8  20.0%    0.0%    new  7.9x  llm",
+        " phrase       jobs  firms  share  before  ratio   low  tag",
+        " " + "\u2500" * 64,
+        " llm            10      8  20.0%    0.0%    new  7.9x  (is a tag)",
+        " qdrant (+1)    10      8  20.0%    0.0%    new  7.9x  llm",
         "",
     ]
     quiet = run_cli(config, "trending", "--period", "2026-W15", now=now)
@@ -174,7 +183,7 @@ def test_the_cli_prints_rows_as_json_csv_and_a_table(tmp_path: Path) -> None:
     assert "Nothing rose beyond noise in 2026-W15: 40 jobs" in quiet.stdout
     skills_out = run_cli(config, "skills", "pgvector", "--period", "2026-W19", "--json", now=now)
     assert skills_out.exit_code == 0, skills_out.output
-    assert [r["phrase"] for r in json.loads(skills_out.stdout)][:1] == ["llm"]
+    assert [r["phrase"] for r in json.loads(skills_out.stdout)][:2] == ["qdrant", "llm"]
     bad = run_cli(config, "trending", "--period", "last week", now=now)
     assert bad.exit_code == 2 and "--period 'last week' is not a date" in bad.output
 
@@ -189,13 +198,13 @@ def test_the_weekly_report_has_a_rising_section(market: Database) -> None:
     tags = builtin_tags()
     with market.session() as session:
         content = build_content(session, Clock(SEOUL, NOW), tags, ["llm"], week, language="en")
-    assert [row.phrase for row in content.rising] == ["llm", "pgvector"]
+    assert [row.phrase for row in content.rising] == ["llm", "qdrant"]
     text = render_text(content)
     label = tags["llm"].label_in("en")
     assert "== Rising words and phrases ==" in text
-    assert f"- pgvector: 20.0% (8 weeks before 0.0%), Ratio, low 7.9x, Tag {label}" in text
+    assert f"- qdrant: 20.0% (8 weeks before 0.0%), Ratio, low 7.9x, Tag {label}" in text
     page = render_html(content, [], lambda picture: "")
-    assert "<td>pgvector</td>" in page and f"<td>{label}</td>" in page
+    assert "<td>qdrant</td>" in page and f"<td>{label}</td>" in page
     with market.session() as session:
         quiet = build_content(
             session, Clock(SEOUL, NOW), tags, ["llm"], period_of(date(2026, 4, 6), "week")
