@@ -187,7 +187,8 @@ def render_html(
         )
         for found in content.rising:
             add(
-                f'<tr><td>{esc(found.phrase)}</td><td class="num">{pct(found.share)}</td>'
+                f"<tr><td>{esc(found.phrase)}{alike_html(found)}</td>"
+                f'<td class="num">{pct(found.share)}</td>'
                 f'<td class="num">{pct(found.share_before)}</td>'
                 f'<td class="num">{found.ratio_low:.1f}×</td>'
                 f"<td>{esc(rising_tag(content, found))}</td></tr>"
@@ -293,6 +294,14 @@ def render_html(
     add(f'<p class="muted">{esc(w["footer"].format(generated=generated))}</p>')
     add("</div>\n</body>\n</html>\n")
     return "\n".join(out)
+
+
+def alike_html(row: RisingRow) -> str:
+    """The phrases of the same jobs, after a rising phrase: " (+2)", hovering lists them."""
+    if not row.alike:
+        return ""
+    listed = esc(", ".join(row.alike))
+    return f' <span class="muted" title="{listed}">(+{len(row.alike)})</span>'
 
 
 def rising_tag(content: ReportContent, row: RisingRow) -> str:

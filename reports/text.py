@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from monitor.numbers.listing import JobRow
+from monitor.numbers.rising import RisingRow
 from reports.content import ReportContent
 from reports.html import (
     change_text,
@@ -31,6 +32,11 @@ def job_lines(job: JobRow, language: str, indent: str = "") -> list[str]:
     lines = [f"{indent}- {job_line(job, language)}"]
     lines += [f"{indent}  {url}" for url in job.urls if safe_url(url)]
     return lines
+
+
+def alike_text(row: RisingRow) -> str:
+    """The phrases of the same jobs, after a rising phrase: " (+ context, model context)"."""
+    return f" (+ {one_line(', '.join(row.alike))})" if row.alike else ""
 
 
 def render_text(content: ReportContent) -> str:
@@ -73,7 +79,7 @@ def render_text(content: ReportContent) -> str:
         add(w["rising_note"])
         for found in content.rising:
             add(
-                f"- {one_line(found.phrase)}: {pct(found.share)} ({w['before']} "
+                f"- {one_line(found.phrase)}{alike_text(found)}: {pct(found.share)} ({w['before']} "
                 f"{pct(found.share_before)}), {w['ratio_low']} {found.ratio_low:.1f}x, "
                 f"{w['tag']} {one_line(rising_tag(content, found))}"
             )

@@ -202,9 +202,12 @@ def test_the_weekly_report_has_a_rising_section(market: Database) -> None:
     text = render_text(content)
     label = tags["llm"].label_in("en")
     assert "== Rising words and phrases ==" in text
-    assert f"- qdrant: 20.0% (8 weeks before 0.0%), Ratio, low 7.9x, Tag {label}" in text
+    assert f"- qdrant (+ pgvector): 20.0% (8 weeks before 0.0%), Ratio, low 7.9x, Tag {label}" in (
+        text
+    )
     page = render_html(content, [], lambda picture: "")
-    assert "<td>qdrant</td>" in page and f"<td>{label}</td>" in page
+    assert '<td>qdrant <span class="muted" title="pgvector">(+1)</span></td>' in page
+    assert f"<td>{label}</td>" in page
     with market.session() as session:
         quiet = build_content(
             session, Clock(SEOUL, NOW), tags, ["llm"], period_of(date(2026, 4, 6), "week")
