@@ -116,6 +116,12 @@ def build_mixed_history(db: Database) -> None:
         world = [_mixed_world(o) for o in range(max(1, day - 13), day + 1)]
         if not 11 <= day <= 15:  # gone for five days, then back: two sighting spans
             kr.append(raw("repost", "LLM 리서처", country="KR", location="서울"))
+        if 20 <= day <= 30:  # medical on one board; back on another within 60 days, not
+            kr.append(raw("moved", "Research Engineer", "의료 영상 판독", location="서울"))
+        if day >= 37:
+            world.append(
+                raw("moved-back", "Research Engineer", "Backend services", location="서울")
+            )
         if day >= 30:  # the same job on both boards: entry on one, experienced on the other
             kr.append(dataclasses.replace(both, level="entry"))
             world.append(dataclasses.replace(both, years_min=7))

@@ -29,7 +29,7 @@ set of matching posting ids (which the text search returns as a list).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -41,6 +41,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
     true,
     union_all,
@@ -157,12 +158,15 @@ def jobs(
     end: date | None = None,
     filters: FilterLike | None = None,
     stale_after_days: int = DEFAULT_STALE_DAYS,
+    of_postings: Collection[int] | None = None,
 ) -> Generator[JobRow, None, None]:
     """The distinct jobs active on some day of ``start``..``end`` that carry ``term``.
 
     Without ``start`` and ``end``: every job ever seen. With one of them the range is open on
     that side (``end`` defaults to today, and days after today are never active). ``term``
     resolves to a tag of ``taxonomy`` like ``query`` does, else is searched in the text.
+    ``of_postings`` keeps only the jobs those postings are or were part of (the report's new
+    jobs: those of the week's new postings), read by job instead of from every posting.
     Rows come newest first (``first_seen`` descending, then job id descending). Close the
     generator (or exhaust it) before the session ends: it holds an open cursor.
     """
@@ -210,7 +214,14 @@ def jobs(
         current_hit.append(ids)
         span_hit.append(ids)
 
-    statement = _stream_query(conditions, current_hit, span_hit)
+    scope: tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]] = ([], [])
+    if of_postings is not None:
+        keys = _jobs_of(session, of_postings)
+        if not keys:
+            return
+        scope = _job_scope(keys, session.get_bind().dialect.name)
+
+    statement = _stream_query(conditions, current_hit, span_hit, scope)
     names: dict[int, str] = dict(session.execute(select(Source.id, Source.name)).all())
     result = session.execute(statement, execution_options={"yield_per": BATCH_SIZE})
     try:
@@ -254,10 +265,37 @@ def _as_query(filters: FilterLike) -> TrendQuery:
     )
 
 
+def _jobs_of(session: Session, postings: Collection[int]) -> set[int]:
+    """The jobs (as the stream keys them) that ``postings`` are part of or were in an earlier
+    span."""
+    if not postings:
+        return set()
+    dialect = session.get_bind().dialect.name
+    now = select(func.coalesce(Posting.job_id, -Posting.id)).where(
+        id_in(Posting.id, postings, dialect)
+    )
+    before = select(PostingSpan.job_id).where(id_in(PostingSpan.posting_id, postings, dialect))
+    return set(session.scalars(now)) | set(session.scalars(before))
+
+
+def _job_scope(
+    keys: Collection[int], dialect: str
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """Conditions keeping the units of the jobs ``keys``: on current spans (by ``job_id``, so
+    its index applies, or by the posting for one without a job) and on earlier spans."""
+    placed = [k for k in keys if k > 0]
+    alone = [-k for k in keys if k < 0]
+    current: ColumnElement[bool] = id_in(Posting.job_id, placed, dialect)
+    if alone:
+        current = or_(current, and_(Posting.job_id.is_(None), id_in(Posting.id, alone, dialect)))
+    return [current], [id_in(PostingSpan.job_id, keys, dialect)]
+
+
 def _units(
     conditions: Sequence[ColumnElement[bool]],
     current_hit: Sequence[ColumnElement[bool]],
     span_hit: Sequence[ColumnElement[bool]],
+    scope: tuple[Sequence[ColumnElement[bool]], Sequence[ColumnElement[bool]]] = ((), ()),
     *,
     only_hits: bool,
 ) -> Select[Any]:
@@ -265,6 +303,7 @@ def _units(
 
     ``hit`` is 1 where the span is in the range and its posting carries the term. With
     ``only_hits`` just those rows, with the conditions inside each branch so indexes apply.
+    ``scope`` narrows the current and the earlier spans to some jobs (``_job_scope``).
     """
     current_flag = and_(*current_hit) if current_hit else true()
     span_flag = and_(*span_hit) if span_hit else true()
@@ -278,7 +317,7 @@ def _units(
         Posting.closed_at.label("closed"),
         Posting.new_on.label("new_on"),
         (case((current_flag, 1), else_=0) if current_hit else literal(1)).label("hit"),
-    ).where(*conditions)
+    ).where(*conditions, *scope[0])
     earlier = (
         select(
             PostingSpan.job_id,
@@ -290,7 +329,7 @@ def _units(
             case((span_flag, 1), else_=0) if span_hit else literal(1),
         )
         .join(Posting, Posting.id == PostingSpan.posting_id)
-        .where(*conditions)
+        .where(*conditions, *scope[1])
     )
     if only_hits:
         current = current.where(current_flag)
@@ -302,13 +341,14 @@ def _stream_query(
     conditions: Sequence[ColumnElement[bool]],
     current_hit: Sequence[ColumnElement[bool]],
     span_hit: Sequence[ColumnElement[bool]],
+    scope: tuple[Sequence[ColumnElement[bool]], Sequence[ColumnElement[bool]]],
 ) -> Select[Any]:
     """All units of the selected jobs, a job's units together, jobs newest first."""
-    units = _units(conditions, current_hit, span_hit, only_hits=False).subquery("units")
+    units = _units(conditions, current_hit, span_hit, scope, only_hits=False).subquery("units")
     first = func.min(units.c.start).over(partition_by=units.c.job).label("job_first")
     query = select(units, first)
     if current_hit:
-        hits = _units(conditions, current_hit, span_hit, only_hits=True).subquery("hits")
+        hits = _units(conditions, current_hit, span_hit, scope, only_hits=True).subquery("hits")
         query = query.where(units.c.job.in_(select(hits.c.job)))
     # The window's minimum is constant within a job, so ordering by it keeps each job's units
     # contiguous while putting the newest jobs first.
