@@ -11,9 +11,11 @@ rows are ``trend``'s.
 The read takes every posting whose current span may count in the range
 (``active_between(events=True)``, as ``compute_daily`` reads) or whose life touches it
 (``lifetime_between``, what ``sources`` answers from), and the earlier spans as
-``compute_daily`` reads them. A filter over a part of the range counts the same spans from its
-own first day (``count_spans(origin=...)``); spans that ended before it add nothing there, and
-spans that start after its last day are left out, as its own read would leave them.
+``compute_daily`` reads them. A filter over a part of the range keeps just the spans its own
+read would take (a job's tags are those of its postings in the read, so a posting that closed
+before the part must not lend the job its tags) and counts them from the part's first day
+(``count_spans(origin=...)``). ``new_postings`` relies on the store's rule that a span is new
+on the day it starts, so every posting new in the range is in the read.
 """
 
 from __future__ import annotations
