@@ -4,5 +4,6 @@
 ``daily`` (distinct jobs active, new and closed per day; the ``daily_count`` table),
 ``trends`` (``query``'s rows from stored or computed counts, with filters and groups),
 ``listing`` (the jobs behind a number), ``periods`` (days, ISO weeks, months),
+``sweep`` (the report's filtered splits counted from one read of the postings),
 ``fastquery`` (the common query read straight from SQLite's ``daily_count``).
 """

@@ -123,13 +123,18 @@ def count_spans(
     posting_tags: Mapping[int, set[str]],
     per_source: bool,
     left_out_of_all: Collection[int] = (),
+    origin: date | None = None,
 ) -> Counts:
     """Distinct jobs active, new and closed per day over ``start``..``end``, per tag of
     ``posting_tags`` and under ``ALL_TAGS``; per source too with ``per_source``. A job counts
     once per day under each key, from the union of its postings' spans; it is new on its first
     new day and closed on the day its last posting closed. The ``ALL_SOURCES`` + ``ALL_TAGS``
-    count leaves out the postings of ``left_out_of_all`` (query-filtered sources)."""
+    count leaves out the postings of ``left_out_of_all`` (query-filtered sources).
+
+    The spans' days are offsets from ``origin`` (default ``start``): spans read once for a
+    longer range count for a part of it (``monitor.numbers.sweep``)."""
     span = (end - start).days + 1
+    shift = 0 if origin is None else (start - origin).days
     # Group spans: per (job, source) for the per-source rows, per job for the all-source ones.
     groups: dict[tuple[int, int], list[Span]] = defaultdict(list)
     for s in spans:
@@ -141,34 +146,37 @@ def count_spans(
     new: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
     closed: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
 
-    last_day = span - 1
+    # Offsets from ``origin``: the range's days are shift..shift + last_day.
+    first_day, last_day = shift, shift + span - 1
 
     def add(key: Key, members: list[Span]) -> None:
         if len(members) == 1:  # most jobs: one posting seen once
             s = members[0]
-            a, b = max(s.first, 0), min(s.last, last_day)
+            a, b = max(s.first, first_day), min(s.last, last_day)
             if a <= b:
                 series = diff[key]
-                series[a] += 1
-                series[b + 1] -= 1
-            if s.new_on is not None and 0 <= s.new_on <= last_day:
-                new[key][s.new_on] += 1
-            if s.closed is not None and 0 <= s.closed <= last_day:
-                closed[key][s.closed] += 1
+                series[a - shift] += 1
+                series[b + 1 - shift] -= 1
+            if s.new_on is not None and first_day <= s.new_on <= last_day:
+                new[key][s.new_on - shift] += 1
+            if s.closed is not None and first_day <= s.closed <= last_day:
+                closed[key][s.closed - shift] += 1
             return
         for lo, hi in merge([(s.first, s.last) for s in members]):
-            a, b = max(lo, 0), min(hi, last_day)
+            a, b = max(lo, first_day), min(hi, last_day)
             if a <= b:
-                diff[key][a] += 1
-                diff[key][b + 1] -= 1
-        new_days = [s.new_on for s in members if s.new_on is not None and 0 <= s.new_on <= last_day]
+                diff[key][a - shift] += 1
+                diff[key][b + 1 - shift] -= 1
+        new_days = [
+            s.new_on for s in members if s.new_on is not None and first_day <= s.new_on <= last_day
+        ]
         if new_days:
-            new[key][min(new_days)] += 1
+            new[key][min(new_days) - shift] += 1
         closes = [s.closed for s in members]
         if None not in closes:
             last_close = max(c for c in closes if c is not None)
-            if 0 <= last_close <= last_day:
-                closed[key][last_close] += 1
+            if first_day <= last_close <= last_day:
+                closed[key][last_close - shift] += 1
 
     for (_job, source), members in groups.items():
         if posting_tags:

@@ -49,7 +49,7 @@ from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
 log = logging.getLogger(__name__)
 
 
-def _raw(column: Any) -> Any:
+def raw_value(column: Any) -> Any:
     """A stored instant or day as the driver returns it: SQLite's ISO text or PostgreSQL's
     naive UTC datetime or date. ``_LocalDays`` converts each distinct value once, instead of
     the column type converting every row."""
@@ -72,10 +72,10 @@ def _spans(
             Posting.id,
             Posting.job_id,
             Posting.source_id,
-            _raw(Posting.active_from),
-            _raw(Posting.last_seen_at),
-            _raw(Posting.closed_at),
-            _raw(Posting.new_on),
+            raw_value(Posting.active_from),
+            raw_value(Posting.last_seen_at),
+            raw_value(Posting.closed_at),
+            raw_value(Posting.new_on),
         ).where(*conditions, active_between(clock, start, end, events=True))
     )
     out = posting_spans(in_batches(rows), local, clock.today(), cuts)
@@ -84,10 +84,10 @@ def _spans(
         select(
             PostingSpan.posting_id,
             PostingSpan.job_id,
-            _raw(PostingSpan.start_at),
-            _raw(PostingSpan.end_at),
-            _raw(PostingSpan.closed_at),
-            _raw(PostingSpan.new_on),
+            raw_value(PostingSpan.start_at),
+            raw_value(PostingSpan.end_at),
+            raw_value(PostingSpan.closed_at),
+            raw_value(PostingSpan.new_on),
         ).where(span_active_between(clock, start, end, events=True))
     ).all()
     if not history:

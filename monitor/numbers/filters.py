@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from monitor.errors import UsageError
@@ -36,6 +36,17 @@ def region_condition(region: str) -> ColumnElement[bool]:
     raise UsageError(f"The region {region!r} is not one of {', '.join(REGIONS)}.")
 
 
+def region_of() -> ColumnElement[str | None]:
+    """SQL: the posting's region (REGIONS), as ``region_condition`` decides it."""
+    return case(*((region_condition(region), region) for region in REGIONS))
+
+
+def level_of_job() -> ColumnElement[str | None]:
+    """SQL: the posting's group of LEVELS, as ``level_condition`` decides it (None for a
+    posting in none: experienced, but its job has an entry posting)."""
+    return case(*((level_condition(level), level) for level in LEVELS))
+
+
 def source_ids(session: Session, names: Sequence[str]) -> list[int]:
     rows = dict(
         session.execute(select(Source.name, Source.id).where(Source.name.in_(list(names)))).all()
@@ -49,8 +60,11 @@ def source_ids(session: Session, names: Sequence[str]) -> list[int]:
 
 
 def level_condition(level: str) -> ColumnElement[bool]:
-    """Postings of jobs at ``level``: a job is entry if any of its postings is (DESIGN.md,
-    "Level"), so an experienced posting whose job has an entry posting is not experienced."""
+    """Postings of jobs at ``level`` (entry, experienced, or unknown: no level stated): a job
+    is entry if any of its postings is (DESIGN.md, "Level"), so an experienced posting whose
+    job has an entry posting is not experienced."""
+    if level == "unknown":
+        return Posting.level.is_(None)
     condition = Posting.level == level
     if level != EXPERIENCED:
         return condition
@@ -74,9 +88,7 @@ def posting_conditions(session: Session, query: TrendQuery) -> list[ColumnElemen
         if len(codes) < len(query.countries):
             either.append(Posting.remote.is_(True))
         conditions.append(or_(*either))
-    if query.level == "unknown":
-        conditions.append(Posting.level.is_(None))
-    elif query.level:
+    if query.level:
         conditions.append(level_condition(query.level))
     if query.region:
         conditions.append(region_condition(query.region))

@@ -90,6 +90,7 @@ def units(
     conditions: Sequence[ColumnElement[bool]],
     current_hit: Sequence[ColumnElement[bool]],
     span_hit: Sequence[ColumnElement[bool]],
+    scope: tuple[Sequence[ColumnElement[bool]], Sequence[ColumnElement[bool]]] = ((), ()),
     *,
     only_hits: bool,
 ) -> Select[Any]:
@@ -97,6 +98,8 @@ def units(
 
     ``hit`` is 1 where the span is in the range and its posting carries the term. With
     ``only_hits`` just those rows, with the conditions inside each branch so indexes apply.
+    ``scope`` narrows the current and the earlier spans to some jobs (``listing``'s
+    ``_job_scope``).
     """
     current_flag = and_(*current_hit) if current_hit else true()
     span_flag = and_(*span_hit) if span_hit else true()
@@ -110,7 +113,7 @@ def units(
         Posting.closed_at.label("closed"),
         Posting.new_on.label("new_on"),
         (case((current_flag, 1), else_=0) if current_hit else literal(1)).label("hit"),
-    ).where(*conditions)
+    ).where(*conditions, *scope[0])
     earlier = (
         select(
             PostingSpan.job_id,
@@ -122,7 +125,7 @@ def units(
             case((span_flag, 1), else_=0) if span_hit else literal(1),
         )
         .join(Posting, Posting.id == PostingSpan.posting_id)
-        .where(*conditions)
+        .where(*conditions, *scope[1])
     )
     if only_hits:
         current = current.where(current_flag)

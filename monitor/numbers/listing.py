@@ -29,7 +29,7 @@ set of matching posting ids (which the text search returns as a list).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Collection, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -37,7 +37,9 @@ from typing import Any, Protocol
 from sqlalchemy import (
     ColumnElement,
     Select,
+    and_,
     func,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -51,7 +53,8 @@ from monitor.numbers.trends import TrendQuery
 from monitor.runs import (
     DEFAULT_STALE_DAYS,
 )
-from monitor.storage.models import Posting, PostingTag, Source
+from monitor.storage.idlist import id_in
+from monitor.storage.models import Posting, PostingSpan, PostingTag, Source
 from monitor.taxonomy import TagDef
 
 # Units per batch: how many are gathered before their text and tags are fetched. Tests set it
@@ -146,12 +149,15 @@ def jobs(
     end: date | None = None,
     filters: FilterLike | None = None,
     stale_after_days: int = DEFAULT_STALE_DAYS,
+    of_postings: Collection[int] | None = None,
 ) -> Generator[JobRow, None, None]:
     """The distinct jobs active on some day of ``start``..``end`` that carry ``term``.
 
     Without ``start`` and ``end``: every job ever seen. With one of them the range is open on
     that side (``end`` defaults to today, and days after today are never active). ``term``
     resolves to a tag of ``taxonomy`` like ``query`` does, else is searched in the text.
+    ``of_postings`` keeps only the jobs those postings are or were part of (the report's new
+    jobs: those of the week's new postings), read by job instead of from every posting.
     Rows come newest first (``first_seen`` descending, then job id descending). Close the
     generator (or exhaust it) before the session ends: it holds an open cursor.
     """
@@ -170,7 +176,14 @@ def jobs(
         return
     current_hit, span_hit, matched = found.current, found.span, found.matched
 
-    statement = _stream_query(conditions, current_hit, span_hit)
+    scope: tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]] = ([], [])
+    if of_postings is not None:
+        keys = _jobs_of(session, of_postings)
+        if not keys:
+            return
+        scope = _job_scope(keys, session.get_bind().dialect.name)
+
+    statement = _stream_query(conditions, current_hit, span_hit, scope)
     names: dict[int, str] = dict(session.execute(select(Source.id, Source.name)).all())
     result = session.execute(statement, execution_options={"yield_per": BATCH_SIZE})
     try:
@@ -214,17 +227,44 @@ def as_query(filters: FilterLike) -> TrendQuery:
     )
 
 
+def _jobs_of(session: Session, postings: Collection[int]) -> set[int]:
+    """The jobs (as the stream keys them) that ``postings`` are part of or were in an earlier
+    span."""
+    if not postings:
+        return set()
+    dialect = session.get_bind().dialect.name
+    now = select(func.coalesce(Posting.job_id, -Posting.id)).where(
+        id_in(Posting.id, postings, dialect)
+    )
+    before = select(PostingSpan.job_id).where(id_in(PostingSpan.posting_id, postings, dialect))
+    return set(session.scalars(now)) | set(session.scalars(before))
+
+
+def _job_scope(
+    keys: Collection[int], dialect: str
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """Conditions keeping the units of the jobs ``keys``: on current spans (by ``job_id``, so
+    its index applies, or by the posting for one without a job) and on earlier spans."""
+    placed = [k for k in keys if k > 0]
+    alone = [-k for k in keys if k < 0]
+    current: ColumnElement[bool] = id_in(Posting.job_id, placed, dialect)
+    if alone:
+        current = or_(current, and_(Posting.job_id.is_(None), id_in(Posting.id, alone, dialect)))
+    return [current], [id_in(PostingSpan.job_id, keys, dialect)]
+
+
 def _stream_query(
     conditions: Sequence[ColumnElement[bool]],
     current_hit: Sequence[ColumnElement[bool]],
     span_hit: Sequence[ColumnElement[bool]],
+    scope: tuple[Sequence[ColumnElement[bool]], Sequence[ColumnElement[bool]]],
 ) -> Select[Any]:
     """All units of the selected jobs, a job's units together, jobs newest first."""
-    every = span_units(conditions, current_hit, span_hit, only_hits=False).subquery("units")
+    every = span_units(conditions, current_hit, span_hit, scope, only_hits=False).subquery("units")
     first = func.min(every.c.start).over(partition_by=every.c.job).label("job_first")
     query = select(every, first)
     if current_hit:
-        hits = span_units(conditions, current_hit, span_hit, only_hits=True).subquery("hits")
+        hits = span_units(conditions, current_hit, span_hit, scope, only_hits=True).subquery("hits")
         query = query.where(every.c.job.in_(select(hits.c.job)))
     # The window's minimum is constant within a job, so ordering by it keeps each job's units
     # contiguous while putting the newest jobs first.
