@@ -47,6 +47,24 @@ def _period(text: str | None, default: tuple[date, date]) -> tuple[date, date, s
     return start, end, f"{start}..{end}"
 
 
+def _printed_as_data(
+    fields: Sequence[str], rows: Sequence[Any], as_json: bool, as_csv: bool
+) -> bool:
+    """Print the rows as JSON or CSV when asked: whether they were."""
+    if as_json:
+        print_json([asdict(row) for row in rows])
+    elif as_csv:
+        _print_csv(fields, rows)
+    return as_json or as_csv
+
+
+def _table() -> Any:
+    from rich import box
+    from rich.table import Table
+
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+
+
 def _print_csv(fields: Sequence[str], rows: Sequence[Any]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
@@ -133,11 +151,7 @@ def trending(
             min_companies=min_companies,
             stale_after_days=app.config.http.stale_after_days,
         )
-    if as_json:
-        print_json([asdict(row) for row in found.rows])
-        return
-    if as_csv:
-        _print_csv(FIELDS, found.rows)
+    if _printed_as_data(FIELDS, found.rows, as_json, as_csv):
         return
     out = console()
     if not found.rows:
@@ -147,8 +161,6 @@ def trending(
             f"{min_companies} companies per phrase)."
         )
         return
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     out.print(
@@ -158,11 +170,7 @@ def trending(
         ),
         soft_wrap=False,
     )
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    table = _table()
     table.add_column("phrase", overflow="ellipsis", no_wrap=True, max_width=30)
     for header in ("jobs", "firms", "share", "before", "ratio", "low"):
         table.add_column(header, justify="right", no_wrap=True)
@@ -237,11 +245,7 @@ def skills(
             min_jobs=min_jobs,
             stale_after_days=app.config.http.stale_after_days,
         )
-    if as_json:
-        print_json([asdict(row) for row in found.rows])
-        return
-    if as_csv:
-        _print_csv(FIELDS, found.rows)
+    if _printed_as_data(FIELDS, found.rows, as_json, as_csv):
         return
     out = console()
     what = f"{term} (tag {found.tag})" if found.tag not in (None, term) else term
@@ -251,8 +255,6 @@ def skills(
             f"({found.jobs} jobs in all)."
         )
         return
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     out.print(
@@ -262,11 +264,7 @@ def skills(
         ),
         soft_wrap=False,
     )
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    table = _table()
     table.add_column("phrase", overflow="ellipsis", no_wrap=True, max_width=30)
     for header in ("jobs", "in term", "in all", "log-odds", "z"):
         table.add_column(header, justify="right", no_wrap=True)
