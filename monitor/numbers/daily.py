@@ -56,6 +56,20 @@ def raw_value(column: Any) -> Any:
     return type_coerce(column, String())
 
 
+def span_columns() -> tuple[Any, ...]:
+    """The columns of a posting's current sighting span, as ``posting_spans`` reads them: id,
+    job, source, then active_from, last_seen_at, closed_at and new_on as stored."""
+    return (
+        Posting.id,
+        Posting.job_id,
+        Posting.source_id,
+        raw_value(Posting.active_from),
+        raw_value(Posting.last_seen_at),
+        raw_value(Posting.closed_at),
+        raw_value(Posting.new_on),
+    )
+
+
 def _spans(
     session: Session,
     clock: Clock,
@@ -68,15 +82,7 @@ def _spans(
     # Core execution: rows as tuples, without the ORM's per-row bookkeeping.
     connection = session.connection()
     rows = connection.execute(
-        select(
-            Posting.id,
-            Posting.job_id,
-            Posting.source_id,
-            raw_value(Posting.active_from),
-            raw_value(Posting.last_seen_at),
-            raw_value(Posting.closed_at),
-            raw_value(Posting.new_on),
-        ).where(*conditions, active_between(clock, start, end, events=True))
+        select(*span_columns()).where(*conditions, active_between(clock, start, end, events=True))
     )
     out = posting_spans(in_batches(rows), local, clock.today(), cuts)
     # Earlier spans of reposted postings: few, so read them first, then their postings.

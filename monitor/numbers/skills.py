@@ -35,7 +35,6 @@ from monitor.numbers.phrasecounts import windows_phrases
 from monitor.runs import DEFAULT_STALE_DAYS, lifetime_between
 from monitor.search.index import matching_postings
 from monitor.search.matcher import term_in
-from monitor.storage.idlist import id_in
 from monitor.storage.models import PostingTag
 from monitor.storage.phrases import phrase_texts
 from monitor.tagging import Tagger, fold_alias, resolve_term
@@ -87,8 +86,7 @@ def skills(
     result = Skills(needle, tag, start, end, period.jobs, 0, [])
     if not period.jobs:
         return result
-    every = set(period.posting_ids.tolist())
-    carrying = _term_postings(session, clock, needle, tag, every, start, end, filters)
+    carrying = _term_postings(session, clock, needle, tag, start, end, filters)
     mask = period.jobs_with_postings(carrying)
     term_jobs = int(mask.sum())
     result = Skills(needle, tag, start, end, period.jobs, term_jobs, [])
@@ -113,8 +111,9 @@ def skills(
     own = _own_words(needle, tag, taxonomy)
     rows: list[SkillRow] = []
     # Texts are read a few more than wanted at a time: some are the term's own words.
-    for chunk_start in range(0, len(order), max(top * 2, 50)):
-        chunk = order[chunk_start : chunk_start + max(top * 2, 50)].tolist()
+    step = max(top * 2, 50)
+    for chunk_start in range(0, len(order), step):
+        chunk = order[chunk_start : chunk_start + step].tolist()
         texts = phrase_texts(session, chunk)
         for phrase in chunk:
             if own(texts[phrase]):
@@ -141,22 +140,19 @@ def _term_postings(
     clock: Clock,
     term: str,
     tag: str | None,
-    among: set[int],
     start: date,
     end: date,
     filters: FilterLike,
-) -> set[int]:
-    """Of the postings ``among``, those carrying the term (its tag, else the text search)."""
+) -> list[int]:
+    """The postings carrying the term: its tag's (read from the tag's index), else what the
+    text search finds among those alive in the range (``jobs_with_postings`` keeps the
+    period's)."""
     if tag is not None:
-        dialect = session.get_bind().dialect.name
-        statement = select(PostingTag.posting_id).where(
-            PostingTag.tag == tag, id_in(PostingTag.posting_id, among, dialect)
-        )
-        return set(session.scalars(statement))
+        return list(session.scalars(select(PostingTag.posting_id).where(PostingTag.tag == tag)))
     conditions = posting_conditions(session, as_query(filters)) + lifetime_between(
         clock, start, end
     )
-    return set(matching_postings(session, term, conditions)) & among
+    return matching_postings(session, term, conditions)
 
 
 def _own_words(term: str, tag: str | None, taxonomy: Mapping[str, TagDef]) -> Callable[[str], bool]:

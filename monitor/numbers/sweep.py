@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.numbers.counting import LocalDays, Span, count_spans, history_spans, posting_spans
-from monitor.numbers.daily import raw_value
+from monitor.numbers.daily import raw_value, span_columns
 from monitor.numbers.filters import level_of_job, region_of, source_ids
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.numbers.trends import TrendQuery, first_run_day
@@ -102,13 +102,7 @@ class Sweep:
         connection = session.connection()
         rows = connection.execute(
             select(
-                Posting.id,
-                Posting.job_id,
-                Posting.source_id,
-                raw_value(Posting.active_from),
-                raw_value(Posting.last_seen_at),
-                raw_value(Posting.closed_at),
-                raw_value(Posting.new_on),
+                *span_columns(),
                 region_of(),
                 level_of_job(),
                 raw_value(Posting.first_seen_at),
