@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from runs import raw, run
 from sqlalchemy import select
 
@@ -125,3 +126,24 @@ def test_postings_are_stored_with_their_phrases_and_a_change_replaces_them(db: D
     assert sorted(texts.values()) == sorted(
         ["rust", "engineer", "rust engineer", "build", "kafka", "pipeline", "kafka pipeline"]
     )
+
+
+@pytest.mark.xfail(strict=True, reason="the company's repeated paragraphs are still read as role")
+def test_a_paragraph_repeated_across_a_companys_postings_is_not_role(db: Database) -> None:
+    """Real Greenhouse boards open every posting with the same company paragraph before any
+    heading ("transforming health systems ..."): it is company boilerplate, not the role."""
+    intro = "We are transforming health systems with clinical AI for hospitals."
+    run(
+        db,
+        1,
+        [
+            raw(f"p{n}", f"Role {n}", f"{intro}\n\nResponsibilities\n- Build {word} pipelines")
+            for n, word in enumerate(["kafka", "spark", "flink"])
+        ],
+    )
+    with db.session() as session:
+        found = set()
+        for stored in session.scalars(select(PostingPhrases.ids)):
+            found |= set(phrase_texts(session, unpack(stored).tolist()).values())
+    assert "hospitals" not in found and "clinical" not in found
+    assert {"kafka", "spark", "flink", "pipelines"} <= found
