@@ -25,6 +25,7 @@ the lines a company repeats (and job-ad templates) cost nothing after the first 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -68,16 +69,21 @@ PLACE_WORDS = frozenset(
 
 
 def posting_phrases(
-    title: str, description: str = "", company: str = "", location: str = ""
+    title: str,
+    description: str = "",
+    company: str = "",
+    location: str = "",
+    boilerplate: AbstractSet[str] = frozenset(),
 ) -> list[str]:
-    """The distinct candidate phrases of a posting, in order of first appearance."""
+    """The distinct candidate phrases of a posting, in order of first appearance;
+    ``boilerplate``: its company's repeated paragraphs (``monitor.parts``), never role text."""
     excluded = PLACE_WORDS | _own_words(company) | _own_words(location)
     found: dict[str, None] = {}
     if title:
         _line_phrases(fold_fast(title), excluded, found)
     if description:
         folded = fold_fast(description)
-        for a, b in Parts(folded).counting(company_text=False):
+        for a, b in Parts(folded, boilerplate=boilerplate).counting(company_text=False):
             for line in folded[a:b].split("\n"):
                 if not is_heading_line(line):
                     _line_phrases(line, excluded, found)

@@ -235,7 +235,7 @@ def write_run(
         )
     _replace_tags(session, changed, tagger, boilerplate)
     _replace_words(session, changed)
-    _replace_phrases(session, changed)
+    _replace_phrases(session, changed, boilerplate)
 
     fresh_new, earliest = _insert_fresh(
         session, source, fresh, now, first_run, clock, traits, tagger, boilerplate
@@ -392,7 +392,7 @@ def _insert_fresh(
     stored = list(zip(ids, fresh, strict=True))
     _replace_tags(session, stored, tagger, boilerplate, fresh_rows=True)
     _replace_words(session, stored, fresh_rows=True)
-    _replace_phrases(session, stored, fresh_rows=True)
+    _replace_phrases(session, stored, boilerplate, fresh_rows=True)
     return sum(1 for row in values if row["new_on"] == today), earliest
 
 
@@ -522,11 +522,24 @@ def _replace_words(
 
 
 def _replace_phrases(
-    session: Session, rows: Sequence[tuple[int, NormalPosting]], *, fresh_rows: bool = False
+    session: Session,
+    rows: Sequence[tuple[int, NormalPosting]],
+    boilerplate: Boilerplate,
+    *,
+    fresh_rows: bool = False,
 ) -> None:
     """Store the postings' candidate phrases (``posting_phrases``, what ``trending`` counts)."""
     phrases = [
-        (pid, posting_phrases(p.title, p.description, p.company or "", p.location or ""))
+        (
+            pid,
+            posting_phrases(
+                p.title,
+                p.description,
+                p.company or "",
+                p.location or "",
+                boilerplate.get(p.company, frozenset()),
+            ),
+        )
         for pid, p in rows
     ]
     store_phrases(session, phrases, fresh_rows=fresh_rows)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from runs import raw, run
 from sqlalchemy import select
 
@@ -128,7 +127,6 @@ def test_postings_are_stored_with_their_phrases_and_a_change_replaces_them(db: D
     )
 
 
-@pytest.mark.xfail(strict=True, reason="the company's repeated paragraphs are still read as role")
 def test_a_paragraph_repeated_across_a_companys_postings_is_not_role(db: Database) -> None:
     """Real Greenhouse boards open every posting with the same company paragraph before any
     heading ("transforming health systems ..."): it is company boilerplate, not the role."""
