@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers import cli_json, run_cli
 from runs import SEOUL, raw, run
 from sqlalchemy import delete, select, update
@@ -13,7 +14,8 @@ from monitor.clock import Clock
 from monitor.retag import REBUILDING, RETAGGING, retag_all
 from monitor.search.index import matching_postings
 from monitor.storage.db import Database
-from monitor.storage.models import Posting, PostingWords
+from monitor.storage.models import Posting, PostingPhrases, PostingWords
+from monitor.storage.phrases import phrase_texts, unpack
 from monitor.tagging import Tagger, builtin_tags
 
 CLOCK = Clock(SEOUL, datetime(2026, 3, 2, 12, tzinfo=UTC))
@@ -80,6 +82,32 @@ def test_retag_repairs_missing_and_outdated_words(
         ids["a"]: "diffusion engineer",
         ids["b"]: "vlm researcher",
         ids["c"]: "designer",
+    }
+
+
+@pytest.mark.xfail(strict=True, reason="retag derives words again, not phrases")
+def test_retag_repairs_missing_and_outdated_phrases(db: Database) -> None:
+    """Phrases lost or derived by older rules (or before the company's boilerplate was known)
+    are derived again, so ``trending`` and ``skills`` count them."""
+    run(db, 1, [raw("a", "Diffusion Engineer", "PyTorch 경험"), raw("b", "VLM Researcher")])
+    with db.session() as session:
+        ids = {e: i for e, i in session.execute(select(Posting.external_id, Posting.id))}
+        session.execute(delete(PostingPhrases).where(PostingPhrases.posting_id == ids["a"]))
+        session.execute(
+            update(PostingPhrases)
+            .where(PostingPhrases.posting_id == ids["b"])
+            .values(ids=b"\xff\xff\x00\x00")
+        )
+    with db.session() as session:
+        retag_all(session, Tagger(builtin_tags()), CLOCK, 14)
+    with db.session() as session:
+        rows = session.execute(select(PostingPhrases.posting_id, PostingPhrases.ids)).all()
+        stored = {pid: value for pid, value in rows}
+        texts = phrase_texts(session, (i for v in stored.values() for i in unpack(v)))
+    found = {pid: sorted(texts[int(i)] for i in unpack(v)) for pid, v in stored.items()}
+    assert found == {
+        ids["a"]: ["diffusion", "diffusion engineer", "engineer", "pytorch", "경험"],
+        ids["b"]: ["researcher", "vlm", "vlm researcher"],
     }
 
 
