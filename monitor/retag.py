@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.numbers.daily import rebuild_counts
+from monitor.phrases import posting_phrases
 from monitor.search.index import forget_matches
 from monitor.search.matcher import text_words
 from monitor.storage.db import in_batches
 from monitor.storage.ingest import store_words
-from monitor.storage.models import Posting, PostingTag, PostingWords
+from monitor.storage.models import Posting, PostingPhrases, PostingTag, PostingWords
+from monitor.storage.phrases import refresh_phrases
 from monitor.tagging import Tagger, boilerplate_of
 
 BATCH = 2000
@@ -53,9 +56,16 @@ def retag_all(
     while True:
         batch = session.execute(
             select(
-                Posting.id, Posting.title, Posting.description, Posting.company, PostingWords.words
+                Posting.id,
+                Posting.title,
+                Posting.description,
+                Posting.company,
+                Posting.location,
+                PostingWords.words,
+                PostingPhrases.ids,
             )
             .outerjoin(PostingWords, PostingWords.posting_id == Posting.id)
+            .outerjoin(PostingPhrases, PostingPhrases.posting_id == Posting.id)
             .where(Posting.id > last_id)
             .order_by(Posting.id)
             .limit(BATCH)
@@ -69,6 +79,23 @@ def retag_all(
         ):
             old[pid].add(tag)
         _refresh_words(session, batch)
+        refresh_phrases(
+            session,
+            [
+                (
+                    row.id,
+                    posting_phrases(
+                        row.title,
+                        row.description,
+                        row.company or "",
+                        row.location or "",
+                        boilerplate.get(row.company, none),
+                    ),
+                    row.ids,
+                )
+                for row in batch
+            ],
+        )
         for row in batch:
             new = tagger.tags_for(row.title, row.description, boilerplate.get(row.company, none))
             total += 1
@@ -101,7 +128,7 @@ def company_boilerplate(session: Session) -> dict[str, frozenset[str]]:
     return out
 
 
-def _refresh_words(session: Session, batch: Sequence[Row[int, str, str, str, str | None]]) -> None:
+def _refresh_words(session: Session, batch: Sequence[Any]) -> None:
     """Store the words of postings whose stored words differ from their text's, or are missing."""
     derived = ((row.id, row.words, text_words(row.title, row.description)) for row in batch)
     store_words(session, [(pid, new) for pid, old, new in derived if new != old])

@@ -212,7 +212,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, int, int | None], None]]
 def retag(app: App) -> None:
     """Re-tag every stored posting with the current taxonomy and rebuild the counts.
 
-    Each posting's words (the index that answers one-word ad-hoc terms) are derived again too.
+    Each posting's words (the index that answers one-word ad-hoc terms) and candidate phrases
+    (what trending and skills count) are derived again too.
     """
     from monitor.retag import retag_all
 

@@ -70,14 +70,30 @@ def store_phrases(
     if not rows:
         return
     ids = phrase_ids(db, (text for _, phrases in rows for text in phrases))
+    _write(db, [(pid, pack(ids[text] for text in phrases)) for pid, phrases in rows], fresh_rows)
+
+
+def refresh_phrases(
+    db: Session | Connection, rows: Sequence[tuple[int, Sequence[str], bytes | None]]
+) -> int:
+    """Store the phrases of postings, given as (posting id, phrases, the stored value or None),
+    where the stored value differs; returns how many were written."""
+    ids = phrase_ids(db, (text for _, phrases, _ in rows for text in phrases))
+    changed = []
+    for pid, phrases, stored in rows:
+        value = pack(ids[text] for text in phrases)
+        if value != stored:
+            changed.append((pid, value))
+    _write(db, changed, fresh_rows=False)
+    return len(changed)
+
+
+def _write(db: Session | Connection, values: Sequence[tuple[int, bytes]], fresh_rows: bool) -> None:
     if not fresh_rows:
-        for stale in chunks([pid for pid, _ in rows]):
+        for stale in chunks([pid for pid, _ in values]):
             db.execute(delete(PostingPhrases).where(PostingPhrases.posting_id.in_(stale)))
-    values = [
-        {"posting_id": pid, "ids": pack(ids[text] for text in phrases)} for pid, phrases in rows
-    ]
     for part in chunks(values, 1000):
-        db.execute(insert(PostingPhrases), part)
+        db.execute(insert(PostingPhrases), [{"posting_id": p, "ids": v} for p, v in part])
 
 
 def phrase_texts(db: Session | Connection, ids: Iterable[int]) -> dict[int, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from helpers import cli_json, run_cli
 from runs import SEOUL, raw, run
 from sqlalchemy import delete, select, update
@@ -85,7 +84,6 @@ def test_retag_repairs_missing_and_outdated_words(
     }
 
 
-@pytest.mark.xfail(strict=True, reason="retag derives words again, not phrases")
 def test_retag_repairs_missing_and_outdated_phrases(db: Database) -> None:
     """Phrases lost or derived by older rules (or before the company's boilerplate was known)
     are derived again, so ``trending`` and ``skills`` count them."""
@@ -106,7 +104,14 @@ def test_retag_repairs_missing_and_outdated_phrases(db: Database) -> None:
         texts = phrase_texts(session, (i for v in stored.values() for i in unpack(v)))
     found = {pid: sorted(texts[int(i)] for i in unpack(v)) for pid, v in stored.items()}
     assert found == {
-        ids["a"]: ["diffusion", "diffusion engineer", "engineer", "pytorch", "경험"],
+        ids["a"]: [
+            "diffusion",
+            "diffusion engineer",
+            "engineer",
+            "pytorch",
+            "pytorch 경험",
+            "경험",
+        ],
         ids["b"]: ["researcher", "vlm", "vlm researcher"],
     }
 
