@@ -14,7 +14,7 @@ count over all phrases is one ``numpy.bincount``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +34,7 @@ from monitor.runs import (
     span_active_between,
     stale_cuts,
 )
+from monitor.storage.db import driver_rows
 from monitor.storage.models import Posting, PostingPhrases, PostingSpan, Source
 from monitor.storage.phrases import ID_TYPE
 
@@ -44,10 +45,10 @@ Ids = np.ndarray[Any, np.dtype[np.uint32]]
 class JobPhrases:
     """The jobs of one window, numbered 0 .. jobs - 1: entry ``k`` of ``ids`` is a phrase that
     job ``job_of[k]`` has (each once per job); ``posting_ids[i]`` is a posting active in the
-    window, of job ``posting_job[i]``."""
+    window, of job ``posting_job[i]`` and company ``names[i]`` (as stored)."""
 
     job_ids: Any  # the stored job of each job number (negative: a posting without a job)
-    companies: list[str]  # the company of each job, folded (distinct companies are counted)
+    names: Sequence[str | None]
     posting_ids: Any
     posting_job: Any
     ids: Ids
@@ -77,12 +78,13 @@ class JobPhrases:
             out[phrase].append(job)
         return out
 
-    def company_counts(self, wanted: Sequence[int]) -> dict[int, int]:
-        """For each of the ``wanted`` phrase ids, the distinct companies of its jobs."""
-        return {
-            phrase: len({self.companies[j] for j in jobs})
-            for phrase, jobs in self.owners(wanted).items()
-        }
+    def distinct_companies(self, jobs: Iterable[int]) -> int:
+        """How many companies (folded) the jobs are of: each job's first posting's."""
+        first = self._first_posting()
+        return len({(self.names[int(first[j])] or "").strip().casefold() for j in jobs})
+
+    def _first_posting(self) -> Any:
+        return first_of_each(self.posting_job)[1]
 
 
 def windows_phrases(
@@ -129,59 +131,98 @@ def windows_phrases(
     statement = select(units, raw_ids).outerjoin(
         PostingPhrases, PostingPhrases.posting_id == units.c.posting_id
     )
-    rows = session.execute(statement).all()
-    return [_arrays([row for row in rows if row[3 + w]]) for w in range(len(windows))]
-
-
-def _read(values: Sequence[bytes | None], which: Any, posting_job: Any) -> tuple[Ids, Any]:
-    """The phrase ids of the postings ``which`` (indices into ``values``), and their jobs."""
-    blobs = [values[i] or b"" for i in which.tolist()]
-    lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) // ID_TYPE.itemsize
-    ids = np.frombuffer(b"".join(blobs), dtype=ID_TYPE)
-    return ids, np.repeat(posting_job[which], lengths)
+    rows = _Rows(driver_rows(session, statement), len(windows))
+    return [rows.window(w) for w in range(len(windows))]
 
 
 def _flag_columns(flags: Sequence[ColumnElement[bool]]) -> list[Any]:
     return [case((flag, 1), else_=0).label(f"in_{i}") for i, flag in enumerate(flags)]
 
 
-def _arrays(rows: Sequence[Any]) -> JobPhrases:
-    """One window's rows (posting, job, company, flags..., phrase ids) as arrays: all ids read
-    in one buffer, a job's postings' ids made distinct only where a job has several."""
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return JobPhrases(empty, [], empty, empty, np.zeros(0, dtype=ID_TYPE), empty)
-    columns = list(zip(*rows, strict=True))
-    if len(set(columns[0])) < len(rows):  # a posting's earlier spans share its phrases
-        once = {row[0]: row for row in reversed(rows)}
-        columns = list(zip(*once.values(), strict=True))
-    pids, jobs, names, values = columns[0], columns[1], columns[2], columns[-1]
-    number: dict[int, int] = {}
-    posting_job = np.fromiter(
-        (number.setdefault(job, len(number)) for job in jobs), dtype=np.int64, count=len(jobs)
-    )
-    job_ids = np.fromiter(number, dtype=np.int64, count=len(number))
-    # Jobs of one posting (most) are read as they are; only jobs of several postings (one ad
-    # on two boards) have their postings' ids made distinct.
-    several = np.bincount(posting_job, minlength=len(job_ids))[posting_job] > 1
-    alone = np.flatnonzero(~several)
-    ids, job_of = _read(values, alone, posting_job)
-    if several.any():
-        shared_ids, shared_jobs = _read(values, np.flatnonzero(several), posting_job)
-        keys = np.sort((shared_jobs.astype(np.uint64) << np.uint64(32)) | shared_ids)
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        ids = np.concatenate([ids, (keys & np.uint64(0xFFFFFFFF)).astype(ID_TYPE)])
-        job_of = np.concatenate([job_of, (keys >> np.uint64(32)).astype(np.int64)])
-    companies = [""] * len(job_ids)
-    for name, job in zip(names, posting_job.tolist(), strict=True):
-        if not companies[job]:
-            companies[job] = (name or "").strip().casefold()
-    posting_ids = np.fromiter(pids, dtype=np.int64, count=len(pids))
-    return JobPhrases(
-        job_ids=job_ids,
-        companies=companies,
-        posting_ids=posting_ids,
-        posting_job=posting_job,
-        ids=ids,
-        job_of=job_of,
-    )
+class _Rows:
+    """The rows read (posting, job, company, a flag per window, phrase ids) as columns, every
+    posting's ids in one buffer (``offsets[i]`` .. ``offsets[i + 1]`` are row i's)."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]], windows: int) -> None:
+        n = len(rows)
+        self.postings = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        self.jobs = np.fromiter((r[1] for r in rows), dtype=np.int64, count=n)
+        self.names = [r[2] for r in rows]
+        self.flags = [
+            np.fromiter((bool(r[3 + w]) for r in rows), dtype=np.bool_, count=n)
+            for w in range(windows)
+        ]
+        self.blobs = [r[-1] or b"" for r in rows]
+        lengths = np.fromiter(map(len, self.blobs), dtype=np.int64, count=n) // ID_TYPE.itemsize
+        self.offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self.ids = np.frombuffer(b"".join(self.blobs), dtype=ID_TYPE)
+
+    def window(self, w: int) -> JobPhrases:
+        """Window ``w``'s jobs and their distinct phrases. A posting's earlier spans share its
+        phrases, so each posting is read once; jobs of one posting (most) are read as they
+        are, and only a job of several postings with different phrases (one ad on two boards,
+        edited on one) has its ids made distinct."""
+        rows = np.flatnonzero(self.flags[w])
+        rows = rows[np.sort(first_of_each(self.postings[rows])[1])]
+        job_ids, posting_job = numbered(self.jobs[rows])
+        several = np.bincount(posting_job, minlength=len(job_ids))[posting_job] > 1
+        # Among a job's several postings, one of each distinct set of phrases.
+        keep = ~several
+        seen: set[tuple[int, bytes]] = set()
+        for i in np.flatnonzero(several).tolist():
+            key = (int(posting_job[i]), self.blobs[rows[i]])
+            if key not in seen:
+                seen.add(key)
+                keep[i] = True
+        distinct = np.bincount(posting_job[keep], minlength=len(job_ids))[posting_job] > 1
+        alone = np.flatnonzero(keep & ~distinct)
+        ids, job_of = (
+            self._gather(rows[alone]),
+            np.repeat(posting_job[alone], self._lengths(rows[alone])),
+        )
+        mixed = np.flatnonzero(keep & distinct)
+        if len(mixed):
+            shared = self._gather(rows[mixed]).astype(np.uint64)
+            owner = np.repeat(posting_job[mixed], self._lengths(rows[mixed])).astype(np.uint64)
+            keys = np.sort((owner << np.uint64(32)) | shared)
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            ids = np.concatenate([ids, (keys & np.uint64(0xFFFFFFFF)).astype(ID_TYPE)])
+            job_of = np.concatenate([job_of, (keys >> np.uint64(32)).astype(np.int64)])
+        return JobPhrases(
+            job_ids=job_ids,
+            names=[self.names[i] for i in rows.tolist()],
+            posting_ids=self.postings[rows],
+            posting_job=posting_job,
+            ids=ids,
+            job_of=job_of,
+        )
+
+    def _lengths(self, rows: Any) -> Any:
+        return self.offsets[rows + 1] - self.offsets[rows]
+
+    def _gather(self, rows: Any) -> Ids:
+        """The ids of ``rows`` (ascending), one after another."""
+        take = np.zeros(len(self.blobs), dtype=np.bool_)
+        take[rows] = True
+        return self.ids[np.repeat(take, self._lengths(np.arange(len(self.blobs))))]
+
+
+# numpy's own ``unique`` hashes 64-bit integers, several times slower here than sorting.
+
+
+def first_of_each(values: Any) -> tuple[Any, Any]:
+    """The distinct values, ascending, and the index of each one's first occurrence."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(order) else order > 0
+    return ordered[starts], order[starts]
+
+
+def numbered(values: Any) -> tuple[Any, Any]:
+    """The distinct values, ascending, and each value's number among them."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(order) else order > 0
+    number = np.empty(len(values), dtype=np.int64)
+    number[order] = np.cumsum(starts) - 1
+    return ordered[starts], number

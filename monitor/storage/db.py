@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Result, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 from monitor.errors import ConfigError, DatabaseError
 from monitor.storage.schema import SCHEMA_REVISION
@@ -33,6 +34,16 @@ def in_batches(result: Result[*tuple[Any, ...]]) -> Iterator[Any]:
     """A result's rows, fetched ``FETCH_BATCH`` at a time (row by row is slower with sqlite3)."""
     for batch in result.partitions(FETCH_BATCH):
         yield from batch
+
+
+def driver_rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
+    """All rows of ``statement`` as the driver returns them: plain tuples, without SQLAlchemy's
+    result processing (for reads of many rows whose columns are read raw anyway)."""
+    result = session.connection().execute(statement)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
 
 
 def _normalise_url(url: str) -> str:
