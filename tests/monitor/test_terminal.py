@@ -130,3 +130,43 @@ def test_a_source_name_from_the_config_is_printed_without_control_characters(
     if as_json:
         names = [row["name"] for row in json.loads(result.stdout)["sources"]]
         assert name in names  # escaped in JSON, the same string when read back
+
+
+@pytest.mark.xfail(strict=True, reason="cells are cut by characters, and a Korean one is two wide")
+def test_korean_cells_are_cut_to_their_columns_width_in_cells(tmp_path: Path) -> None:
+    """A Hangul syllable takes two columns of a terminal: a Korean title or error is cut to
+    its column's width in cells, so each row stays on one line of 80."""
+    from rich.cells import cell_len
+
+    url = f"sqlite:///{tmp_path / 'jobtrend.db'}"
+    db = Database(url)
+    title = "멀티모달 LLM 엔지니어 (비전-언어 모델) 신입 및 경력 채용 — 서울 판교 본사 근무 {n}"
+    jobs = [
+        RawPosting(external_id=str(n), title=title.format(n=n), url=f"https://k.example/{n}")
+        for n in range(3)
+    ]
+    run(db, 1, jobs, source="wanted-kr")
+    run(db, 2, [], status="failed", source="wanted-kr")
+    with db.session() as session:
+        session.execute(
+            update(ScrapeRun)
+            .where(ScrapeRun.status == "failed")
+            .values(error="HTTP 503: " + "서비스를 일시적으로 사용할 수 없습니다 " * 6)
+        )
+    db.dispose()
+    config = tmp_path / "config.toml"
+    config.write_text(f'timezone = "Asia/Seoul"\n[database]\nurl = "{url}"\n', encoding="utf-8")
+
+    status = run_cli(config, "status", now=NOW, COLUMNS="80")
+    lines = [line for line in status.output.splitlines() if not line.startswith("database:")]
+    assert max(cell_len(line) for line in lines) <= 80, status.output
+    (row,) = [line for line in lines if "wanted-kr" in line]
+    assert re.search(r"HTTP 503: 서비스\S*…", row), status.output
+
+    listed = run_cli(config, "postings", "llm", "--period", "2026-03-02", COLUMNS="80")
+    assert listed.exit_code == 0, listed.output
+    rows = [line for line in listed.output.splitlines() if "멀티모달" in line]
+    assert len(rows) == 3, listed.output
+    assert max(cell_len(line) for line in rows) <= 80, listed.output
+    # Cut once, by jobtrend, to the column: not cut by characters and cropped again by rich.
+    assert all(row.count("…") == 1 and re.search(r"\S…", row) for row in rows), listed.output
