@@ -1,6 +1,7 @@
 """Table cells a person reads in 80 columns: compact local times, cut text, links.
 
-JSON and CSV keep full values (UTC ISO times, whole text); these are for the tables only.
+Widths are in terminal cells, as rich draws them: a Hangul syllable or a CJK character takes
+two. JSON and CSV keep full values (UTC ISO times, whole text); these are for the tables only.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from rich.cells import cell_len, set_cell_size
 
 from monitor.normalise import CUT
 
@@ -24,9 +27,13 @@ def when(value: datetime | None, zone: ZoneInfo, now: datetime) -> str:
 
 
 def cut(text: str | None, width: int) -> str:
-    """``text`` on one line, at most ``width`` characters, a cut marked with an ellipsis."""
+    """``text`` on one line, at most ``width`` cells wide, a cut marked with an ellipsis."""
     line = " ".join((text or "").split())
-    return line if len(line) <= width else line[: width - len(CUT)] + CUT
+    if cell_len(line) <= width:
+        return line
+    # A wide character that would straddle the edge is dropped (set_cell_size pads with a
+    # space there), so the ellipsis follows the text.
+    return set_cell_size(line, max(0, width - cell_len(CUT))).rstrip() + CUT
 
 
 def link_text(url: str, width: int = 30) -> str:
@@ -60,12 +67,15 @@ def fit(
     pad_edge=False)`` draws them."""
     caps = caps or {}
     widths = [
-        min(caps.get(header, 20), max([len(header)] + [len(cells[index]) for cells in rows]))
+        min(
+            caps.get(header, 20),
+            max([cell_len(header)] + [cell_len(cells[index]) for cells in rows]),
+        )
         for index, header in enumerate(headers)
     ]
     flex = headers.index(flexible)
     others = sum(w for index, w in enumerate(widths) if index != flex)
-    longest = max([len(flexible)] + [len(cells[flex]) for cells in rows])
+    longest = max([cell_len(flexible)] + [cell_len(cells[flex]) for cells in rows])
     widths[flex] = min(longest, max(5, width - others - 2 * len(headers)))
     for cells in rows:
         for index, column_width in enumerate(widths):

@@ -39,6 +39,7 @@ from monitor.storage.models import Posting, PostingPhrases, PostingSpan, Source
 from monitor.storage.phrases import ID_TYPE
 
 Ids = np.ndarray[Any, np.dtype[np.uint32]]
+JOB_TYPE = np.dtype(np.int32)  # a job's number in a window (not its stored id)
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,12 @@ class _Rows:
         # Among a job's several postings, one of each distinct set of phrases.
         keep = ~several
         seen: set[tuple[int, bytes]] = set()
-        for i in np.flatnonzero(several).tolist():
-            key = (int(posting_job[i]), self.blobs[rows[i]])
+        where = np.flatnonzero(several)
+        blobs = self.blobs
+        for i, job, row in zip(
+            where.tolist(), posting_job[where].tolist(), rows[where].tolist(), strict=True
+        ):
+            key = (job, blobs[row])
             if key not in seen:
                 seen.add(key)
                 keep[i] = True
@@ -187,7 +192,7 @@ class _Rows:
             keys = np.sort((owner << np.uint64(32)) | shared)
             keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
             ids = np.concatenate([ids, (keys & np.uint64(0xFFFFFFFF)).astype(ID_TYPE)])
-            job_of = np.concatenate([job_of, (keys >> np.uint64(32)).astype(np.int64)])
+            job_of = np.concatenate([job_of, (keys >> np.uint64(32)).astype(JOB_TYPE)])
         return JobPhrases(
             job_ids=job_ids,
             names=[self.names[i] for i in rows.tolist()],
@@ -223,6 +228,6 @@ def numbered(values: Any) -> tuple[Any, Any]:
     order = np.argsort(values, kind="stable")
     ordered = values[order]
     starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(order) else order > 0
-    number = np.empty(len(values), dtype=np.int64)
+    number = np.empty(len(values), dtype=JOB_TYPE)
     number[order] = np.cumsum(starts) - 1
     return ordered[starts], number
