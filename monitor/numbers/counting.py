@@ -8,32 +8,26 @@ A row of a posting's current sighting is (id, job_id, source_id, active_from, la
 closed_at, new_on); a row of an earlier span (``posting_span``) is (posting_id, job_id,
 start_at, end_at, closed_at, new_on); instants and days as SQLite stores them (ISO text) or as
 PostgreSQL returns them (``LocalDays`` reads both).
+
+Spans are held as columns (``Spans``), and counted with array operations: a job's spans, sorted
+by their first day, are merged where they overlap or touch (a running maximum of their last
+days), and each merged stretch adds one to the days it covers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import numpy as np
+
 from monitor.clock import Clock
+from monitor.numbers.arrays import distinct
 from monitor.numbers.shares import Counts, Key
 from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
-
-
-@dataclass(slots=True)
-class Span:
-    """One sighting span of one posting, in local days counted from the range's first day."""
-
-    job: int
-    source: int
-    posting: int
-    first: int
-    last: int
-    closed: int | None  # the day it closed, if it did
-    new_on: int | None
 
 
 class LocalDays(dict[Any, Any]):
@@ -68,15 +62,70 @@ class LocalDays(dict[Any, Any]):
         return day.toordinal() - self._origin
 
 
-def merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for lo, hi in sorted(intervals):
-        if merged and lo <= merged[-1][1] + 1:
-            if hi > merged[-1][1]:
-                merged[-1] = (merged[-1][0], hi)
-        else:
-            merged.append((lo, hi))
-    return merged
+NO_DAY = 1 << 40  # a day that is not there: an open span's close, a span never new
+_UNIT = 1 << 42  # spreads jobs apart in one running maximum (days are far below it)
+
+
+@dataclass(frozen=True, slots=True)
+class Spans:
+    """Sighting spans as columns, one entry per span of one posting, in local days counted from
+    the range's first day (``NO_DAY`` where a span has not closed, or was never new).
+    ``ordered``: sorted by job, then first day (what the counting needs; ``take`` keeps it)."""
+
+    job: Any
+    source: Any
+    posting: Any
+    first: Any
+    last: Any
+    closed: Any
+    new_on: Any
+    ordered: bool = False
+
+    def __len__(self) -> int:
+        return len(self.job)
+
+    def take(self, which: Any) -> Spans:
+        """The spans of a mask (or of ascending indices)."""
+        return Spans(
+            self.job[which],
+            self.source[which],
+            self.posting[which],
+            self.first[which],
+            self.last[which],
+            self.closed[which],
+            self.new_on[which],
+            self.ordered,
+        )
+
+    def sorted(self) -> tuple[Spans, Any]:
+        """These spans by job, then first day, and the order that sorts them."""
+        order = np.lexsort((self.first, self.job))
+        return replace(self.take(order), ordered=True), order
+
+    @staticmethod
+    def of(columns: Sequence[Any]) -> Spans:
+        job, source, posting, first, last, closed, new_on = (
+            np.asarray(c, dtype=np.int64) for c in columns
+        )
+        return Spans(job, source, posting, first, last, closed, new_on)
+
+    @staticmethod
+    def joined(parts: Sequence[Spans]) -> Spans:
+        job, source, posting, first, last, closed, new_on = (
+            np.concatenate([getattr(p, f) for p in parts]) for f in _COLUMNS
+        )
+        return Spans(job, source, posting, first, last, closed, new_on)
+
+
+_COLUMNS = ("job", "source", "posting", "first", "last", "closed", "new_on")
+EMPTY = Spans.of([()] * len(_COLUMNS))
+
+
+def day_column(values: Sequence[Any], local: LocalDays) -> Any:
+    """Stored instants or days as local day offsets (None as ``NO_DAY``), each distinct value
+    converted once."""
+    table = {v: NO_DAY if (d := local[v]) is None else d for v in set(values)}
+    return np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def posting_spans(
@@ -84,116 +133,150 @@ def posting_spans(
     local: LocalDays,
     today: date,
     cuts: Mapping[int, date],
-) -> list[Span]:
-    """Spans of postings' current sightings: closed ones end on their last sighting's day,
-    open ones today, or on their source's cut day when it is stale (``runs.stale_cuts``)."""
-    today_at = local.offset(today)
-    cut_at = {source: local.offset(day) for source, day in cuts.items()}
-    out: list[Span] = []
-    days = local  # a dict: one lookup per value in this loop, which runs once per posting
-    for posting, job, source, active_from, last_seen, closed_at, new_on in rows:
-        if closed_at is None:
-            last, closed = cut_at.get(source, today_at), None
-        else:
-            last, closed = days[last_seen], days[closed_at]
-        out.append(
-            Span(job or posting, source, posting, days[active_from], last, closed, days[new_on])
-        )
-    return out
+) -> Spans:
+    """Spans of postings' current sightings (rows of id, job, source, active_from,
+    last_seen_at, closed_at, new_on, and any further columns)."""
+    columns = list(zip(*rows, strict=True))
+    return spans_of_columns(columns, local, today, cuts) if columns else EMPTY
+
+
+def spans_of_columns(
+    columns: Sequence[Sequence[Any]],
+    local: LocalDays,
+    today: date,
+    cuts: Mapping[int, date],
+) -> Spans:
+    """``posting_spans`` of rows given as columns: closed spans end on their last sighting's
+    day, open ones today, or on their source's cut day when it is stale
+    (``runs.stale_cuts``)."""
+    posting, job, source, active_from, last_seen, closed_at, new_on = columns[:7]
+    n = len(posting)
+    posting_ids = np.fromiter(posting, dtype=np.int64, count=n)
+    jobs = np.fromiter((j or p for j, p in zip(job, posting, strict=True)), np.int64, count=n)
+    sources = np.fromiter(source, dtype=np.int64, count=n)
+    closed = day_column(closed_at, local)
+    last = day_column(last_seen, local)
+    is_open = closed == NO_DAY
+    last[is_open] = local.offset(today)
+    for cut_source, day in cuts.items():
+        last[is_open & (sources == cut_source)] = local.offset(day)
+    return Spans(
+        jobs,
+        sources,
+        posting_ids,
+        day_column(active_from, local),
+        last,
+        closed,
+        day_column(new_on, local),
+    )
 
 
 def history_spans(
     rows: Iterable[tuple[Any, ...]], owners: Mapping[int, int], local: LocalDays
-) -> list[Span]:
+) -> Spans:
     """Earlier spans of reposted postings, of the postings in ``owners`` (id -> source id)."""
-    out: list[Span] = []
-    for posting, job, start_at, end_at, closed_at, new_on in rows:
-        source = owners.get(posting)
-        if source is not None:
-            first, last, closed = local[start_at], local[end_at], local[closed_at]
-            out.append(Span(job, source, posting, first, last, closed, local[new_on]))
-    return out
+    kept = [row for row in rows if row[0] in owners]
+    if not kept:
+        return EMPTY
+    posting, job, start_at, end_at, closed_at, new_on = zip(*kept, strict=True)
+    return Spans(
+        np.asarray(job, dtype=np.int64),
+        np.asarray([owners[p] for p in posting], dtype=np.int64),
+        np.asarray(posting, dtype=np.int64),
+        day_column(start_at, local),
+        day_column(end_at, local),
+        day_column(closed_at, local),
+        day_column(new_on, local),
+    )
+
+
+def tag_postings(posting_tags: Mapping[int, Collection[str]]) -> dict[str, Any]:
+    """Per tag, the postings (of ``posting_tags``) that carry it, as an array."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for posting, tags in posting_tags.items():
+        for tag in tags:
+            out[tag].append(posting)
+    return {tag: np.asarray(postings, dtype=np.int64) for tag, postings in out.items()}
 
 
 def count_spans(
-    spans: Iterable[Span],
+    spans: Spans,
     start: date,
     end: date,
     *,
-    posting_tags: Mapping[int, set[str]],
+    posting_tags: Mapping[int, Collection[str]] | None = None,
+    tagged: Mapping[str, Any] | None = None,
     per_source: bool,
     left_out_of_all: Collection[int] = (),
     origin: date | None = None,
 ) -> Counts:
-    """Distinct jobs active, new and closed per day over ``start``..``end``, per tag of
-    ``posting_tags`` and under ``ALL_TAGS``; per source too with ``per_source``. A job counts
-    once per day under each key, from the union of its postings' spans; it is new on its first
-    new day and closed on the day its last posting closed. The ``ALL_SOURCES`` + ``ALL_TAGS``
-    count leaves out the postings of ``left_out_of_all`` (query-filtered sources).
+    """Distinct jobs active, new and closed per day over ``start``..``end``, per tag (of
+    ``posting_tags``, or ``tagged``: ``tag_postings`` of them) and under ``ALL_TAGS``; per
+    source too with ``per_source``. A job counts once per day under each key, from the union
+    of its postings' spans; it is new on its first new day and closed on the day its last
+    posting closed. The ``ALL_SOURCES`` + ``ALL_TAGS`` count leaves out the postings of
+    ``left_out_of_all`` (query-filtered sources).
 
     The spans' days are offsets from ``origin`` (default ``start``): spans read once for a
     longer range count for a part of it (``monitor.numbers.sweep``)."""
-    span = (end - start).days + 1
+    days = (end - start).days + 1
     shift = 0 if origin is None else (start - origin).days
-    # Group spans: per (job, source) for the per-source rows, per job for the all-source ones.
-    groups: dict[tuple[int, int], list[Span]] = defaultdict(list)
-    for s in spans:
-        if per_source:
-            groups[(s.job, s.source)].append(s)
-        groups[(s.job, ALL_SOURCES)].append(s)
+    window = (shift, shift + days - 1, days)
+    if tagged is None:
+        tagged = tag_postings(posting_tags or {})
+    if not spans.ordered:
+        spans = spans.sorted()[0]
+    out = Counts(start, end, {}, {}, {})
+    scopes: list[tuple[int, Any]] = [(ALL_SOURCES, None)]
+    if per_source:
+        scopes += [(int(s), spans.source == s) for s in distinct(spans.source)]
+    left_out = np.fromiter(left_out_of_all, dtype=np.int64)
+    for key_source, mask in scopes:
+        part = spans if mask is None else spans.take(mask)
+        for tag, postings in tagged.items():
+            jobs = part.job[np.isin(part.posting, postings)]
+            if len(jobs):
+                _put(out, (tag, key_source), _count(part.take(np.isin(part.job, jobs)), window))
+        counted = part
+        if mask is None and len(left_out):
+            counted = part.take(~np.isin(part.source, left_out))
+        if len(counted):
+            _put(out, (ALL_TAGS, key_source), _count(counted, window))
+    return out
 
-    diff: dict[Key, list[int]] = defaultdict(lambda: [0] * (span + 1))
-    new: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
-    closed: dict[Key, list[int]] = defaultdict(lambda: [0] * span)
 
-    # Offsets from ``origin``: the range's days are shift..shift + last_day.
-    first_day, last_day = shift, shift + span - 1
+def _count(spans: Spans, window: tuple[int, int, int]) -> tuple[Any, Any, Any]:
+    """Active, new and closed distinct jobs per day of the window (first day, last day as
+    offsets, days), from spans ordered by job and first day."""
+    first_day, last_day, days = window
+    job, first, last = spans.job, spans.first, spans.last
+    job_start = np.ones(len(job), dtype=np.bool_)
+    job_start[1:] = job[1:] != job[:-1]
+    # Within a job, a span starts a new stretch when it begins after the days covered so far.
+    spread = (np.cumsum(job_start) - 1) * _UNIT
+    covered = np.maximum.accumulate(last + spread) - spread
+    stretch = job_start.copy()
+    stretch[1:] |= first[1:] > covered[:-1] + 1
+    starts = np.flatnonzero(stretch)
+    lo = np.maximum(first[starts], first_day)
+    hi = np.minimum(np.maximum.reduceat(last, starts), last_day)
+    on = lo <= hi
+    diff = np.bincount(lo[on] - first_day, minlength=days + 1)
+    diff -= np.bincount(hi[on] + 1 - first_day, minlength=days + 1)
+    active = np.cumsum(diff[:days])
+    jobs = np.flatnonzero(job_start)
+    inside = (spans.new_on >= first_day) & (spans.new_on <= last_day)
+    first_new = np.minimum.reduceat(np.where(inside, spans.new_on, NO_DAY), jobs)
+    new = np.bincount(first_new[first_new <= last_day] - first_day, minlength=days)
+    # Closed when every posting has: the last close (an open span's NO_DAY is past the window).
+    last_close = np.maximum.reduceat(spans.closed, jobs)
+    shut = (last_close >= first_day) & (last_close <= last_day)
+    closed = np.bincount(last_close[shut] - first_day, minlength=days)
+    return active, new, closed
 
-    def add(key: Key, members: list[Span]) -> None:
-        if len(members) == 1:  # most jobs: one posting seen once
-            s = members[0]
-            a, b = max(s.first, first_day), min(s.last, last_day)
-            if a <= b:
-                series = diff[key]
-                series[a - shift] += 1
-                series[b + 1 - shift] -= 1
-            if s.new_on is not None and first_day <= s.new_on <= last_day:
-                new[key][s.new_on - shift] += 1
-            if s.closed is not None and first_day <= s.closed <= last_day:
-                closed[key][s.closed - shift] += 1
-            return
-        for lo, hi in merge([(s.first, s.last) for s in members]):
-            a, b = max(lo, first_day), min(hi, last_day)
-            if a <= b:
-                diff[key][a - shift] += 1
-                diff[key][b + 1 - shift] -= 1
-        new_days = [
-            s.new_on for s in members if s.new_on is not None and first_day <= s.new_on <= last_day
-        ]
-        if new_days:
-            new[key][min(new_days) - shift] += 1
-        closes = [s.closed for s in members]
-        if None not in closes:
-            last_close = max(c for c in closes if c is not None)
-            if first_day <= last_close <= last_day:
-                closed[key][last_close - shift] += 1
 
-    for (_job, source), members in groups.items():
-        if posting_tags:
-            job_tags = set().union(*(posting_tags.get(s.posting, ()) for s in members))
-            for tag in job_tags:
-                add((tag, source), members)
-        counted = members
-        if source == ALL_SOURCES and left_out_of_all:
-            counted = [s for s in members if s.source not in left_out_of_all]
-        if counted:
-            add((ALL_TAGS, source), counted)
-
-    active: dict[Key, list[int]] = {}
-    for key, series in diff.items():
-        running, out = 0, []
-        for delta in series[:span]:
-            running += delta
-            out.append(running)
-        active[key] = out
-    return Counts(start, end, active, dict(new), dict(closed))
+def _put(out: Counts, key: Key, found: tuple[Any, Any, Any]) -> None:
+    """Store the key's series where it has any (as the stored counts have no empty rows)."""
+    for series, values in zip((out.active, out.new, out.closed), found, strict=True):
+        if values.any():
+            series[key] = values.tolist()

@@ -32,10 +32,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.numbers.counting import LocalDays, Span, count_spans, history_spans, posting_spans
+from monitor.numbers.counting import LocalDays, Spans, count_spans, history_spans, posting_spans
 from monitor.numbers.shares import Counts
 from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
-from monitor.storage.db import in_batches
+from monitor.storage.db import driver_rows
 from monitor.storage.idlist import id_in
 from monitor.storage.models import (
     DailyCount,
@@ -77,14 +77,15 @@ def _spans(
     end: date,
     conditions: list[ColumnElement[bool]],
     cuts: dict[int, date],
-) -> list[Span]:
+) -> Spans:
     local = LocalDays(clock, start)
     # Core execution: rows as tuples, without the ORM's per-row bookkeeping.
     connection = session.connection()
-    rows = connection.execute(
-        select(*span_columns()).where(*conditions, active_between(clock, start, end, events=True))
+    rows = driver_rows(
+        session,
+        select(*span_columns()).where(*conditions, active_between(clock, start, end, events=True)),
     )
-    out = posting_spans(in_batches(rows), local, clock.today(), cuts)
+    out = posting_spans(rows, local, clock.today(), cuts)
     # Earlier spans of reposted postings: few, so read them first, then their postings.
     history = connection.execute(
         select(
@@ -106,8 +107,7 @@ def _spans(
             )
         ).all()
     )
-    out.extend(history_spans(history, owners, local))
-    return out
+    return Spans.joined([out, history_spans(history, owners, local)])
 
 
 def compute_daily(
@@ -142,7 +142,7 @@ def compute_daily(
     spans = _spans(session, clock, start, end, conditions, cuts)
 
     posting_tags: dict[int, set[str]] = defaultdict(set)
-    if matches is None and spans:
+    if matches is None and len(spans):
         tag_query = select(PostingTag.posting_id, PostingTag.tag).join(
             Posting, Posting.id == PostingTag.posting_id
         )
@@ -150,7 +150,7 @@ def compute_daily(
             tag_query = tag_query.where(and_(*conditions))
         if tags is not None:
             tag_query = tag_query.where(PostingTag.tag.in_(list(tags)))
-        wanted_postings = {s.posting for s in spans}
+        wanted_postings = set(spans.posting.tolist())
         for posting_id, tag in session.execute(tag_query):
             if posting_id in wanted_postings:
                 posting_tags[posting_id].add(tag)

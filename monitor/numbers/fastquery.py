@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from monitor.clock import Clock
-from monitor.numbers.counting import LocalDays, count_spans, history_spans, posting_spans
+from monitor.numbers.counting import LocalDays, Spans, count_spans, history_spans, posting_spans
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.runstatus import DEFAULT_STALE_DAYS, HEALTHY, Freshness, RunStatus, cut_days
@@ -225,5 +225,5 @@ def _term_counts(
                 (json.dumps(sorted({row[0] for row in history})),),
             ).fetchall()
         )
-        spans.extend(history_spans(history, owners, local))
+        spans = Spans.joined([spans, history_spans(history, owners, local)])
     return count_spans(spans, start, end, posting_tags={}, per_source=False)

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from monitor.clock import Clock
+from monitor.numbers.arrays import distinct, first_of_each, numbered
 from monitor.numbers.filters import posting_conditions
 from monitor.numbers.listing import FilterLike, as_query
 from monitor.runs import (
@@ -165,7 +166,7 @@ class _Rows:
         edited on one) has its ids made distinct."""
         rows = np.flatnonzero(self.flags[w])
         rows = rows[np.sort(first_of_each(self.postings[rows])[1])]
-        job_ids, posting_job = numbered(self.jobs[rows])
+        job_ids, posting_job = numbered(self.jobs[rows], JOB_TYPE)
         several = np.bincount(posting_job, minlength=len(job_ids))[posting_job] > 1
         # Among a job's several postings, one of each distinct set of phrases.
         keep = ~several
@@ -179,18 +180,17 @@ class _Rows:
             if key not in seen:
                 seen.add(key)
                 keep[i] = True
-        distinct = np.bincount(posting_job[keep], minlength=len(job_ids))[posting_job] > 1
-        alone = np.flatnonzero(keep & ~distinct)
+        varied = np.bincount(posting_job[keep], minlength=len(job_ids))[posting_job] > 1
+        alone = np.flatnonzero(keep & ~varied)
         ids, job_of = (
             self._gather(rows[alone]),
             np.repeat(posting_job[alone], self._lengths(rows[alone])),
         )
-        mixed = np.flatnonzero(keep & distinct)
+        mixed = np.flatnonzero(keep & varied)
         if len(mixed):
             shared = self._gather(rows[mixed]).astype(np.uint64)
             owner = np.repeat(posting_job[mixed], self._lengths(rows[mixed])).astype(np.uint64)
-            keys = np.sort((owner << np.uint64(32)) | shared)
-            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+            keys = distinct((owner << np.uint64(32)) | shared)
             ids = np.concatenate([ids, (keys & np.uint64(0xFFFFFFFF)).astype(ID_TYPE)])
             job_of = np.concatenate([job_of, (keys >> np.uint64(32)).astype(JOB_TYPE)])
         return JobPhrases(
@@ -210,24 +210,3 @@ class _Rows:
         take = np.zeros(len(self.blobs), dtype=np.bool_)
         take[rows] = True
         return self.ids[np.repeat(take, self._lengths(np.arange(len(self.blobs))))]
-
-
-# numpy's own ``unique`` hashes 64-bit integers, several times slower here than sorting.
-
-
-def first_of_each(values: Any) -> tuple[Any, Any]:
-    """The distinct values, ascending, and the index of each one's first occurrence."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(order) else order > 0
-    return ordered[starts], order[starts]
-
-
-def numbered(values: Any) -> tuple[Any, Any]:
-    """The distinct values, ascending, and each value's number among them."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
-    starts = np.concatenate(([True], ordered[1:] != ordered[:-1])) if len(order) else order > 0
-    number = np.empty(len(values), dtype=JOB_TYPE)
-    number[order] = np.cumsum(starts) - 1
-    return ordered[starts], number

@@ -21,31 +21,39 @@ on the day it starts, so every posting new in the range is in the read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.numbers.counting import LocalDays, Span, count_spans, history_spans, posting_spans
+from monitor.numbers.counting import (
+    NO_DAY,
+    LocalDays,
+    Spans,
+    count_spans,
+    day_column,
+    history_spans,
+    spans_of_columns,
+)
 from monitor.numbers.daily import raw_value, span_columns
-from monitor.numbers.filters import level_of_job, region_of, source_ids
+from monitor.numbers.filters import LEVELS, REGIONS, level_codes, region_of, source_ids
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.numbers.trends import TrendQuery, first_run_day
 from monitor.runs import active_between, lifetime_between, span_active_between, stale_cuts
 from monitor.search.index import matched_ids
-from monitor.storage.db import in_batches
+from monitor.storage.db import driver_rows
 from monitor.storage.idlist import id_in
 from monitor.storage.models import Posting, PostingSpan, PostingTag, Source
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
-# What a posting's spans are kept or left out by: (source id, region, level group).
-Label = tuple[int, str | None, str | None]
-# Spans of postings of one label: earlier spans (posting_span) apart from current ones.
-Group = tuple[Label, bool]
+# A posting's region and level group as small numbers (-1: none).
+_REGION = {region: code for code, region in enumerate(REGIONS)}
+_LEVEL = {level: code for code, level in enumerate(LEVELS)}
 
 
 class Sweep:
@@ -68,68 +76,63 @@ class Sweep:
         self._filtered = set(
             session.scalars(select(Source.id).where(Source.query_filtered.is_(True)))
         )
-        # (source, region, first day, last day once closed) of every posting read.
-        self._lives: list[tuple[int, str | None, int | None, int | None]] = []
-        current, earlier, labels = self._read(session)
-        self._groups: dict[Group, list[Span]] = defaultdict(list)
-        for span in current:
-            self._groups[(labels[span.posting], False)].append(span)
-        for span in earlier:
-            self._groups[(labels[span.posting], True)].append(span)
+        # Every span read (current and earlier ones), by job and first day, with its
+        # posting's region and level group, and whether it is an earlier one.
+        spans, region, level, earlier = self._read(session)
+        self._spans, order = spans.sorted()
+        self._region, self._level, self._earlier = region[order], level[order], earlier[order]
         tags = sorted({tag for tag in self.resolved.values() if tag is not None})
-        wanted = {span.posting for span in current} | {span.posting for span in earlier}
-        self._tags: dict[int, set[str]] = defaultdict(set)
-        if tags and wanted:
+        found: dict[str, list[int]] = defaultdict(list)
+        if tags and len(spans):
             for posting_id, name in session.execute(
                 select(PostingTag.posting_id, PostingTag.tag).where(PostingTag.tag.in_(tags))
             ):
-                if posting_id in wanted:
-                    self._tags[posting_id].add(name)
-        # Per ad-hoc term, its matching postings' spans, grouped alike.
-        self._term_groups: dict[str, dict[Group, list[Span]]] = {}
+                found[name].append(posting_id)
+        wanted = self._spans.posting
+        self._tagged = {
+            tag: postings[np.isin(postings, wanted)]
+            for tag, postings in ((t, np.asarray(p, dtype=np.int64)) for t, p in found.items())
+        }
+        # Per ad-hoc term, which spans are its matching postings'.
+        self._term_masks: dict[str, Any] = {}
         for term, tag in self.resolved.items():
-            if tag is None and term not in self._term_groups:
-                matched = set(matched_ids(session, term))
-                self._term_groups[term] = {
-                    key: [s for s in group if s.posting in matched]
-                    for key, group in self._groups.items()
-                }
-        # Groups narrowed to a shorter range, per (term or None, first day, last day).
-        self._ranged: dict[tuple[str | None, int, int], dict[Group, list[Span]]] = {}
+            if tag is None and term not in self._term_masks:
+                matched = np.fromiter(matched_ids(session, term), dtype=np.int64)
+                self._term_masks[term] = np.isin(wanted, matched)
 
-    def _read(self, session: Session) -> tuple[list[Span], list[Span], dict[int, Label]]:
+    def _read(self, session: Session) -> tuple[Spans, Any, Any, Any]:
         clock, local = self.clock, self._local
-        connection = session.connection()
-        rows = connection.execute(
+        rows = driver_rows(
+            session,
             select(
                 *span_columns(),
                 region_of(),
-                level_of_job(),
+                Posting.level,
                 raw_value(Posting.first_seen_at),
             ).where(
                 or_(
                     active_between(clock, self.start, self.end, events=True),
                     and_(*lifetime_between(clock, self.start, self.end)),
                 )
-            )
+            ),
         )
-        labels: dict[int, Label] = {}
-        lives = self._lives
-
-        def current() -> Iterator[tuple[Any, ...]]:
-            for row in in_batches(rows):
-                posting, source, region = row[0], row[2], row[7]
-                labels[posting] = (source, region, row[8])
-                lives.append(
-                    (source, region, local[row[9]], None if row[5] is None else local[row[4]])
-                )
-                yield row[:7]
-
+        columns = list(zip(*rows, strict=True)) or [()] * 10
         cuts = stale_cuts(session, clock, self.stale_after_days)
-        last = local.offset(self.end)
+        current = spans_of_columns(columns, local, clock.today(), cuts)
+        region = _codes(columns[7], _REGION)
+        # (source, region, first day, last day once closed) of every posting read.
+        self._lives = (
+            current.source,
+            region,
+            day_column(columns[9], local),
+            np.where(current.closed == NO_DAY, NO_DAY, current.last),
+        )
         # Postings whose current span starts after the range only count in ``sources``.
-        spans = [s for s in posting_spans(current(), local, clock.today(), cuts) if s.first <= last]
-        earlier: list[Span] = []
+        keep = current.first <= local.offset(self.end)
+        # Each posting's level and job, worked out together at the end.
+        levels, jobs = list(columns[8]), list(columns[1])
+        parts = [(current.take(keep), region[keep], False)]
+        connection = session.connection()
         history = connection.execute(
             select(
                 PostingSpan.posting_id,
@@ -143,14 +146,23 @@ class Sweep:
         if history:
             dialect = connection.dialect.name
             owners = connection.execute(
-                select(Posting.id, Posting.source_id, region_of(), level_of_job()).where(
-                    id_in(Posting.id, {row[0] for row in history}, dialect)
-                )
+                select(
+                    Posting.id, Posting.source_id, region_of(), Posting.level, Posting.job_id
+                ).where(id_in(Posting.id, {row[0] for row in history}, dialect))
             ).all()
-            labels.update((posting, (source, r, lv)) for posting, source, r, lv in owners)
-            sources = {posting: source for posting, source, _r, _lv in owners}
-            earlier = history_spans(history, sources, local)
-        return spans, earlier, labels
+            labels = {posting: (r, lv, job) for posting, _s, r, lv, job in owners}
+            earlier = history_spans(history, {row[0]: row[1] for row in owners}, local)
+            posting = earlier.posting.tolist()
+            parts.append((earlier, _codes([labels[p][0] for p in posting], _REGION), True))
+            levels += [labels[p][1] for p in posting]
+            jobs += [labels[p][2] for p in posting]
+        level = level_codes(session, levels, jobs)
+        return (
+            Spans.joined([p[0] for p in parts]),
+            np.concatenate([p[1] for p in parts]),
+            np.concatenate([level[: len(keep)][keep], level[len(keep) :]]),
+            np.concatenate([np.full(len(p[0]), p[2], dtype=np.bool_) for p in parts]),
+        )
 
     def trend(self, session: Session, query: TrendQuery) -> list[Row]:
         """``trend(query)`` for a query of these terms within the range, filtered by sources,
@@ -171,18 +183,14 @@ class Sweep:
             return []
         if start < self.start or end > self.end:
             raise ValueError("a sweep counts within the range it was read for")
-        keep = self._keep(ids, query.region, query.level)
+        keep = self._keep(ids, query.region, query.level) & self._in_range(start, end)
 
-        def spans(term: str | None) -> list[Span]:
-            groups = self._in_range(term, start, end)
-            return [s for key in keep for s in groups.get(key, ())]
-
-        def counts(kept: list[Span], tagged: bool) -> Counts:
+        def counts(mask: Any, tagged: bool) -> Counts:
             return count_spans(
-                kept,
+                self._spans.take(mask),
                 start,
                 end,
-                posting_tags=self._tags if tagged else {},
+                tagged=self._tagged if tagged else {},
                 per_source=False,
                 left_out_of_all=self._filtered if tagged else (),
                 origin=self.start,
@@ -190,10 +198,12 @@ class Sweep:
 
         resolved = {term: self.resolved[term] for term in query.terms}
         adhoc = {
-            term: counts(spans(term), tagged=False) for term, tag in resolved.items() if tag is None
+            term: counts(keep & self._term_masks[term], tagged=False)
+            for term, tag in resolved.items()
+            if tag is None
         }
         return period_rows(
-            counts(spans(None), tagged=True),
+            counts(keep, tagged=True),
             adhoc,
             resolved,
             query.terms,
@@ -205,66 +215,48 @@ class Sweep:
             today,
         )
 
-    def _keep(
-        self, ids: Collection[int] | None, region: str | None, level: str | None
-    ) -> list[Group]:
-        return [
-            key
-            for key in self._groups
-            if (ids is None or key[0][0] in ids)
-            and (region is None or key[0][1] == region)
-            and (level is None or key[0][2] == level)
-        ]
+    def _keep(self, ids: Collection[int] | None, region: str | None, level: str | None) -> Any:
+        """A mask over the spans: those of postings the filters keep."""
+        keep = np.ones(len(self._spans), dtype=np.bool_)
+        if ids is not None:
+            keep &= np.isin(self._spans.source, np.fromiter(ids, dtype=np.int64))
+        if region is not None:
+            keep &= self._region == _REGION.get(region, -2)
+        if level is not None:
+            keep &= self._level == _LEVEL.get(level, -2)
+        return keep
 
-    def _in_range(self, term: str | None, start: date, end: date) -> Mapping[Group, list[Span]]:
-        """The spans (all, or ``term``'s) that ``compute_daily`` reads for ``start``..``end``:
-        current ones by ``active_between(events=True)``, earlier ones by
-        ``span_active_between(events=True)``. A job's tags are its postings' in the read, so a
-        shorter range must not see the postings of a longer one."""
-        groups = self._groups if term is None else self._term_groups[term]
+    def _in_range(self, start: date, end: date) -> Any:
+        """A mask over the spans: those that ``compute_daily`` reads for ``start``..``end``
+        (current ones by ``active_between(events=True)``, earlier ones by
+        ``span_active_between(events=True)``). A job's tags are its postings' in the read, so
+        a shorter range must not see the postings of a longer one."""
         a, b = self._local.offset(start), self._local.offset(end)
-        if (a, b) == (0, self._local.offset(self.end)):
-            return groups  # the read itself
-        key = (term, a, b)
-        if key not in self._ranged:
-            self._ranged[key] = {
-                group: _read_for(spans, group[1], a, b) for group, spans in groups.items()
-            }
-        return self._ranged[key]
+        s = self._spans
+        begun = s.first <= b
+        earlier = self._earlier & (s.closed != NO_DAY) & (s.closed >= a)
+        current = ~self._earlier & (
+            (s.closed == NO_DAY)
+            | (s.last >= a)
+            | (s.closed >= a)
+            | ((s.new_on != NO_DAY) & (s.new_on >= a))
+        )
+        return begun & (earlier | current)
 
     def new_postings(self, start: date, end: date) -> set[int]:
         """Postings with a sighting span new on a day of ``start``..``end``."""
         a, b = self._local.offset(start), self._local.offset(end)
-        return {
-            s.posting
-            for group in self._groups.values()
-            for s in group
-            if s.new_on is not None and a <= s.new_on <= b
-        }
+        new_on = self._spans.new_on
+        return set(self._spans.posting[(new_on >= a) & (new_on <= b)].tolist())
 
     def sources(self, region: str, start: date, end: date) -> set[int]:
         """Sources with a posting in ``region`` whose life touches ``start``..``end``
         (``lifetime_between``)."""
         a, b = self._local.offset(start), self._local.offset(end)
-        return {
-            source
-            for source, r, first, last in self._lives
-            if r == region and first is not None and first <= b and (last is None or last >= a)
-        }
+        source, regions, first, last = self._lives
+        hit = (regions == _REGION.get(region, -2)) & (first <= b) & (last >= a)
+        return set(source[hit].tolist())
 
 
-def _read_for(spans: list[Span], earlier: bool, a: int, b: int) -> list[Span]:
-    """The spans a read of days a..b takes (offsets from the sweep's first day)."""
-    if earlier:
-        return [s for s in spans if s.first <= b and s.closed is not None and s.closed >= a]
-    return [
-        s
-        for s in spans
-        if s.first <= b
-        and (
-            s.closed is None
-            or s.last >= a
-            or s.closed >= a
-            or (s.new_on is not None and s.new_on >= a)
-        )
-    ]
+def _codes(values: Sequence[str | None], codes: Mapping[str, int]) -> Any:
+    return np.fromiter((codes.get(v, -1) if v else -1 for v in values), np.int64, len(values))
