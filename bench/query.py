@@ -196,8 +196,11 @@ def fallback_counts(fx: fixture.Fixture) -> None:
     conn.close()
 
 
-def in_process(fx: fixture.Fixture) -> tuple[Result, list[dict[str, Any]]]:
+def in_process(fx: fixture.Fixture) -> tuple[Result, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The timed ``trend()`` row, its rows, and those rows as ``query --json`` gives them (each
+    with its term's trend verdict over the span)."""
     from monitor.numbers.trends import trend
+    from monitor.numbers.verdict import with_verdicts
     from monitor.storage.db import Database
     from monitor.taxonomy import builtin_tags
 
@@ -225,7 +228,8 @@ def in_process(fx: fixture.Fixture) -> tuple[Result, list[dict[str, Any]]]:
         note=note,
         extra={"seconds": times},
     )
-    return result, as_dicts
+    judged = [row.as_dict() for row in with_verdicts(rows, rows, query.start, query.end)]
+    return result, as_dicts, judged
 
 
 def fast_path(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result | None:
@@ -291,7 +295,11 @@ def cli_query(fx: fixture.Fixture, expected: list[dict[str, Any]]) -> Result:
         return failed
     best = min(r.seconds for r in runs[1:])  # best of the warm five
     got = json.loads(out.read_text())
-    same = "JSON equals the in-process rows" if got == expected else "JSON DIFFERS from trend()"
+    same = (
+        "JSON equals the in-process rows (with their verdicts)"
+        if got == expected
+        else "JSON DIFFERS from trend()"
+    )
     return goal_row(
         GROUP,
         name,
@@ -353,16 +361,16 @@ def run(quick: bool) -> list[Result]:
     fx = fixture.build(n)
     results = [rebuild_counts(fx, timeout=300 if quick else 1200)]
     try:
-        row, expected = in_process(fx)
+        row, expected, judged = in_process(fx)
         results.append(row)
     except Exception as exc:  # keep the other rows
         results.append(skipped(GROUP, "trend() 4 tags weekly", f"failed: {exc!r}"))
-        expected = []
+        expected, judged = [], []
     fast = fast_path(fx, expected)
     if fast is not None:
         results.append(fast)
     log("query: the CLI")
-    results.append(cli_query(fx, expected))
+    results.append(cli_query(fx, judged))
     results.append(cli_adhoc_query(fx))
     results.append(cli_help())
     return results
