@@ -53,11 +53,10 @@ def level_codes(session: Session, levels: Sequence[str | None], jobs: Sequence[i
     """``level_of_job`` for rows already read with their posting's level and job, as each
     one's index in LEVELS (-1: none). The jobs with an entry posting are read in one pass
     over the level index, instead of a look-up per experienced posting."""
-    index = {level: code for code, level in enumerate(LEVELS) if level != "unknown"}
-    unknown = LEVELS.index("unknown")
-    codes = np.fromiter(
-        (unknown if lv is None else index.get(lv, -1) for lv in levels), np.int64, len(levels)
-    )
+    read = np.asarray(levels, dtype=object)
+    codes = np.full(len(read), -1, dtype=np.int64)
+    for code, level in enumerate(LEVELS):
+        codes[read == (None if level == "unknown" else level)] = code
     experienced = np.flatnonzero(codes == LEVELS.index(EXPERIENCED))
     if len(experienced):
         entry = select(Posting.job_id).where(Posting.level == ENTRY, Posting.job_id.is_not(None))

@@ -259,4 +259,9 @@ class Sweep:
 
 
 def _codes(values: Sequence[str | None], codes: Mapping[str, int]) -> Any:
-    return np.fromiter((codes.get(v, -1) if v else -1 for v in values), np.int64, len(values))
+    """Each value's code (-1 for None or an unknown value), compared a code at a time."""
+    read = np.asarray(values, dtype=object)
+    out = np.full(len(read), -1, dtype=np.int64)
+    for value, code in codes.items():
+        out[read == value] = code
+    return out
