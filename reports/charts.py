@@ -43,6 +43,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from monitor.errors import UsageError
 from reports.fonts import font_families, has_korean_font
+from reports.palette import PALETTE
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +54,6 @@ FORMATS = {".png": "png", ".svg": "svg"}
 DPI = 150
 FIGSIZE = (10.0, 5.6)  # inches: 1500 x 840 px at 150 dpi, wide enough for 12 week labels
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies. Yellow goes last
-# because it is faint on white.
-PALETTE = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-    "#F0E442",  # yellow
-)
 # A marker shape per series too, so lines stay apart in grey print and past 8 series.
 _SHAPES = ("o", "s", "^", "D", "v", "p")
 
@@ -126,25 +115,6 @@ class Words:
 
 
 ENGLISH = Words()
-
-
-def term_colours(terms: Sequence[str], tag_keys: Sequence[str]) -> dict[str, str]:
-    """A colour per term that stays the same in every chart and the report.
-
-    A tag (given by key) takes the palette slot of its place among ``tag_keys`` (the
-    taxonomy's order), so ``llm`` is the same blue in ``jobtrend chart`` and in the report;
-    other terms take the free slots in the order given.
-    """
-    out: dict[str, str] = {}
-    keys = list(tag_keys)
-    for term in terms:
-        if term in keys and keys.index(term) < len(PALETTE):
-            out[term] = PALETTE[keys.index(term)]
-    free = [c for c in PALETTE if c not in out.values()] or list(PALETTE)
-    for term in terms:
-        if term not in out:
-            out[term] = free[len([t for t in out if t not in keys]) % len(free)]
-    return out
 
 
 @dataclass(frozen=True)

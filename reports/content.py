@@ -36,7 +36,7 @@ from monitor.storage.watches import sent_before
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 from monitor.watches import matches
-from reports.charts import term_colours
+from reports.palette import term_colours
 from scrapers.base import is_kind, source_class
 
 WEEKS = 26  # weeks of history the report shows

@@ -8,17 +8,23 @@ records its weekly watches' jobs in ``watch_sent``, as a watch's digest does.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from monitor.clock import Clock
 from monitor.config import Config, data_dir
 from monitor.errors import ConfigError, SendError
 from monitor.numbers.periods import Period
 from monitor.storage.db import Database
-from reports.build import BuiltReport, write_archive, write_report
 from reports.content import build_content
+
+if TYPE_CHECKING:
+    from reports.build import BuiltReport
 
 SENT = "sent"
 ALREADY_SENT = "already sent"
@@ -47,6 +53,11 @@ def write_week(
     *,
     svg_copies: bool = False,
 ) -> BuiltReport:
+    # The drawing side (matplotlib, its font list: about half a second) loads on the other
+    # core while the numbers are read; the database driver lets go of the interpreter while
+    # SQLite works.
+    loading = threading.Thread(target=_load_drawing, name="load-drawing", daemon=True)
+    loading.start()
     with db.session() as session:
         content = build_content(
             session,
@@ -58,13 +69,24 @@ def write_week(
             stale_after_days=config.http.stale_after_days,
             watches=[watch for watch in config.watches if watch.notify == "weekly"],
         )
+    loading.join()
+    from reports.build import write_report
+
     return write_report(
         content, folder, sender=config.smtp.from_, to=config.report.to, svg_copies=svg_copies
     )
 
 
+def _load_drawing() -> None:
+    # A failure here is raised again where the main thread imports the module.
+    with contextlib.suppress(Exception):
+        importlib.import_module("reports.build")
+
+
 def write_archived(config: Config, db: Database, clock: Clock, week: Period) -> BuiltReport:
     """The week into ``out_dir/YYYY-Www/``, and the archive index refreshed."""
+    from reports.build import write_archive
+
     root = archive_root(config)
     built = write_week(config, db, clock, week, root / week.label, config.report.language)
     write_archive(root, config.report.language)

@@ -298,7 +298,8 @@ def chart(
     """Draw a trend chart of TERMs (PNG or SVG)."""
     from monitor.cli.tables import metric_value
     from monitor.tagging import resolve_term
-    from reports.charts import Point, Series, render_chart, term_colours
+    from reports.charts import Point, Series, render_chart
+    from reports.palette import term_colours
 
     rows = run_query(app, terms, since, until, by, **filters)
     if not rows:

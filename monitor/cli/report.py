@@ -62,7 +62,6 @@ def report(
     and exits 0, unless --force.
     """
     from monitor.numbers.periods import last_complete_week
-    from reports.build import write_archive
     from reports.content import parse_week
     from reports.email import check_settings
     from reports.weekly import FAILED, archive_root, send_once, write_week
@@ -104,6 +103,8 @@ def report(
     built = write_week(config, app.db, clock, week, folder, language, svg_copies=svg)
     err.print(f"wrote the {week.label} report to {built.index}")
     if archive is not None:
+        from reports.build import write_archive
+
         err.print(f"archive: {write_archive(archive, language)}")
     if send and dry_run:
         err.print("--dry-run: nothing mailed, nothing recorded.")

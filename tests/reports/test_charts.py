@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from monitor.errors import UsageError
-from reports import charts, fonts
+from reports import charts, fonts, palette
 from reports.charts import Marker, Point, Series, period_label, render_chart
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -393,10 +393,10 @@ def test_empty_chart_says_no_data() -> None:
 
 def test_a_term_keeps_its_colour_whatever_the_company() -> None:
     keys = ["llm", "multimodal_llm", "autonomous_driving", "medical"]
-    alone = charts.term_colours(["medical"], keys)
-    together = charts.term_colours(["VLM", "llm", "medical"], keys)
-    assert alone["medical"] == together["medical"] == charts.PALETTE[3]
-    assert together["llm"] == charts.PALETTE[0]
+    alone = palette.term_colours(["medical"], keys)
+    together = palette.term_colours(["VLM", "llm", "medical"], keys)
+    assert alone["medical"] == together["medical"] == palette.PALETTE[3]
+    assert together["llm"] == palette.PALETTE[0]
     assert together["VLM"] not in {together["llm"], together["medical"]}
 
 
