@@ -86,15 +86,25 @@ class Browser:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return dict(reply.get("result", {}))
 
+    def set_width(self, width: int, height: int = 1200) -> None:
+        """Lay the open page out in a viewport ``width`` CSS pixels wide."""
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result["result"].get("value")
 
-    def screenshot(self, path: Path) -> Path:
+    def screenshot(self, path: Path, width: int = 700) -> Path:
         height = int(self.evaluate("document.documentElement.scrollHeight"))
         self.call(
             "Emulation.setDeviceMetricsOverride",
-            width=700,
+            width=width,
             height=min(height, 6000),
             deviceScaleFactor=1,
             mobile=False,
