@@ -38,7 +38,9 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th { text-align: left; font-weight: 600; color: #59636e; border-bottom: 1px solid #d8dde3;
   padding: 4px 6px; }
 td { border-bottom: 1px solid #eef0f3; padding: 5px 6px; vertical-align: top; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; white-space: nowrap; }
+th.num { text-align: right; }
+tr.figures td { border-bottom: none; padding-bottom: 0; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin-right: 6px; }
 .spark { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; letter-spacing: 1px;
@@ -145,19 +147,27 @@ def render_html(
         this = term.this
         active = "–" if this is None else f"{this.active:.1f}"
         share = "–"
-        if this is not None and this.share is not None:
-            share = f"{pct(this.share)} ({pct(this.share_low)}–{pct(this.share_high)})"
         new = "–" if this is None else str(this.new)
         spark, high = spark_text([r.share for r in term.rows], as_share=True)
         change = change_text(term, content.language)
+        interval = ""
+        if this is not None and this.share is not None:
+            share = pct(this.share)
+            low, high_share = pct(this.share_low), pct(this.share_high)
+            interval = f'<br><span class="muted">{esc(low)}–{esc(high_share)}</span>'
+        # The term's figures on one row, its 26 weeks on the full width of the next, so the
+        # table fits a 600 px mail column.
         add(
-            f'<tr><td><span class="swatch" style="background:{esc(term.colour)}"></span>'
-            f'{esc(term.label)}<br><span class="spark" style="color:{esc(term.colour)}" '
-            f'title="{esc(w["sparkline"].format(high=high))}">{esc(spark)}</span> '
-            f'<span class="muted">0–{esc(high)}</span></td>'
-            f'<td class="num">{esc(active)}</td><td class="num">{esc(share)}</td>'
+            f'<tr class="figures"><td><span class="swatch" style="background:{esc(term.colour)}">'
+            f"</span>{esc(term.label)}</td>"
+            f'<td class="num">{esc(active)}</td><td class="num">{esc(share)}{interval}</td>'
             f'<td class="num">{esc(new)}</td><td class="num">{esc(change)}</td>'
             f"<td>{esc(w[term.trend or 'no_trend'])}</td></tr>"
+        )
+        add(
+            f'<tr><td colspan="6"><span class="spark" style="color:{esc(term.colour)}" '
+            f'title="{esc(w["sparkline"].format(high=high))}">{esc(spark)}</span> '
+            f'<span class="muted">0–{esc(high)}</span></td></tr>'
         )
     add("</table>")
     for picture in pictures:

@@ -53,7 +53,6 @@ def test_index_html_renders_with_images_and_korean_glyphs(
     browser.screenshot(tmp_path / "index.png")
 
 
-@pytest.mark.xfail(strict=True, reason="the summary table is wider than a 600 px mail column")
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_every_table_fits_a_600_px_mail_column(
     db: Database, database_url: str, tmp_path: Path, browser: Browser
