@@ -214,3 +214,19 @@ def test_the_weekly_report_has_a_rising_section(market: Database) -> None:
         )
     assert quiet.rising == ()
     assert "이번 주에는 뚜렷하게 오른 키워드가 없습니다." in render_text(quiet)
+
+
+@pytest.mark.xfail(strict=True, reason="a job's company is its first posting's, even a blank one")
+def test_a_jobs_company_is_its_first_posting_with_a_name() -> None:
+    """Distinct companies decide whether a phrase ranks: a job whose first posting has a blank
+    company is still its named posting's company, not a company of its own."""
+    from monitor.numbers.phrasecounts import _Rows
+    from monitor.storage.phrases import pack
+
+    ids = pack([5])
+    # (posting, job, company, in the window, phrase ids): job 10 is Acme's, as job 11 is.
+    rows = [(1, 10, " ", 1, ids), (2, 10, "Acme", 1, ids), (3, 11, "ACME", 1, ids)]
+    window = _Rows(rows, 1).window(0)
+    jobs = window.owners([5])[5]
+    assert len(jobs) == 2
+    assert set(window.companies_of(jobs).values()) == {"acme"}
