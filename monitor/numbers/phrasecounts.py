@@ -80,13 +80,16 @@ class JobPhrases:
             out[phrase].append(job)
         return out
 
-    def distinct_companies(self, jobs: Iterable[int]) -> int:
-        """How many companies (folded) the jobs are of: each job's first posting's."""
-        first = self._first_posting()
-        return len({(self.names[int(first[j])] or "").strip().casefold() for j in jobs})
-
-    def _first_posting(self) -> Any:
-        return first_of_each(self.posting_job)[1]
+    def companies_of(self, jobs: Iterable[int]) -> dict[int, str]:
+        """The company of each of ``jobs``: the first of its postings (in the window's order)
+        with a name, folded; "" when none has one."""
+        wanted = np.fromiter(set(jobs), dtype=JOB_TYPE)
+        out = {int(j): "" for j in wanted.tolist()}
+        hit = np.flatnonzero(np.isin(self.posting_job, wanted))
+        for i, job in zip(hit.tolist(), self.posting_job[hit].tolist(), strict=True):
+            if not out[job]:
+                out[job] = (self.names[i] or "").strip().casefold()
+        return out
 
 
 def windows_phrases(

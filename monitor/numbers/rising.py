@@ -124,7 +124,8 @@ def rising(
         if low >= MIN_RATIO_LOW:
             scored.append((low, int(a[phrase]), phrase))
     owners = now.owners([p for _, _, p in scored])
-    companies = {p: now.distinct_companies(jobs) for p, jobs in owners.items()}
+    names = now.companies_of(j for jobs in owners.values() for j in jobs)
+    companies = {p: len({names[j] for j in jobs}) for p, jobs in owners.items()}
     kept = [s for s in scored if companies[s[2]] >= min_companies]
     texts = phrase_texts(session, [p for _, _, p in kept])
     kept.sort(key=lambda s: (-s[0], -s[1], texts[s[2]]))

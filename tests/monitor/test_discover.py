@@ -216,7 +216,6 @@ def test_the_weekly_report_has_a_rising_section(market: Database) -> None:
     assert "이번 주에는 뚜렷하게 오른 키워드가 없습니다." in render_text(quiet)
 
 
-@pytest.mark.xfail(strict=True, reason="a job's company is its first posting's, even a blank one")
 def test_a_jobs_company_is_its_first_posting_with_a_name() -> None:
     """Distinct companies decide whether a phrase ranks: a job whose first posting has a blank
     company is still its named posting's company, not a company of its own."""
