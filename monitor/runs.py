@@ -181,6 +181,19 @@ def lifetime_between(clock: Clock, start: date | None, end: date) -> list[Column
     return out
 
 
+def lifetime_branches(
+    clock: Clock, start: date, end: date
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """``lifetime_between`` as two disjoint sets of conditions (open postings; closed ones),
+    for a UNION of two reads: the closed branch is a range of ``ix_posting_life``, where the
+    OR of one read makes SQLite scan a whole index."""
+    born = Posting.first_seen_at < clock.day_end(end)
+    return (
+        [Posting.closed_at.is_(None), born],
+        [Posting.closed_at.is_not(None), Posting.last_seen_at >= clock.day_start(start), born],
+    )
+
+
 # --- health ----------------------------------------------------------------------------------
 
 

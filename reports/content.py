@@ -16,22 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.config import WatchConfig
 from monitor.errors import UsageError
-from monitor.numbers.filters import LEVELS, REGIONS
-from monitor.numbers.listing import Filters, JobRow, jobs
+from monitor.numbers.filters import LEVELS, REGIONS, region_of
+from monitor.numbers.listing import Filters, JobRow, jobs, new_in
 from monitor.numbers.periods import Period, parse_bound, period_of, periods_between
 from monitor.numbers.rising import RisingRow, rising
 from monitor.numbers.shares import TOO_FEW, Row
-from monitor.numbers.sweep import Sweep
 from monitor.numbers.trends import TrendQuery, trend
 from monitor.numbers.verdict import complete_weeks, share_slope
-from monitor.runs import DEFAULT_STALE_DAYS, HEALTHY, RunStatus, all_health
-from monitor.storage.models import ScrapeRun, Source
+from monitor.runs import DEFAULT_STALE_DAYS, HEALTHY, RunStatus, all_health, lifetime_branches
+from monitor.storage.models import Posting, ScrapeRun, Source
 from monitor.storage.watches import sent_before
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
@@ -152,15 +151,15 @@ def build_content(
         return TrendQuery(**options)  # type: ignore[arg-type]
 
     rows = _by_term(trend(session, clock, tags, query()))
-    # The splits below count from the postings: one read of them serves all (DESIGN.md's
-    # numbers exactly as ``trend`` with each filter would give them).
-    sweep = Sweep(session, clock, tags, terms, weeks[0].start, period.end, stale_after_days)
-    regions = {r: _by_term(sweep.trend(session, query(region=r))) for r in REGIONS}
+    # Tags' splits are stored counts (``daily_part_count``); ad-hoc terms' are counted from
+    # their matching postings.
+    regions = {r: _by_term(trend(session, clock, tags, query(region=r))) for r in REGIONS}
     levels = {
-        lv: _by_term(sweep.trend(session, query(level=lv, start=period.start))) for lv in LEVELS
+        lv: _by_term(trend(session, clock, tags, query(level=lv, start=period.start)))
+        for lv in LEVELS
     }
-    changes = _changes(session, sweep, terms, rows, weeks, stale_after_days)
-    new_postings = sweep.new_postings(period.start, period.end)
+    changes = _changes(session, clock, tags, terms, rows, weeks, stale_after_days)
+    new_postings = new_in(session, period.start, period.end)
 
     reports = []
     for term, key in zip(terms, keys, strict=True):
@@ -187,7 +186,7 @@ def build_content(
             )
         )
     first = rows.get(terms[0], ())
-    sides = _region_sources(session, sweep, period)
+    sides = _region_sources(session, clock, period)
     kinds = {side: {_kind_word(q) for _n, q in names} for side, names in sides.items()}
     return ReportContent(
         period=period,
@@ -263,7 +262,8 @@ def _by_term(rows: Sequence[Row]) -> dict[str, tuple[Row, ...]]:
 
 def _changes(
     session: Session,
-    sweep: Sweep,
+    clock: Clock,
+    tags: Mapping[str, TagDef],
     terms: Sequence[str],
     rows: Mapping[str, Sequence[Row]],
     weeks: Sequence[Period],
@@ -277,7 +277,7 @@ def _changes(
     span = list(weeks[-(BEFORE + 1) :])
     if len(span) < BEFORE + 1:
         return {}
-    present, used = _present_sources(session, sweep.clock, span)
+    present, used = _present_sources(session, clock, span)
     if not present:
         return {}
     if present != used:
@@ -289,7 +289,7 @@ def _changes(
             sources=sorted(present),
             stale_after_days=stale_after_days,
         )
-        rows = _by_term(sweep.trend(session, query))
+        rows = _by_term(trend(session, clock, dict(tags), query))
     labels = [p.label for p in span]
     out: dict[str, float] = {}
     for term in terms:
@@ -361,19 +361,26 @@ def _new_jobs(
 
 
 def _region_sources(
-    session: Session, sweep: Sweep, period: Period
+    session: Session, clock: Clock, period: Period
 ) -> dict[str, list[tuple[str, bool]]]:
-    """Per side (kr, elsewhere), the sources its postings this week come from."""
-    sources = {
-        source_id: (name, bool(filtered))
-        for source_id, name, filtered in session.execute(
-            select(Source.id, Source.name, Source.query_filtered)
+    """Per side (kr, elsewhere), the sources of its postings whose life touches the week."""
+    used = union(
+        *(
+            select(Posting.source_id, region_of().label("region")).where(*branch)
+            for branch in lifetime_branches(clock, period.start, period.end)
         )
-    }
-    return {
-        side: [sources[s] for s in sweep.sources(side, period.start, period.end)]
-        for side in ("kr", "elsewhere")
-    }
+    )
+    sides: dict[int, set[str]] = defaultdict(set)
+    for source_id, region in session.execute(used):
+        sides[source_id].add(region or "")
+    out: dict[str, list[tuple[str, bool]]] = {"kr": [], "elsewhere": []}
+    for source_id, name, filtered in session.execute(
+        select(Source.id, Source.name, Source.query_filtered).order_by(Source.name)
+    ):
+        for side in out:
+            if side in sides.get(source_id, ()):
+                out[side].append((name, bool(filtered)))
+    return out
 
 
 def _kind_word(query_filtered: bool) -> str:

@@ -208,20 +208,16 @@ def count_spans(
     tagged: Mapping[str, Any] | None = None,
     per_source: bool,
     left_out_of_all: Collection[int] = (),
-    origin: date | None = None,
 ) -> Counts:
     """Distinct jobs active, new and closed per day over ``start``..``end``, per tag (of
     ``posting_tags``, or ``tagged``: ``tag_postings`` of them) and under ``ALL_TAGS``; per
     source too with ``per_source``. A job counts once per day under each key, from the union
     of its postings' spans; it is new on its first new day and closed on the day its last
     posting closed. The ``ALL_SOURCES`` + ``ALL_TAGS`` count leaves out the postings of
-    ``left_out_of_all`` (query-filtered sources).
-
-    The spans' days are offsets from ``origin`` (default ``start``): spans read once for a
-    longer range count for a part of it (``monitor.numbers.sweep``)."""
+    ``left_out_of_all`` (query-filtered sources). The spans' days are offsets from
+    ``start``."""
     days = (end - start).days + 1
-    shift = 0 if origin is None else (start - origin).days
-    window = (shift, shift + days - 1, days)
+    window = (0, days - 1, days)
     if tagged is None:
         tagged = tag_postings(posting_tags or {})
     if not spans.ordered:

@@ -3,7 +3,8 @@
 One function computes them from postings for a range of days (``compute_daily``); the
 ``daily_count`` table is that result stored, refreshed after every run for the days the run
 could change and filled for every day up to today, and ``rebuild_counts`` recomputes it all.
-Queries with filters call ``compute_daily`` directly.
+``daily_part_count`` holds the same for each region and level group (``filters.PARTS``), counted
+from the same read (``compute_stored``). Queries with other filters call ``compute_daily``.
 
 A posting is active on day D within each of its sighting spans: ``active_from ≤ D ≤ last_seen``
 once closed, ``active_from ≤ D ≤ today`` while open, and earlier spans from ``posting_span``
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -32,13 +33,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.numbers.counting import LocalDays, Spans, count_spans, history_spans, posting_spans
-from monitor.numbers.shares import Counts
+from monitor.numbers.counting import (
+    LocalDays,
+    Spans,
+    count_spans,
+    history_spans,
+    posting_spans,
+    tag_postings,
+)
+from monitor.numbers.filters import LEVELS, REGIONS, codes_of, level_codes, region_of
+from monitor.numbers.shares import Counts, Key
 from monitor.runs import DEFAULT_STALE_DAYS, active_between, span_active_between, stale_cuts
 from monitor.storage.db import driver_rows
 from monitor.storage.idlist import id_in
 from monitor.storage.models import (
     DailyCount,
+    DailyPartCount,
     Posting,
     PostingSpan,
     PostingTag,
@@ -77,15 +87,26 @@ def _spans(
     end: date,
     conditions: list[ColumnElement[bool]],
     cuts: dict[int, date],
-) -> Spans:
+    *,
+    labelled: bool = False,
+) -> tuple[Spans, dict[str, Any]]:
+    """The spans counting in ``start``..``end`` of the postings meeting ``conditions``; with
+    ``labelled``, also a mask over them per stored part (``PARTS``: the span's posting is in
+    that region or level group, as ``part_condition`` decides)."""
     local = LocalDays(clock, start)
+    labels = (region_of(), Posting.level) if labelled else ()
     # Core execution: rows as tuples, without the ORM's per-row bookkeeping.
     connection = session.connection()
     rows = driver_rows(
         session,
-        select(*span_columns()).where(*conditions, active_between(clock, start, end, events=True)),
+        select(*span_columns(), *labels).where(
+            *conditions, active_between(clock, start, end, events=True)
+        ),
     )
     out = posting_spans(rows, local, clock.today(), cuts)
+    regions = [row[7] for row in rows] if labelled else []
+    levels = [row[8] for row in rows] if labelled else []
+    jobs = [row[1] for row in rows] if labelled else []
     # Earlier spans of reposted postings: few, so read them first, then their postings.
     history = connection.execute(
         select(
@@ -97,17 +118,59 @@ def _spans(
             raw_value(PostingSpan.new_on),
         ).where(span_active_between(clock, start, end, events=True))
     ).all()
-    if not history:
-        return out
-    dialect = connection.dialect.name
-    owners: dict[int, int] = dict(
-        connection.execute(
-            select(Posting.id, Posting.source_id).where(
-                *conditions, id_in(Posting.id, {row[0] for row in history}, dialect)
+    if history:
+        dialect = connection.dialect.name
+        owners = {
+            row[0]: row[1:]
+            for row in connection.execute(
+                select(Posting.id, Posting.source_id, *labels, Posting.job_id).where(
+                    *conditions, id_in(Posting.id, {row[0] for row in history}, dialect)
+                )
             )
-        ).all()
+        }
+        earlier = history_spans(history, {p: o[0] for p, o in owners.items()}, local)
+        out = Spans.joined([out, earlier])
+        if labelled:
+            for posting in earlier.posting.tolist():
+                _source, region, level, job = owners[posting]
+                regions.append(region)
+                levels.append(level)
+                jobs.append(job)
+    if not labelled:
+        return out, {}
+    region_codes = codes_of(regions, REGIONS)
+    level_of = level_codes(session, levels, jobs)
+    masks = {f"region:{r}": region_codes == i for i, r in enumerate(REGIONS)}
+    masks.update({f"level:{lv}": level_of == i for i, lv in enumerate(LEVELS)})
+    return out, masks
+
+
+def _posting_tags(
+    session: Session,
+    spans: Spans,
+    conditions: Sequence[ColumnElement[bool]],
+    tags: Iterable[str] | None,
+) -> dict[int, set[str]]:
+    """The tags (of ``tags``, default all) of the postings of ``spans``."""
+    posting_tags: dict[int, set[str]] = defaultdict(set)
+    if not len(spans):
+        return posting_tags
+    tag_query = select(PostingTag.posting_id, PostingTag.tag).join(
+        Posting, Posting.id == PostingTag.posting_id
     )
-    return Spans.joined([out, history_spans(history, owners, local)])
+    if conditions:
+        tag_query = tag_query.where(and_(*conditions))
+    if tags is not None:
+        tag_query = tag_query.where(PostingTag.tag.in_(list(tags)))
+    wanted_postings = set(spans.posting.tolist())
+    for posting_id, tag in session.execute(tag_query):
+        if posting_id in wanted_postings:
+            posting_tags[posting_id].add(tag)
+    return posting_tags
+
+
+def _filtered_sources(session: Session) -> set[int]:
+    return set(session.scalars(select(Source.id).where(Source.query_filtered.is_(True))))
 
 
 def compute_daily(
@@ -132,29 +195,15 @@ def compute_daily(
     query-filtered sources out (they never enter share denominators), except for an ad-hoc
     term's own count.
     """
-    filtered = set(session.scalars(select(Source.id).where(Source.query_filtered.is_(True))))
+    filtered = _filtered_sources(session)
     conditions: list[ColumnElement[bool]] = list(where)
     if source_ids is not None:
         conditions.append(Posting.source_id.in_(list(source_ids)))
     cuts = stale_cuts(session, clock, stale_after_days)
     if matches is not None:
         conditions.append(matches)
-    spans = _spans(session, clock, start, end, conditions, cuts)
-
-    posting_tags: dict[int, set[str]] = defaultdict(set)
-    if matches is None and len(spans):
-        tag_query = select(PostingTag.posting_id, PostingTag.tag).join(
-            Posting, Posting.id == PostingTag.posting_id
-        )
-        if conditions:
-            tag_query = tag_query.where(and_(*conditions))
-        if tags is not None:
-            tag_query = tag_query.where(PostingTag.tag.in_(list(tags)))
-        wanted_postings = set(spans.posting.tolist())
-        for posting_id, tag in session.execute(tag_query):
-            if posting_id in wanted_postings:
-                posting_tags[posting_id].add(tag)
-
+    spans, _ = _spans(session, clock, start, end, conditions, cuts)
+    posting_tags = _posting_tags(session, spans, conditions, tags) if matches is None else {}
     return count_spans(
         spans,
         start,
@@ -165,12 +214,65 @@ def compute_daily(
     )
 
 
-def _store(session: Session, counts: Counts) -> None:
+def compute_stored(
+    session: Session, clock: Clock, start: date, end: date, stale_after_days: int
+) -> tuple[Counts, dict[str, Counts]]:
+    """What ``daily_count`` and ``daily_part_count`` hold for ``start``..``end``, from one read
+    of the postings: ``compute_daily``'s counts per tag and source, and per part (``PARTS``)
+    the all-sources counts that ``compute_daily(where=[part_condition(part)])`` gives."""
+    filtered = _filtered_sources(session)
+    cuts = stale_cuts(session, clock, stale_after_days)
+    spans, masks = _spans(session, clock, start, end, [], cuts, labelled=True)
+    posting_tags = _posting_tags(session, spans, [], None)
+    ordered, order = spans.sorted()
+    tagged = tag_postings(posting_tags)
+    counts = count_spans(
+        ordered, start, end, tagged=tagged, per_source=True, left_out_of_all=filtered
+    )
+    parts = {
+        part: count_spans(
+            ordered.take(mask[order]),
+            start,
+            end,
+            tagged=tagged,
+            per_source=False,
+            left_out_of_all=filtered,
+        )
+        for part, mask in masks.items()
+    }
+    return counts, parts
+
+
+def _store(session: Session, counts: Counts, parts: Mapping[str, Counts]) -> None:
+    """Replace the stored rows of ``counts``'s days: its keys in ``daily_count``, and each
+    part's all-sources keys in ``daily_part_count``. Every day keeps its all-jobs row (in each
+    part too), so a day without one has not been counted."""
     session.execute(
         delete(DailyCount).where(DailyCount.day >= counts.start, DailyCount.day <= counts.end)
     )
-    keys = counts.keys() | {(ALL_TAGS, ALL_SOURCES)}
-    rows = []
+    session.execute(
+        delete(DailyPartCount).where(
+            DailyPartCount.day >= counts.start, DailyPartCount.day <= counts.end
+        )
+    )
+    rows = [
+        {"tag": tag, "source_id": source, **values}
+        for (tag, source), values in _rows_of(counts, counts.keys())
+    ]
+    for index in range(0, len(rows), 2000):
+        session.execute(insert(DailyCount), rows[index : index + 2000])
+    part_rows = [
+        {"part": part, "tag": tag, **values}
+        for part, found in parts.items()
+        for (tag, _source), values in _rows_of(found, found.keys())
+    ]
+    for index in range(0, len(part_rows), 2000):
+        session.execute(insert(DailyPartCount), part_rows[index : index + 2000])
+
+
+def _rows_of(counts: Counts, keys: Collection[Key]) -> Iterator[tuple[Key, dict[str, Any]]]:
+    """Per day and key, the day's values where any is non-zero, and the all-jobs row always."""
+    keys = set(keys) | {(ALL_TAGS, ALL_SOURCES)}
     for offset in range(counts.days):
         day = counts.start + timedelta(days=offset)
         for key in keys:
@@ -179,18 +281,7 @@ def _store(session: Session, counts: Counts) -> None:
             c = counts.closed.get(key)
             values = (a[offset] if a else 0, n[offset] if n else 0, c[offset] if c else 0)
             if any(values) or key == (ALL_TAGS, ALL_SOURCES):
-                rows.append(
-                    {
-                        "day": day,
-                        "tag": key[0],
-                        "source_id": key[1],
-                        "active": values[0],
-                        "new": values[1],
-                        "closed": values[2],
-                    }
-                )
-    for index in range(0, len(rows), 2000):
-        session.execute(insert(DailyCount), rows[index : index + 2000])
+                yield key, {"day": day, "active": values[0], "new": values[1], "closed": values[2]}
 
 
 def first_day(session: Session, clock: Clock) -> date | None:
@@ -206,7 +297,9 @@ def refresh_counts(
 ) -> None:
     """Recompute ``daily_count`` from ``changed_from`` (and any unfilled day) up to today."""
     today = clock.today()
-    last_filled = session.scalar(select(func.max(DailyCount.day)))
+    # The day both tables are filled up to (none: fill all, as after migration 0013).
+    filled = [session.scalar(select(func.max(t.day))) for t in (DailyCount, DailyPartCount)]
+    last_filled = None if None in filled else min(d for d in filled if d is not None)
     start = changed_from
     if last_filled is None:
         start = first_day(session, clock)
@@ -222,7 +315,7 @@ def refresh_counts(
             start = after if start is None else min(start, after)
     if start is None or start > today:
         return
-    _store(session, compute_daily(session, clock, start, today, stale_after_days=stale_after_days))
+    _store(session, *compute_stored(session, clock, start, today, stale_after_days))
 
 
 def rebuild_counts(
@@ -230,9 +323,9 @@ def rebuild_counts(
 ) -> int:
     """Recompute the whole ``daily_count`` table from postings; returns the rows written."""
     session.execute(delete(DailyCount))
+    session.execute(delete(DailyPartCount))
     start = first_day(session, clock)
     if start is None:
         return 0
-    counts = compute_daily(session, clock, start, clock.today(), stale_after_days=stale_after_days)
-    _store(session, counts)
+    _store(session, *compute_stored(session, clock, start, clock.today(), stale_after_days))
     return int(session.scalar(select(func.count()).select_from(DailyCount)) or 0)

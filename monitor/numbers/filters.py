@@ -25,6 +25,28 @@ REGIONS = ("kr", "elsewhere", "unknown")
 LEVELS = ("entry", "experienced", "unknown")
 
 
+# The parts of the postings whose daily counts are stored (``daily_part_count``): each region
+# and each level group, as ``region_condition`` and ``level_condition`` decide them.
+PARTS = (*(f"region:{r}" for r in REGIONS), *(f"level:{lv}" for lv in LEVELS))
+
+
+def stored_part(query: TrendQuery) -> str | None:
+    """The stored part a query's filters are exactly (a region or a level alone), else None."""
+    if query.sources or query.countries or query.companies or query.group_by:
+        return None
+    if query.region and not query.level:
+        return f"region:{query.region}" if query.region in REGIONS else None
+    if query.level and not query.region:
+        return f"level:{query.level}" if query.level in LEVELS else None
+    return None
+
+
+def part_condition(part: str) -> ColumnElement[bool]:
+    """SQL on postings: the posting is in the stored ``part`` (one of PARTS)."""
+    kind, _, value = part.partition(":")
+    return region_condition(value) if kind == "region" else level_condition(value)
+
+
 def region_condition(region: str) -> ColumnElement[bool]:
     """SQL on postings: the posting is in ``region`` (one of REGIONS)."""
     known_abroad = and_(Posting.country.is_not(None), Posting.country != "KR")
@@ -64,6 +86,16 @@ def level_codes(session: Session, levels: Sequence[str | None], jobs: Sequence[i
         job = np.fromiter((jobs[i] or 0 for i in experienced.tolist()), np.int64)
         codes[experienced[(job != 0) & np.isin(job, entry_jobs)]] = -1
     return codes
+
+
+def codes_of(values: Sequence[str | None], names: Sequence[str]) -> Any:
+    """Each value's index in ``names`` (-1 for None or a value not there), compared a name at a
+    time."""
+    read = np.asarray(values, dtype=object)
+    out = np.full(len(read), -1, dtype=np.int64)
+    for code, name in enumerate(names):
+        out[read == name] = code
+    return out
 
 
 def source_ids(session: Session, names: Sequence[str]) -> list[int]:

@@ -212,6 +212,16 @@ def jobs(
         result.close()
 
 
+def new_in(session: Session, start: date, end: date) -> set[int]:
+    """The postings with a sighting span new on a day of ``start``..``end`` (the current one or
+    an earlier one): a job new in the range has one of them."""
+    current = select(Posting.id).where(Posting.new_on >= start, Posting.new_on <= end)
+    earlier = select(PostingSpan.posting_id).where(
+        PostingSpan.new_on >= start, PostingSpan.new_on <= end
+    )
+    return set(session.scalars(current)) | set(session.scalars(earlier))
+
+
 def as_query(filters: FilterLike) -> TrendQuery:
     if isinstance(filters, TrendQuery):
         return filters

@@ -19,13 +19,21 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.numbers.daily import compute_daily
-from monitor.numbers.filters import posting_conditions, source_ids
+from monitor.numbers.filters import part_condition, posting_conditions, source_ids, stored_part
 from monitor.numbers.hits import jobs_per_company
 from monitor.numbers.periods import By
 from monitor.numbers.shares import Counts, Row, period_rows
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus, lifetime_between
 from monitor.search.index import term_condition
-from monitor.storage.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, ScrapeRun, Source
+from monitor.storage.models import (
+    ALL_SOURCES,
+    ALL_TAGS,
+    DailyCount,
+    DailyPartCount,
+    Posting,
+    ScrapeRun,
+    Source,
+)
 from monitor.tagging import resolve_term
 from monitor.taxonomy import TagDef
 
@@ -61,19 +69,22 @@ def _stored_counts(
     end: date,
     tags: Sequence[str],
     stale_after_days: int = DEFAULT_STALE_DAYS,
+    part: str | None = None,
 ) -> Counts:
-    """Counts from ``daily_count``; days it does not hold yet (no run since) are computed."""
+    """Counts from ``daily_count`` (of a ``part``: from ``daily_part_count``); days it does not
+    hold yet (no run since) are computed."""
     span = (end - start).days + 1
     counts = Counts(start, end, {}, {}, {})
-    query = select(DailyCount.day, DailyCount.tag, DailyCount.active, DailyCount.new).where(
-        DailyCount.source_id == ALL_SOURCES,
-        DailyCount.tag.in_([*tags, ALL_TAGS]),
-        DailyCount.day >= start,
-        DailyCount.day <= end,
+    table: Any = DailyCount if part is None else DailyPartCount
+    query = select(table.day, table.tag, table.active, table.new).where(
+        DailyCount.source_id == ALL_SOURCES if part is None else DailyPartCount.part == part,
+        table.tag.in_([*tags, ALL_TAGS]),
+        table.day >= start,
+        table.day <= end,
     )
     for day, tag, active, new in session.execute(query):
         counts.put((tag, ALL_SOURCES), (day - start).days, active, new)
-    filled = session.scalar(select(func.max(DailyCount.day)))
+    filled = session.scalar(select(func.max(table.day)))
     tail_start = start if filled is None else max(start, filled + timedelta(days=1))
     if tail_start <= end:
         tail = compute_daily(
@@ -81,6 +92,7 @@ def _stored_counts(
             clock,
             tail_start,
             end,
+            where=[] if part is None else [part_condition(part)],
             tags=tags,
             per_source=False,
             stale_after_days=stale_after_days,
@@ -109,7 +121,8 @@ def trend(
         return []
     resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
     if not query.group_by:
-        return _rows(session, clock, query, resolved, start, end, conditions, None)
+        part = stored_part(query)
+        return _rows(session, clock, query, resolved, start, end, conditions, None, part)
     if query.group_by == "company":
         return _company_rows(session, clock, taxonomy, query, resolved, start, end, first)
     rows: list[Row] = []
@@ -217,11 +230,14 @@ def _rows(
     end: date,
     conditions: list[ColumnElement[bool]],
     group: str | None,
+    part: str | None = None,
 ) -> list[Row]:
+    """The rows of ``query``'s terms among the postings meeting ``conditions``; ``part``: the
+    stored part those conditions are (``filters.stored_part``), read instead of counted."""
     today = clock.today()
     tags = sorted({tag for tag in resolved.values() if tag is not None})
-    if not conditions:
-        counts = _stored_counts(session, clock, start, end, tags, query.stale_after_days)
+    if not conditions or part is not None:
+        counts = _stored_counts(session, clock, start, end, tags, query.stale_after_days, part)
     else:
         counts = compute_daily(
             session,

@@ -102,7 +102,7 @@ class Posting(Base):
         Index("ix_posting_source_open", "source_id", "closed_at"),
         Index("ix_posting_job", "job_id"),
         Index("ix_posting_dedup_key", "dedup_key"),
-        # Every column a read of sighting spans takes (the counts, the report's sweep, the
+        # Every column a read of sighting spans takes (the counts and their parts, the
         # phrases of a period): such reads go through this narrow index, not the table and
         # its descriptions (migration 0012).
         Index(
@@ -239,6 +239,25 @@ class DailyCount(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     tag: Mapped[str] = mapped_column(String(100), primary_key=True)
     source_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    active: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DailyPartCount(Base):
+    """``daily_count``'s all-sources rows for one part of the postings: a region (Korea,
+    elsewhere, unknown) or a level group (entry, experienced, unknown), as
+    ``monitor.numbers.filters.PARTS`` names them, so the report's splits and ``--level`` read
+    stored rows. Each day of each part has its ``tag = '*'`` row, so a day is filled or not."""
+
+    __tablename__ = "daily_part_count"
+    __table_args__ = (
+        Index("ix_daily_part_count_part_tag_day", "part", "tag", "day", "active", "new"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    part: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
     active: Mapped[int] = mapped_column(Integer, default=0)
     new: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[int] = mapped_column(Integer, default=0)
