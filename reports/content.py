@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 from monitor.clock import Clock
 from monitor.config import WatchConfig
 from monitor.errors import UsageError
-from monitor.numbers.filters import LEVELS, REGIONS, region_of
-from monitor.numbers.listing import Filters, JobRow, jobs, new_in
+from monitor.numbers.filters import LEVEL_PARTS, LEVELS, REGION_PARTS, REGIONS, region_of
+from monitor.numbers.listing import Filters, JobRow, jobs, jobs_of, new_in
 from monitor.numbers.periods import Period, parse_bound, period_of, periods_between
 from monitor.numbers.rising import RisingRow, rising
 from monitor.numbers.shares import TOO_FEW, Row
-from monitor.numbers.trends import TrendQuery, trend
+from monitor.numbers.trends import TrendQuery, trend, trend_parts
 from monitor.numbers.verdict import complete_weeks, share_slope
 from monitor.runs import DEFAULT_STALE_DAYS, HEALTHY, RunStatus, all_health, lifetime_branches
 from monitor.storage.models import Posting, ScrapeRun, Source
@@ -153,13 +153,12 @@ def build_content(
     rows = _by_term(trend(session, clock, tags, query()))
     # Tags' splits are stored counts (``daily_part_count``); ad-hoc terms' are counted from
     # their matching postings.
-    regions = {r: _by_term(trend(session, clock, tags, query(region=r))) for r in REGIONS}
-    levels = {
-        lv: _by_term(trend(session, clock, tags, query(level=lv, start=period.start)))
-        for lv in LEVELS
-    }
+    by_region = trend_parts(session, clock, tags, query(), REGION_PARTS)
+    regions = {r: _by_term(by_region[p]) for r, p in zip(REGIONS, REGION_PARTS, strict=True)}
+    by_level = trend_parts(session, clock, tags, query(start=period.start), LEVEL_PARTS)
+    levels = {lv: _by_term(by_level[p]) for lv, p in zip(LEVELS, LEVEL_PARTS, strict=True)}
     changes = _changes(session, clock, tags, terms, rows, weeks, stale_after_days)
-    new_postings = new_in(session, period.start, period.end)
+    new_jobs = jobs_of(session, new_in(session, period.start, period.end))
 
     reports = []
     for term, key in zip(terms, keys, strict=True):
@@ -180,9 +179,7 @@ def build_content(
                 levels={
                     lv: next((r.active for r in levels[lv].get(term, ())), 0.0) for lv in LEVELS
                 },
-                new_jobs=_new_jobs(
-                    session, clock, tags, term, period, stale_after_days, new_postings
-                ),
+                new_jobs=_new_jobs(session, clock, tags, term, period, stale_after_days, new_jobs),
             )
         )
     first = rows.get(terms[0], ())
@@ -334,10 +331,10 @@ def _new_jobs(
     term: str,
     period: Period,
     stale_after_days: int,
-    new_postings: set[int],
+    new_jobs: set[int],
 ) -> tuple[JobRow, ...]:
     """The first ``NEW_JOBS`` jobs of the term's listing for the week that are new in it; read
-    among the jobs of ``new_postings`` (a job new in the week has one new in it)."""
+    among ``new_jobs``, those of the week's new postings (a job new in the week has one)."""
     found: list[JobRow] = []
     listing = jobs(
         session,
@@ -347,7 +344,7 @@ def _new_jobs(
         start=period.start,
         end=period.end,
         stale_after_days=stale_after_days,
-        of_postings=new_postings,
+        of_jobs=new_jobs,
     )
     try:
         for row in listing:

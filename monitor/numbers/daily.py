@@ -4,7 +4,7 @@ One function computes them from postings for a range of days (``compute_daily``)
 ``daily_count`` table is that result stored, refreshed after every run for the days the run
 could change and filled for every day up to today, and ``rebuild_counts`` recomputes it all.
 ``daily_part_count`` holds the same for each region and level group (``filters.PARTS``), counted
-from the same read (``compute_stored``). Queries with other filters call ``compute_daily``.
+from the same read (``compute_parts``). Queries with other filters call ``compute_daily``.
 
 A posting is active on day D within each of its sighting spans: ``active_from ≤ D ≤ last_seen``
 once closed, ``active_from ≤ D ≤ today`` while open, and earlier spans from ``posting_span``
@@ -214,20 +214,29 @@ def compute_daily(
     )
 
 
-def compute_stored(
-    session: Session, clock: Clock, start: date, end: date, stale_after_days: int
+def compute_parts(
+    session: Session,
+    clock: Clock,
+    start: date,
+    end: date,
+    *,
+    matches: ColumnElement[bool] | None = None,
+    stale_after_days: int = DEFAULT_STALE_DAYS,
 ) -> tuple[Counts, dict[str, Counts]]:
-    """What ``daily_count`` and ``daily_part_count`` hold for ``start``..``end``, from one read
-    of the postings: ``compute_daily``'s counts per tag and source, and per part (``PARTS``)
-    the all-sources counts that ``compute_daily(where=[part_condition(part)])`` gives."""
+    """From one read of the postings: ``compute_daily``'s counts per tag and source, and per
+    part (``PARTS``) the all-sources counts ``compute_daily(where=[part_condition(part)])``
+    gives; of an ad-hoc term's matching postings with ``matches``, as ``compute_daily`` counts
+    them. What ``daily_count`` and ``daily_part_count`` hold is this without ``matches``."""
     filtered = _filtered_sources(session)
     cuts = stale_cuts(session, clock, stale_after_days)
-    spans, masks = _spans(session, clock, start, end, [], cuts, labelled=True)
-    posting_tags = _posting_tags(session, spans, [], None)
+    where = [] if matches is None else [matches]
+    spans, masks = _spans(session, clock, start, end, where, cuts, labelled=True)
+    posting_tags = _posting_tags(session, spans, [], None) if matches is None else {}
+    left_out = filtered if matches is None else set()
     ordered, order = spans.sorted()
     tagged = tag_postings(posting_tags)
     counts = count_spans(
-        ordered, start, end, tagged=tagged, per_source=True, left_out_of_all=filtered
+        ordered, start, end, tagged=tagged, per_source=matches is None, left_out_of_all=left_out
     )
     parts = {
         part: count_spans(
@@ -236,7 +245,7 @@ def compute_stored(
             end,
             tagged=tagged,
             per_source=False,
-            left_out_of_all=filtered,
+            left_out_of_all=left_out,
         )
         for part, mask in masks.items()
     }
@@ -315,7 +324,7 @@ def refresh_counts(
             start = after if start is None else min(start, after)
     if start is None or start > today:
         return
-    _store(session, *compute_stored(session, clock, start, today, stale_after_days))
+    _store(session, *compute_parts(session, clock, start, today, stale_after_days=stale_after_days))
 
 
 def rebuild_counts(
@@ -327,5 +336,6 @@ def rebuild_counts(
     start = first_day(session, clock)
     if start is None:
         return 0
-    _store(session, *compute_stored(session, clock, start, clock.today(), stale_after_days))
+    counts = compute_parts(session, clock, start, clock.today(), stale_after_days=stale_after_days)
+    _store(session, *counts)
     return int(session.scalar(select(func.count()).select_from(DailyCount)) or 0)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from monitor.errors import UsageError
 from monitor.level import ENTRY, EXPERIENCED
 from monitor.storage.db import driver_rows
+from monitor.storage.idlist import id_in
 from monitor.storage.models import Posting, Source
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ LEVELS = ("entry", "experienced", "unknown")
 
 # The parts of the postings whose daily counts are stored (``daily_part_count``): each region
 # and each level group, as ``region_condition`` and ``level_condition`` decide them.
-PARTS = (*(f"region:{r}" for r in REGIONS), *(f"level:{lv}" for lv in LEVELS))
+REGION_PARTS = tuple(f"region:{r}" for r in REGIONS)
+LEVEL_PARTS = tuple(f"level:{lv}" for lv in LEVELS)
+PARTS = REGION_PARTS + LEVEL_PARTS
 
 
 def stored_part(query: TrendQuery) -> str | None:
@@ -71,6 +74,11 @@ def level_of_job() -> ColumnElement[str | None]:
     return case(*((level_condition(level), level) for level in LEVELS))
 
 
+# Up to this many jobs, ``level_codes`` looks up their entry postings by job (the job index);
+# beyond, one pass over every entry posting is quicker.
+FEW_JOBS = 20_000
+
+
 def level_codes(session: Session, levels: Sequence[str | None], jobs: Sequence[int | None]) -> Any:
     """``level_of_job`` for rows already read with their posting's level and job, as each
     one's index in LEVELS (-1: none). The jobs with an entry posting are read in one pass
@@ -81,9 +89,13 @@ def level_codes(session: Session, levels: Sequence[str | None], jobs: Sequence[i
         codes[read == (None if level == "unknown" else level)] = code
     experienced = np.flatnonzero(codes == LEVELS.index(EXPERIENCED))
     if len(experienced):
-        entry = select(Posting.job_id).where(Posting.level == ENTRY, Posting.job_id.is_not(None))
-        entry_jobs = np.fromiter((row[0] for row in driver_rows(session, entry)), np.int64)
         job = np.fromiter((jobs[i] or 0 for i in experienced.tolist()), np.int64)
+        entry = select(Posting.job_id).where(Posting.level == ENTRY, Posting.job_id.is_not(None))
+        wanted = set(job.tolist()) - {0}
+        if len(wanted) <= FEW_JOBS:  # an ad-hoc term's: looked up by job
+            dialect = session.get_bind().dialect.name
+            entry = entry.where(id_in(Posting.job_id, wanted, dialect))
+        entry_jobs = np.fromiter((row[0] for row in driver_rows(session, entry)), np.int64)
         codes[experienced[(job != 0) & np.isin(job, entry_jobs)]] = -1
     return codes
 

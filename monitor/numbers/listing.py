@@ -149,15 +149,16 @@ def jobs(
     end: date | None = None,
     filters: FilterLike | None = None,
     stale_after_days: int = DEFAULT_STALE_DAYS,
-    of_postings: Collection[int] | None = None,
+    of_jobs: Collection[int] | None = None,
 ) -> Generator[JobRow, None, None]:
     """The distinct jobs active on some day of ``start``..``end`` that carry ``term``.
 
     Without ``start`` and ``end``: every job ever seen. With one of them the range is open on
     that side (``end`` defaults to today, and days after today are never active). ``term``
     resolves to a tag of ``taxonomy`` like ``query`` does, else is searched in the text.
-    ``of_postings`` keeps only the jobs those postings are or were part of (the report's new
-    jobs: those of the week's new postings), read by job instead of from every posting.
+    ``of_jobs`` keeps only those jobs (keyed as rows are: ``jobs_of`` finds the jobs of some
+    postings; the report's new jobs are those of the week's new postings), read by job
+    instead of from every posting.
     Rows come newest first (``first_seen`` descending, then job id descending). Close the
     generator (or exhaust it) before the session ends: it holds an open cursor.
     """
@@ -177,11 +178,10 @@ def jobs(
     current_hit, span_hit, matched = found.current, found.span, found.matched
 
     scope: tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]] = ([], [])
-    if of_postings is not None:
-        keys = _jobs_of(session, of_postings)
-        if not keys:
+    if of_jobs is not None:
+        if not of_jobs:
             return
-        scope = _job_scope(keys, session.get_bind().dialect.name)
+        scope = _job_scope(of_jobs, session.get_bind().dialect.name)
 
     statement = _stream_query(conditions, current_hit, span_hit, scope)
     names: dict[int, str] = dict(session.execute(select(Source.id, Source.name)).all())
@@ -237,7 +237,7 @@ def as_query(filters: FilterLike) -> TrendQuery:
     )
 
 
-def _jobs_of(session: Session, postings: Collection[int]) -> set[int]:
+def jobs_of(session: Session, postings: Collection[int]) -> set[int]:
     """The jobs (as the stream keys them) that ``postings`` are part of or were in an earlier
     span."""
     if not postings:

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.numbers.daily import compute_daily
+from monitor.numbers.daily import compute_daily, compute_parts
 from monitor.numbers.filters import part_condition, posting_conditions, source_ids, stored_part
 from monitor.numbers.hits import jobs_per_company
 from monitor.numbers.periods import By
@@ -129,6 +129,57 @@ def trend(
     for label, condition in top_groups(session, clock, query, conditions, start, end):
         rows += _rows(session, clock, query, resolved, start, end, [*conditions, condition], label)
     return rows
+
+
+def trend_parts(
+    session: Session,
+    clock: Clock,
+    taxonomy: dict[str, TagDef],
+    query: TrendQuery,
+    parts: Sequence[str],
+) -> dict[str, list[Row]]:
+    """``trend`` of ``query`` (without filters) with each of ``parts`` (``PARTS``) as its one
+    filter: the tags' from the stored parts, each ad-hoc term's counted in one read."""
+    if stored_part(replace(query, region="kr")) is None or query.region or query.level:
+        raise ValueError("trend_parts takes a query without filters")
+    today = clock.today()
+    first = first_run_day(session, clock, None)
+    start, end = (
+        (query.start, query.end)
+        if first is None
+        else (max(query.start, first), min(query.end, today))
+    )
+    if first is None or start > end:
+        return {part: [] for part in parts}
+    resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
+    tags = sorted({tag for tag in resolved.values() if tag is not None})
+    adhoc = {
+        term: compute_parts(
+            session,
+            clock,
+            start,
+            end,
+            matches=term_condition(session, term),
+            stale_after_days=query.stale_after_days,
+        )[1]
+        for term, tag in resolved.items()
+        if tag is None
+    }
+    return {
+        part: period_rows(
+            _stored_counts(session, clock, start, end, tags, query.stale_after_days, part),
+            {term: found[part] for term, found in adhoc.items()},
+            resolved,
+            query.terms,
+            query.start,
+            query.end,
+            query.by,
+            start,
+            end,
+            today,
+        )
+        for part in parts
+    }
 
 
 def span_before(start: date, end: date, counted_end: date) -> tuple[date, date]:

@@ -13,10 +13,18 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.numbers.daily import compute_daily, rebuild_counts, refresh_counts
-from monitor.numbers.filters import LEVELS, PARTS, REGIONS, part_condition, stored_part
+from monitor.numbers.filters import (
+    LEVELS,
+    PARTS,
+    REGIONS,
+    level_codes,
+    level_of_job,
+    part_condition,
+    stored_part,
+)
 from monitor.numbers.trends import TrendQuery, _stored_counts, trend
 from monitor.storage.db import Database
-from monitor.storage.models import ALL_SOURCES, DailyCount, DailyPartCount
+from monitor.storage.models import ALL_SOURCES, DailyCount, DailyPartCount, Posting
 from monitor.taxonomy import builtin_tags
 
 FIRST = date(2026, 3, 2)
@@ -117,3 +125,26 @@ def test_only_a_region_or_a_level_alone_is_a_stored_part() -> None:
     assert stored_part(query(level="entry", countries=["KR"])) is None
     assert stored_part(query(region="kr", sources=["acme"])) is None
     assert stored_part(query(level="entry", group_by="company")) is None
+
+
+def test_levels_are_the_same_looked_up_by_job_or_in_one_pass(
+    mixed: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.numbers.filters as filters
+
+    with mixed.session() as session:
+        rows = session.execute(select(Posting.level, Posting.job_id).order_by(Posting.id)).all()
+        levels, jobs = [r[0] for r in rows], [r[1] for r in rows]
+        expected = [
+            LEVELS.index(level) if level else -1
+            for level in (
+                session.execute(select(level_of_job()).order_by(Posting.id)).scalars().all()
+            )
+        ]
+        monkeypatch.setattr(filters, "FEW_JOBS", 0)
+        one_pass = level_codes(session, levels, jobs).tolist()
+        monkeypatch.setattr(filters, "FEW_JOBS", 10**9)
+        by_job = level_codes(session, levels, jobs).tolist()
+    assert one_pass == by_job == expected
+    # The job on two boards: its experienced posting is not experienced (the other is entry).
+    assert -1 in expected and expected.count(LEVELS.index("experienced")) > 0
