@@ -13,8 +13,9 @@ from pathlib import Path
 from monitor.errors import UsageError
 from reports.content import ReportContent
 from reports.email import build_message
-from reports.figures import Picture, draw
+from reports.figures import draw
 from reports.html import CSS, esc, render_html
+from reports.picture import Picture
 from reports.text import render_text
 from reports.words import words
 

@@ -25,8 +25,8 @@ from typing import cast
 from monitor.config import SmtpConfig
 from monitor.errors import ConfigError, SendError
 from reports.content import ReportContent
-from reports.figures import Picture
 from reports.html import inline_styles, render_html
+from reports.picture import Picture
 from reports.text import render_text
 from reports.words import words
 

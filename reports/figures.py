@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,18 +25,10 @@ from reports import charts
 from reports.charts import Marker, Point, Series, render_chart
 from reports.content import ReportContent
 from reports.fonts import font_families, has_korean_font
-from reports.words import CHART_WORDS, words
+from reports.picture import Picture
+from reports.words import CHART_TEXT, words
 
 SIZE = (8.0, 4.6)  # inches: 1200 x 690 px at 150 dpi
-DISPLAY_WIDTH = 600  # px in the e-mail and the page
-
-
-@dataclass(frozen=True)
-class Picture:
-    name: str  # file name beside index.html, also the cid
-    path: Path
-    alt: str
-    title: str
 
 
 def points(rows: Sequence[Row], metric: str) -> tuple[Point, ...]:
@@ -85,7 +76,7 @@ def chart_markers(content: ReportContent) -> list[Marker]:
 def draw(content: ReportContent, out_dir: Path, fmt: str = "png") -> list[Picture]:
     """Write the three charts into ``out_dir``; return them in the report's order."""
     w = words(content.language)
-    chart_words = CHART_WORDS[content.language]
+    chart_words = charts.Words(**CHART_TEXT[content.language])
     markers = chart_markers(content)
     subtitle = f"{content.period.label} · {content.generated_at:%Y-%m-%d}"
     pictures = []
@@ -134,7 +125,7 @@ def draw(content: ReportContent, out_dir: Path, fmt: str = "png") -> list[Pictur
 def draw_regions(content: ReportContent, out: Path) -> Path:
     """Small multiples: one panel per term, Korea solid and elsewhere dashed in its colour."""
     w = words(content.language)
-    chart_words = CHART_WORDS[content.language]
+    chart_words = charts.Words(**CHART_TEXT[content.language])
     n = len(content.terms)
     cols = 2 if n > 1 else 1
     rows = math.ceil(n / cols)

@@ -17,7 +17,7 @@ from monitor.normalise import one_line
 from monitor.numbers.listing import JobRow
 from monitor.numbers.rising import RisingRow
 from reports.content import ReportContent, TermReport
-from reports.figures import DISPLAY_WIDTH, Picture
+from reports.picture import DISPLAY_WIDTH, Picture
 from reports.sparks import sparkline
 from reports.words import words
 
