@@ -158,7 +158,7 @@ def build_content(
     by_level = trend_parts(session, clock, tags, query(start=period.start), LEVEL_PARTS)
     levels = {lv: _by_term(by_level[p]) for lv, p in zip(LEVELS, LEVEL_PARTS, strict=True)}
     changes = _changes(session, clock, tags, terms, rows, weeks, stale_after_days)
-    new_jobs = jobs_of(session, new_in(session, period.start, period.end))
+    new_jobs = jobs_of(session, new_in(session, clock, period.start, period.end))
 
     reports = []
     for term, key in zip(terms, keys, strict=True):

@@ -212,12 +212,19 @@ def jobs(
         result.close()
 
 
-def new_in(session: Session, start: date, end: date) -> set[int]:
+def new_in(session: Session, clock: Clock, start: date, end: date) -> set[int]:
     """The postings with a sighting span new on a day of ``start``..``end`` (the current one or
     an earlier one): a job new in the range has one of them."""
-    current = select(Posting.id).where(Posting.new_on >= start, Posting.new_on <= end)
+    # A span is new on the day it starts, so it was last seen on that day or later: that bound
+    # (the head of ``ix_posting_life``) makes the read a range of the index instead of a pass
+    # over every posting. (A posting whose own deadline had passed when first seen is closed
+    # a second before it; it is active on no day, so no listing has it.)
+    seen_since = clock.day_start(start)
+    current = select(Posting.id).where(
+        Posting.new_on >= start, Posting.new_on <= end, Posting.last_seen_at >= seen_since
+    )
     earlier = select(PostingSpan.posting_id).where(
-        PostingSpan.new_on >= start, PostingSpan.new_on <= end
+        PostingSpan.new_on >= start, PostingSpan.new_on <= end, PostingSpan.end_at >= seen_since
     )
     return set(session.scalars(current)) | set(session.scalars(earlier))
 
