@@ -141,7 +141,18 @@ def draw_regions(content: ReportContent, out: Path) -> Path:
         with rc, warnings.catch_warnings():
             if not has_korean_font():
                 warnings.filterwarnings("ignore", message=charts._GLYPH_WARNING)
-            fig = Figure(figsize=(SIZE[0], 1.0 + 2.3 * rows), dpi=charts.DPI, layout="constrained")
+            height = 1.0 + 2.3 * rows
+            # Fixed margins, in inches (the panels' contents vary little): a constrained
+            # layout measured every label of six panels twice, half of the chart's time.
+            fig = Figure(figsize=(SIZE[0], height), dpi=charts.DPI)
+            fig.subplots_adjust(
+                left=0.75 / SIZE[0],
+                right=1 - 0.4 / SIZE[0],
+                top=1 - 0.62 / height,
+                bottom=0.95 / height,
+                hspace=0.32,
+                wspace=0.2,
+            )
             FigureCanvasAgg(fig)
             fig.suptitle(charts._plain(w["chart_regions"]), fontsize=13, fontweight="bold")
             axes = fig.subplots(rows, cols, squeeze=False, sharex=True)
@@ -186,11 +197,15 @@ def draw_regions(content: ReportContent, out: Path) -> Path:
                 ax.set_xticks(ticks[::2] if len(ticks) > 6 else ticks)
             for index in range(n, rows * cols):
                 axes[index // cols][index % cols].set_visible(False)
+                # The panel above the empty place is its column's last: it shows the weeks.
+                above = axes[index // cols - 1][index % cols]
+                above.tick_params(axis="x", labelbottom=True)
             handles = [Line2D([], [], color="0.3", linestyle=s) for s in styles.values()]
             fig.legend(
                 handles,
                 [w[r] for r in styles],
-                loc="outside lower center",
+                loc="lower center",
+                bbox_to_anchor=(0.5, 0.05 / height),
                 ncols=2,
                 frameon=False,
                 fontsize=9,
