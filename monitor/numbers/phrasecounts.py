@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, case, func, or_, select, type_coerce, union_all
+from sqlalchemy import ColumnElement, case, func, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -98,8 +98,11 @@ def windows_phrases(
     windows: Sequence[tuple[date, date]],
     filters: FilterLike,
     stale_after_days: int = DEFAULT_STALE_DAYS,
+    *,
+    companies: bool = True,
 ) -> list[JobPhrases]:
-    """The jobs active in each window (first day, last day) and their phrases."""
+    """The jobs active in each window (first day, last day) and their phrases; without
+    ``companies`` the postings' company names are not read (``names`` are all None)."""
     conditions = posting_conditions(session, as_query(filters))
     # NOT IN a short list (usually empty): an IN would make SQLite read postings through the
     # source index, in random order, instead of one pass over the table.
@@ -112,10 +115,11 @@ def windows_phrases(
     current_flags = [active_between(clock, s, e, cuts=cuts) for s, e in bounded]
     span_flags = [span_active_between(clock, s, e) for s, e in bounded]
     job = func.coalesce(Posting.job_id, -Posting.id)
+    company: Any = Posting.company if companies else null()
     current = select(
         Posting.id.label("posting_id"),
         job.label("job"),
-        Posting.company.label("company"),
+        company.label("company"),
         *_flag_columns(current_flags),
     ).where(
         *conditions,
@@ -124,9 +128,7 @@ def windows_phrases(
         or_(*current_flags),
     )
     earlier = (
-        select(
-            PostingSpan.posting_id, PostingSpan.job_id, Posting.company, *_flag_columns(span_flags)
-        )
+        select(PostingSpan.posting_id, PostingSpan.job_id, company, *_flag_columns(span_flags))
         .join(Posting, Posting.id == PostingSpan.posting_id)
         .where(*conditions, or_(*span_flags))
     )
@@ -171,18 +173,8 @@ class _Rows:
         rows = rows[np.sort(first_of_each(self.postings[rows])[1])]
         job_ids, posting_job = numbered(self.jobs[rows], JOB_TYPE)
         several = np.bincount(posting_job, minlength=len(job_ids))[posting_job] > 1
-        # Among a job's several postings, one of each distinct set of phrases.
         keep = ~several
-        seen: set[tuple[int, bytes]] = set()
-        where = np.flatnonzero(several)
-        blobs = self.blobs
-        for i, job, row in zip(
-            where.tolist(), posting_job[where].tolist(), rows[where].tolist(), strict=True
-        ):
-            key = (job, blobs[row])
-            if key not in seen:
-                seen.add(key)
-                keep[i] = True
+        keep[self._first_of_each_set(np.flatnonzero(several), rows, posting_job)] = True
         varied = np.bincount(posting_job[keep], minlength=len(job_ids))[posting_job] > 1
         alone = np.flatnonzero(keep & ~varied)
         ids, job_of = (
@@ -204,6 +196,29 @@ class _Rows:
             ids=ids,
             job_of=job_of,
         )
+
+    def _first_of_each_set(self, where: Any, rows: Any, posting_job: Any) -> Any:
+        """Of the postings ``where`` (indices into ``rows``), one of each distinct set of
+        phrases within each job: the first. Sets are grouped by job and hash, then compared
+        with the group's first; one kept twice (a hash shared by different sets) costs only
+        time, as a job's phrases are made distinct after."""
+        if not len(where):
+            return where
+        blobs = self.blobs
+        wanted = rows[where].tolist()
+        hashes = np.fromiter(map(hash, (blobs[r] for r in wanted)), np.int64, count=len(wanted))
+        jobs = posting_job[where]
+        order = np.lexsort((np.arange(len(where)), hashes, jobs))
+        starts = np.ones(len(order), dtype=np.bool_)
+        starts[1:] = (jobs[order][1:] != jobs[order][:-1]) | (
+            hashes[order][1:] != hashes[order][:-1]
+        )
+        first = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+        kept = starts.copy()
+        for at in np.flatnonzero(~starts).tolist():  # same job and hash: most often the same set
+            if blobs[wanted[order[at]]] != blobs[wanted[order[first[at]]]]:
+                kept[at] = True
+        return where[order[kept]]
 
     def _lengths(self, rows: Any) -> Any:
         return self.offsets[rows + 1] - self.offsets[rows]

@@ -82,7 +82,9 @@ def skills(
     if not needle:
         raise UsageError("The term is empty; give a tag or a word whose jobs to read.")
     tag = resolve_term(needle, taxonomy)
-    (period,) = windows_phrases(session, clock, [(start, end)], filters, stale_after_days)
+    (period,) = windows_phrases(
+        session, clock, [(start, end)], filters, stale_after_days, companies=False
+    )
     result = Skills(needle, tag, start, end, period.jobs, 0, [])
     if not period.jobs:
         return result
