@@ -90,15 +90,18 @@ def test_each_part_holds_what_the_filter_counts(mixed: Database) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="a job's tags and its close are read from its postings inside the counted range, so "
-    "a refresh from the changed day counts the job that moved boards (medical, then not) and "
-    "some closes otherwise than a rebuild over the whole history",
+    reason="a job's tags, its new day and its close are read from its postings inside the "
+    "counted range, so a refresh from the changed day counts the job that moved boards "
+    "(medical, then not) and a job that closed and came back otherwise than a rebuild",
 )
 def test_refreshed_counts_are_the_rebuilt_ones(mixed: Database) -> None:
     with mixed.session() as session:
+        # The runs refreshed up to the last run's day; a rebuild counts up to today.
         before = _count_rows(session), _part_rows(session)
+        filled = max(row[0] for row in before[0])
         rebuild_counts(session, _clock())
-        assert (_count_rows(session), _part_rows(session)) == before
+        after = [r for r in _count_rows(session) if r[0] <= filled]
+        assert (after, [r for r in _part_rows(session) if r[0] <= filled]) == before
 
 
 def test_parts_never_counted_are_counted_then_filled(mixed: Database) -> None:
