@@ -211,11 +211,14 @@ def count_spans(
 ) -> Counts:
     """Distinct jobs active, new and closed per day over ``start``..``end``, per tag (of
     ``posting_tags``, or ``tagged``: ``tag_postings`` of them) and under ``ALL_TAGS``; per
-    source too with ``per_source``. A job counts once per day under each key, from the union
-    of its postings' spans; it is new on its first new day and closed on the day its last
-    posting closed. The ``ALL_SOURCES`` + ``ALL_TAGS`` count leaves out the postings of
-    ``left_out_of_all`` (query-filtered sources). The spans' days are offsets from
-    ``start``."""
+    source too with ``per_source``. Under a tag a job counts from the spans of its postings
+    that carry the tag (a job carries a tag on a day when one of its postings active that day
+    does). A job counts once per day under each key: active on a day one of its spans covers,
+    new on a day one of its spans is new, closed on a day one of its spans closed while none
+    other kept it open. Each day's figures depend on that day's spans alone, so a count of a
+    few days (a refresh) agrees with one of the whole history (a rebuild). The
+    ``ALL_SOURCES`` + ``ALL_TAGS`` count leaves out the postings of ``left_out_of_all``
+    (query-filtered sources). The spans' days are offsets from ``start``."""
     days = (end - start).days + 1
     window = (0, days - 1, days)
     if tagged is None:
@@ -230,9 +233,9 @@ def count_spans(
     for key_source, mask in scopes:
         part = spans if mask is None else spans.take(mask)
         for tag, postings in tagged.items():
-            jobs = part.job[np.isin(part.posting, postings)]
-            if len(jobs):
-                _put(out, (tag, key_source), _count(part.take(np.isin(part.job, jobs)), window))
+            carrying = np.isin(part.posting, postings)
+            if carrying.any():
+                _put(out, (tag, key_source), _count(part.take(carrying), window))
         counted = part
         if mask is None and len(left_out):
             counted = part.take(~np.isin(part.source, left_out))
@@ -248,27 +251,64 @@ def _count(spans: Spans, window: tuple[int, int, int]) -> tuple[Any, Any, Any]:
     job, first, last = spans.job, spans.first, spans.last
     job_start = np.ones(len(job), dtype=np.bool_)
     job_start[1:] = job[1:] != job[:-1]
-    # Within a job, a span starts a new stretch when it begins after the days covered so far.
+    # Each span's job as a multiple of _UNIT: job and day make one sortable key.
     spread = (np.cumsum(job_start) - 1) * _UNIT
-    covered = np.maximum.accumulate(last + spread) - spread
-    stretch = job_start.copy()
-    stretch[1:] |= first[1:] > covered[:-1] + 1
-    starts = np.flatnonzero(stretch)
-    lo = np.maximum(first[starts], first_day)
-    hi = np.minimum(np.maximum.reduceat(last, starts), last_day)
+    lo, hi = _stretches(job_start, spread, first, last)
+    lo, hi = np.maximum(lo, first_day), np.minimum(hi, last_day)
     on = lo <= hi
     diff = np.bincount(lo[on] - first_day, minlength=days + 1)
     diff -= np.bincount(hi[on] + 1 - first_day, minlength=days + 1)
     active = np.cumsum(diff[:days])
-    jobs = np.flatnonzero(job_start)
     inside = (spans.new_on >= first_day) & (spans.new_on <= last_day)
-    first_new = np.minimum.reduceat(np.where(inside, spans.new_on, NO_DAY), jobs)
-    new = np.bincount(first_new[first_new <= last_day] - first_day, minlength=days)
-    # Closed when every posting has: the last close (an open span's NO_DAY is past the window).
-    last_close = np.maximum.reduceat(spans.closed, jobs)
-    shut = (last_close >= first_day) & (last_close <= last_day)
-    closed = np.bincount(last_close[shut] - first_day, minlength=days)
+    new = _per_day(spread[inside] + spans.new_on[inside], days)
+    # A span closed on day C leaves its job open that day only if another span keeps it open:
+    # one covering C that did not close on C (a span keeps its job open up to the day before
+    # it closed).
+    shut = (spans.closed >= first_day) & (spans.closed <= last_day)
+    events = spread[shut] + spans.closed[shut]
+    keeps = np.minimum(last, spans.closed - 1)
+    kept_lo, kept_hi = _stretches(job_start, spread, first, keeps, skip=keeps < first)
+    at = np.searchsorted(kept_lo, events, side="right") - 1
+    covered = (at >= 0) & (kept_hi[np.maximum(at, 0)] >= events) if len(kept_hi) else at >= 0
+    closed = _per_day(events[~covered], days)
     return active, new, closed
+
+
+def _stretches(
+    job_start: Any, spread: Any, first: Any, last: Any, skip: Any = None
+) -> tuple[Any, Any]:
+    """The days covered by each job's spans (ordered by job and first day), merged where they
+    overlap or touch: each stretch's first and last day, as keys (``spread`` added) when
+    ``skip`` (spans to leave out) is given, else as days."""
+    if skip is not None:
+        keep = ~skip
+        job_start = _job_starts(spread[keep])
+        spread, first, last = spread[keep], first[keep], last[keep]
+    # Within a job, a span starts a new stretch when it begins after the days covered so far.
+    covered = np.maximum.accumulate(last + spread) - spread
+    stretch = job_start.copy()
+    stretch[1:] |= first[1:] > covered[:-1] + 1
+    starts = np.flatnonzero(stretch)
+    lo, hi = first[starts], np.maximum.reduceat(last, starts) if len(starts) else last[starts]
+    if skip is not None:
+        return lo + spread[starts], hi + spread[starts]
+    return lo, hi
+
+
+def _job_starts(spread: Any) -> Any:
+    out = np.ones(len(spread), dtype=np.bool_)
+    out[1:] = spread[1:] != spread[:-1]
+    return out
+
+
+def _per_day(keys: Any, days: int) -> Any:
+    """Per day of the window, how many distinct (job, day) keys fall on it. The keys come in
+    runs already sorted (by job, and mostly by day within one), which a stable sort (timsort)
+    passes through quickly."""
+    ordered = np.sort(keys, kind="stable")
+    starts = np.ones(len(ordered), dtype=np.bool_)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    return np.bincount(ordered[starts] % _UNIT, minlength=days)
 
 
 def _put(out: Counts, key: Key, found: tuple[Any, Any, Any]) -> None:

@@ -88,12 +88,6 @@ def test_each_part_holds_what_the_filter_counts(mixed: Database) -> None:
             assert stored.active[("*", ALL_SOURCES)][0] > 0, part
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a job's tags, its new day and its close are read from its postings inside the "
-    "counted range, so a refresh from the changed day counts the job that moved boards "
-    "(medical, then not) and a job that closed and came back otherwise than a rebuild",
-)
 def test_refreshed_counts_are_the_rebuilt_ones(mixed: Database) -> None:
     with mixed.session() as session:
         # The runs refreshed up to the last run's day; a rebuild counts up to today.
