@@ -79,3 +79,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def mixed(db: Database) -> Database:
+    """``db`` holding the mixed history of ``runs.build_mixed_history``."""
+    from runs import build_mixed_history
+
+    build_mixed_history(db)
+    return db

@@ -106,6 +106,11 @@ def _mixed_korea(opened: int) -> RawPosting:
     return raw(f"kr{opened}", title, country="KR", location="서울", **stated)
 
 
+def mixed_clock() -> Clock:
+    """The clock of the mixed history's report: ``MIXED_NOW`` in Seoul."""
+    return Clock(SEOUL, datetime.fromisoformat(MIXED_NOW))
+
+
 def build_mixed_history(db: Database) -> None:
     """Six weeks of five sources: Korea, abroad (remote and unknown places), a query-filtered
     board, a board added late, a board gone stale; entry, experienced and unknown levels, one

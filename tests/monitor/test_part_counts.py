@@ -4,14 +4,13 @@ after migration 0013) counts them from the postings until its next refresh fills
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
-from runs import MIXED_DAYS, MIXED_NOW, SEOUL, build_mixed_history
+from runs import MIXED_DAYS, mixed_clock
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from monitor.clock import Clock
 from monitor.numbers.daily import compute_daily, rebuild_counts, refresh_counts
 from monitor.numbers.filters import (
     LEVELS,
@@ -32,14 +31,7 @@ LAST = FIRST + timedelta(days=MIXED_DAYS - 1)
 TAGS = sorted(builtin_tags())
 
 
-@pytest.fixture
-def mixed(db: Database) -> Database:
-    build_mixed_history(db)
-    return db
-
-
-def _clock() -> Clock:
-    return Clock(SEOUL, datetime.fromisoformat(MIXED_NOW))
+_clock = mixed_clock
 
 
 def _series(counts: object) -> dict[tuple[str, str], list[int]]:

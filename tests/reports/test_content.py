@@ -9,14 +9,10 @@ sources, the job listing for the new jobs, and the postings' sources for each si
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import pytest
-from runs import MIXED_NOW, MIXED_PRESENT, MIXED_WEEK, SEOUL, build_mixed_history
+from runs import MIXED_PRESENT, MIXED_WEEK, mixed_clock
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from monitor.clock import Clock
 from monitor.numbers.filters import LEVELS, REGIONS, region_condition
 from monitor.numbers.listing import jobs
 from monitor.numbers.periods import Period
@@ -31,14 +27,7 @@ from reports.content import BEFORE, NEW_JOBS, WEEKS, ReportContent, build_conten
 TERMS = ["llm", "medical", "diffusion", "로봇"]
 
 
-@pytest.fixture
-def mixed(db: Database) -> Database:
-    build_mixed_history(db)
-    return db
-
-
-def _clock() -> Clock:
-    return Clock(SEOUL, datetime.fromisoformat(MIXED_NOW))
+_clock = mixed_clock
 
 
 def _content(session: Session) -> ReportContent:
