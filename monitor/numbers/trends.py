@@ -140,17 +140,13 @@ def trend_parts(
 ) -> dict[str, list[Row]]:
     """``trend`` of ``query`` (without filters) with each of ``parts`` (``PARTS``) as its one
     filter: the tags' from the stored parts, each ad-hoc term's counted in one read."""
-    if stored_part(replace(query, region="kr")) is None or query.region or query.level:
+    if posting_conditions(session, query) or query.group_by:
         raise ValueError("trend_parts takes a query without filters")
     today = clock.today()
     first = first_run_day(session, clock, None)
-    start, end = (
-        (query.start, query.end)
-        if first is None
-        else (max(query.start, first), min(query.end, today))
-    )
-    if first is None or start > end:
+    if first is None or max(query.start, first) > min(query.end, today):
         return {part: [] for part in parts}
+    start, end = max(query.start, first), min(query.end, today)
     resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
     tags = sorted({tag for tag in resolved.values() if tag is not None})
     adhoc = {

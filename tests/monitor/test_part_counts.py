@@ -4,6 +4,7 @@ after migration 0013) counts them from the postings until its next refresh fills
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -21,7 +22,7 @@ from monitor.numbers.filters import (
     part_condition,
     stored_part,
 )
-from monitor.numbers.trends import TrendQuery, _stored_counts, trend
+from monitor.numbers.trends import TrendQuery, _stored_counts, trend, trend_parts
 from monitor.storage.db import Database
 from monitor.storage.models import ALL_SOURCES, DailyCount, DailyPartCount, Posting
 from monitor.taxonomy import builtin_tags
@@ -137,3 +138,18 @@ def test_levels_are_the_same_looked_up_by_job_or_in_one_pass(
     assert one_pass == by_job == expected
     # The job on two boards: its experienced posting is not experienced (the other is entry).
     assert -1 in expected and expected.count(LEVELS.index("experienced")) > 0
+
+
+def test_the_parts_trends_are_the_filtered_trends(mixed: Database) -> None:
+    clock = _clock()
+    terms = ["llm", "medical", "diffusion", "로봇"]
+    query = TrendQuery(terms=terms, start=FIRST, end=LAST, by="week")
+    with mixed.session() as session:
+        found = trend_parts(session, clock, builtin_tags(), query, PARTS)
+        for part in PARTS:
+            kind, _, value = part.partition(":")
+            filtered = replace(query, **{"region" if kind == "region" else "level": value})
+            assert found[part] == trend(session, clock, builtin_tags(), filtered), part
+        assert all(found[part] for part in PARTS)
+        with pytest.raises(ValueError, match="without filters"):
+            trend_parts(session, clock, builtin_tags(), replace(query, level="entry"), PARTS)
