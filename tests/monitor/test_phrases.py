@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from runs import raw, run
 from sqlalchemy import select
 
@@ -145,3 +146,23 @@ def test_a_paragraph_repeated_across_a_companys_postings_is_not_role(db: Databas
             found |= set(phrase_texts(session, unpack(stored).tolist()).values())
     assert "hospitals" not in found and "clinical" not in found
     assert {"kafka", "spark", "flink", "pipelines"} <= found
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the words of a company name and a location are read through the Korean analyser "
+    "whatever their script, so an English board loads its model (about 480 MB)",
+)
+def test_text_without_korean_does_not_load_the_korean_analyser() -> None:
+    import monitor.phrases as phrases
+
+    phrases._kiwi.cache_clear()
+    phrases._own_words.cache_clear()
+    found = posting_phrases(
+        "Research Engineer, Multimodal",
+        "<h3>Requirements</h3><p>PyTorch and computer vision</p>",
+        "Acme Robotics",
+        "Seoul, South Korea",
+    )
+    assert "computer vision" in found
+    assert phrases._kiwi.cache_info().currsize == 0
