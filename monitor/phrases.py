@@ -99,7 +99,9 @@ def _own_words(name: str) -> frozenset[str]:
     return (
         frozenset(WORD_RUN.findall(folded))
         | frozenset(word for word in re.split(r"[\s,()/\[\]·]+", folded) if word)
-        | frozenset(surface for _, _, surface in _korean_nouns(folded))
+        | frozenset(
+            surface for _, _, surface in (_korean_nouns(folded) if _HANGUL.search(folded) else ())
+        )
     )
 
 

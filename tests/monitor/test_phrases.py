@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from runs import raw, run
 from sqlalchemy import select
 
@@ -148,11 +147,6 @@ def test_a_paragraph_repeated_across_a_companys_postings_is_not_role(db: Databas
     assert {"kafka", "spark", "flink", "pipelines"} <= found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the words of a company name and a location are read through the Korean analyser "
-    "whatever their script, so an English board loads its model (about 480 MB)",
-)
 def test_text_without_korean_does_not_load_the_korean_analyser() -> None:
     import monitor.phrases as phrases
 
