@@ -63,7 +63,6 @@ class LocalDays(dict[Any, Any]):
 
 
 NO_DAY = 1 << 40  # a day that is not there: an open span's close, a span never new
-_UNIT = 1 << 42  # spreads jobs apart in one running maximum (days are far below it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +250,12 @@ def _count(spans: Spans, window: tuple[int, int, int]) -> tuple[Any, Any, Any]:
     job, first, last = spans.job, spans.first, spans.last
     job_start = np.ones(len(job), dtype=np.bool_)
     job_start[1:] = job[1:] != job[:-1]
-    # Each span's job as a multiple of _UNIT: job and day make one sortable key.
-    spread = (np.cumsum(job_start) - 1) * _UNIT
+    # Each span's job as a multiple of a unit wider than every day the spans and the window
+    # hold: job and day then make one sortable 64-bit key, for any number of jobs.
+    unit = 2
+    if len(job):
+        unit += max(int(last.max()), last_day) - min(int(first.min()), first_day)
+    spread = (np.cumsum(job_start) - 1) * unit
     lo, hi = _stretches(job_start, spread, first, last)
     lo, hi = np.maximum(lo, first_day), np.minimum(hi, last_day)
     on = lo <= hi
@@ -260,7 +263,7 @@ def _count(spans: Spans, window: tuple[int, int, int]) -> tuple[Any, Any, Any]:
     diff -= np.bincount(hi[on] + 1 - first_day, minlength=days + 1)
     active = np.cumsum(diff[:days])
     inside = (spans.new_on >= first_day) & (spans.new_on <= last_day)
-    new = _per_day(spread[inside] + spans.new_on[inside], days)
+    new = _per_day(spread[inside] + spans.new_on[inside], days, unit)
     # A span closed on day C leaves its job open that day only if another span keeps it open:
     # one covering C that did not close on C (a span keeps its job open up to the day before
     # it closed).
@@ -270,7 +273,7 @@ def _count(spans: Spans, window: tuple[int, int, int]) -> tuple[Any, Any, Any]:
     kept_lo, kept_hi = _stretches(job_start, spread, first, keeps, skip=keeps < first)
     at = np.searchsorted(kept_lo, events, side="right") - 1
     covered = (at >= 0) & (kept_hi[np.maximum(at, 0)] >= events) if len(kept_hi) else at >= 0
-    closed = _per_day(events[~covered], days)
+    closed = _per_day(events[~covered], days, unit)
     return active, new, closed
 
 
@@ -301,14 +304,15 @@ def _job_starts(spread: Any) -> Any:
     return out
 
 
-def _per_day(keys: Any, days: int) -> Any:
-    """Per day of the window, how many distinct (job, day) keys fall on it. The keys come in
+def _per_day(keys: Any, days: int, unit: int) -> Any:
+    """Per day of the window, how many distinct (job, day) keys (job times ``unit``, plus the
+    day) fall on it. The keys come in
     runs already sorted (by job, and mostly by day within one), which a stable sort (timsort)
     passes through quickly."""
     ordered = np.sort(keys, kind="stable")
     starts = np.ones(len(ordered), dtype=np.bool_)
     starts[1:] = ordered[1:] != ordered[:-1]
-    return np.bincount(ordered[starts] % _UNIT, minlength=days)
+    return np.bincount(ordered[starts] % unit, minlength=days)
 
 
 def _put(out: Counts, key: Key, found: tuple[Any, Any, Any]) -> None:
