@@ -62,12 +62,31 @@ def test_each_part_holds_what_the_filter_counts(mixed: Database) -> None:
     with mixed.session() as session:
         clock = _clock()
         rebuild_counts(session, clock)
+        closes = 0
         for part in PARTS:
             stored = _stored_counts(session, clock, FIRST, LAST, TAGS, part=part)
             counted = compute_daily(
                 session, clock, FIRST, LAST, where=[part_condition(part)], per_source=False
             )
             assert _series(stored) == _series(counted), part
+            closed = {
+                (tag, day): n
+                for day, tag, n in session.execute(
+                    select(DailyPartCount.day, DailyPartCount.tag, DailyPartCount.closed).where(
+                        DailyPartCount.part == part,
+                        DailyPartCount.day <= LAST,
+                        DailyPartCount.closed > 0,
+                    )
+                )
+            }
+            assert closed == {
+                (key[0], FIRST + timedelta(days=offset)): n
+                for key, series in counted.closed.items()
+                for offset, n in enumerate(series)
+                if n
+            }, part
+            closes += len(closed)
+        assert closes > 0
         # Something on each side of each split, and every day of each part filled.
         days = session.execute(
             select(DailyPartCount.part, func.count())
