@@ -175,9 +175,9 @@ def span_active_between(
 def lifetime_between(clock: Clock, start: date | None, end: date) -> list[ColumnElement[bool]]:
     """SQL: the posting's whole life (every span lies inside it) touches ``start``..``end``: a
     cheap superset of ``active_between`` and ``span_active_between`` together."""
-    out: list[ColumnElement[bool]] = [Posting.first_seen_at < clock.day_end(end)]
+    out: list[ColumnElement[bool]] = [_born_by(clock, end)]
     if start is not None:
-        out.append(or_(Posting.closed_at.is_(None), Posting.last_seen_at >= clock.day_start(start)))
+        out.append(or_(Posting.closed_at.is_(None), _seen_since(clock, start)))
     return out
 
 
@@ -187,11 +187,19 @@ def lifetime_branches(
     """``lifetime_between`` as two disjoint sets of conditions (open postings; closed ones),
     for a UNION of two reads: the closed branch is a range of ``ix_posting_life``, where the
     OR of one read makes SQLite scan a whole index."""
-    born = Posting.first_seen_at < clock.day_end(end)
+    born = _born_by(clock, end)
     return (
         [Posting.closed_at.is_(None), born],
-        [Posting.closed_at.is_not(None), Posting.last_seen_at >= clock.day_start(start), born],
+        [Posting.closed_at.is_not(None), _seen_since(clock, start), born],
     )
+
+
+def _born_by(clock: Clock, end: date) -> ColumnElement[bool]:
+    return Posting.first_seen_at < clock.day_end(end)
+
+
+def _seen_since(clock: Clock, start: date) -> ColumnElement[bool]:
+    return Posting.last_seen_at >= clock.day_start(start)
 
 
 # --- health ----------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 
 
-def _starts(ordered: Any) -> Any:
-    """True where a sorted array's value differs from the one before it."""
+def starts(ordered: Any) -> Any:
+    """True where an array's value differs from the one before it (the first of each run)."""
     out = np.ones(len(ordered), dtype=np.bool_)
     out[1:] = ordered[1:] != ordered[:-1]
     return out
@@ -20,21 +20,21 @@ def _starts(ordered: Any) -> Any:
 def first_of_each(values: Any) -> tuple[Any, Any]:
     """The distinct values, ascending, and the index of each one's first occurrence."""
     order = np.argsort(values, kind="stable")
-    starts = _starts(values[order])
-    return values[order][starts], order[starts]
+    first = starts(values[order])
+    return values[order][first], order[first]
 
 
 def numbered(values: Any, dtype: Any = np.int64) -> tuple[Any, Any]:
     """The distinct values, ascending, and each value's number among them."""
     order = np.argsort(values, kind="stable")
     ordered = values[order]
-    starts = _starts(ordered)
+    first = starts(ordered)
     number = np.empty(len(values), dtype=dtype)
-    number[order] = np.cumsum(starts) - 1
-    return ordered[starts], number
+    number[order] = np.cumsum(first) - 1
+    return ordered[first], number
 
 
 def distinct(values: Any) -> Any:
     """The distinct values, ascending."""
     ordered = np.sort(values)
-    return ordered[_starts(ordered)]
+    return ordered[starts(ordered)]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from monitor.clock import Clock
-from monitor.numbers.arrays import distinct
+from monitor.numbers.arrays import distinct, starts
 from monitor.numbers.shares import Counts, Key
 from monitor.storage.schema import ALL_SOURCES, ALL_TAGS
 
@@ -248,8 +248,7 @@ def _count(spans: Spans, window: tuple[int, int, int]) -> tuple[Any, Any, Any]:
     offsets, days), from spans ordered by job and first day."""
     first_day, last_day, days = window
     job, first, last = spans.job, spans.first, spans.last
-    job_start = np.ones(len(job), dtype=np.bool_)
-    job_start[1:] = job[1:] != job[:-1]
+    job_start = starts(job)
     # Each span's job as a multiple of a unit wider than every day the spans and the window
     # hold: job and day then make one sortable 64-bit key, for any number of jobs.
     unit = 2
@@ -285,34 +284,25 @@ def _stretches(
     ``skip`` (spans to leave out) is given, else as days."""
     if skip is not None:
         keep = ~skip
-        job_start = _job_starts(spread[keep])
+        job_start = starts(spread[keep])
         spread, first, last = spread[keep], first[keep], last[keep]
     # Within a job, a span starts a new stretch when it begins after the days covered so far.
     covered = np.maximum.accumulate(last + spread) - spread
     stretch = job_start.copy()
     stretch[1:] |= first[1:] > covered[:-1] + 1
-    starts = np.flatnonzero(stretch)
-    lo, hi = first[starts], np.maximum.reduceat(last, starts) if len(starts) else last[starts]
+    heads = np.flatnonzero(stretch)
+    lo, hi = first[heads], np.maximum.reduceat(last, heads) if len(heads) else last[heads]
     if skip is not None:
-        return lo + spread[starts], hi + spread[starts]
+        return lo + spread[heads], hi + spread[heads]
     return lo, hi
-
-
-def _job_starts(spread: Any) -> Any:
-    out = np.ones(len(spread), dtype=np.bool_)
-    out[1:] = spread[1:] != spread[:-1]
-    return out
 
 
 def _per_day(keys: Any, days: int, unit: int) -> Any:
     """Per day of the window, how many distinct (job, day) keys (job times ``unit``, plus the
-    day) fall on it. The keys come in
-    runs already sorted (by job, and mostly by day within one), which a stable sort (timsort)
-    passes through quickly."""
+    day) fall on it. The keys come in runs already sorted (by job, and mostly by day within
+    one), which a stable sort (timsort) passes through quickly."""
     ordered = np.sort(keys, kind="stable")
-    starts = np.ones(len(ordered), dtype=np.bool_)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    return np.bincount(ordered[starts] % unit, minlength=days)
+    return np.bincount(ordered[starts(ordered)] % unit, minlength=days)
 
 
 def _put(out: Counts, key: Key, found: tuple[Any, Any, Any]) -> None:
