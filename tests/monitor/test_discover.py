@@ -99,6 +99,37 @@ def test_the_support_minimums_are_what_keep_noise_out(market: Database) -> None:
     assert rows["rust"].alike == ["runtime", "rust engineer", "wasm", "wasm runtime"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the 8 weeks before are one span: a phrase of postings that stay up gathers fewer "
+    "distinct jobs there than one of postings replaced every week, so it looks rising",
+)
+def test_a_phrase_of_postings_that_stay_up_is_not_rising(db: Database) -> None:
+    """Every week, 20 jobs that stay up say Kotlin and 20 new ones (gone the week after) say
+    Golang: both hold half of every week's jobs. Only pgvector, in 10 of the last week's new
+    jobs of all eight companies and never before, rose."""
+    evergreen = [
+        posting(f"kt-{n}", f"Kotlin Engineer {n}", COMPANIES[n % 8], ["Kotlin services"])
+        for n in range(20)
+    ]
+    for week in range(10):
+        churn = [
+            posting(
+                f"go-{week}-{n}",
+                f"Golang Engineer {week}-{n}",
+                COMPANIES[n % 8],
+                ["Golang services"] + (["pgvector"] if week == 9 and n < 10 else []),
+            )
+            for n in range(20)
+        ]
+        run(db, 1 + 7 * week, evergreen + churn)
+    with db.session() as session:
+        found = rising(session, Clock(SEOUL, NOW), builtin_tags(), *PERIOD, Filters())
+    assert [r.phrase for r in found.rows] == ["pgvector"]
+    assert (found.jobs, found.jobs_before) == (40, 180)  # 20 kept up + 8 weeks of 20 new ones
+    assert found.rows[0].share_before == 0.0
+
+
 def test_ratio_interval_of_a_wobble_includes_one() -> None:
     _, low = ratio_interval(6, 50, 32, 320)
     assert low < 1
