@@ -1,6 +1,6 @@
 """`query` over the 1M-posting fixture: rebuild-counts, trend() in-process, the CLI, --help.
 
-* ``jobtrend db rebuild-counts`` (``monitor.numbers.daily.rebuild_counts``) as a subprocess: how
+* ``jobtrend db rebuild-counts`` (``monitor.numbers.refresh.rebuild_counts``) as a subprocess: how
   long a full rebuild of ``daily_count`` takes on the fixture, and its peak RSS. Should it fail
   or time out, ``daily_count`` is filled by the bench's own difference arrays instead (noted).
 * ``monitor.numbers.trends.trend()`` for the four built-in tags, weekly, over the two years, warm,
@@ -118,8 +118,16 @@ def rebuild_counts(fx: fixture.Fixture, timeout: float) -> Result:
 
 
 def count_rows(fx: fixture.Fixture) -> int:
+    """``daily_count``'s rows, or 0 while another stored table is empty (as after a migration
+    adds one): then the counts are to be rebuilt."""
     conn = sqlite3.connect(fx.path)
     try:
+        for table in ("daily_part_count", "weekly_phrases"):
+            if (
+                conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone()[0]
+                == 0
+            ):
+                return 0
         return int(conn.execute("SELECT count(*) FROM daily_count").fetchone()[0])
     finally:
         conn.close()

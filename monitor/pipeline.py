@@ -24,7 +24,7 @@ from monitor.clock import Clock
 from monitor.config import Config, SourceConfig
 from monitor.errors import NotModified, SourceError, UsageError
 from monitor.normalise import clean_message, normalise
-from monitor.numbers.daily import refresh_counts
+from monitor.numbers.refresh import refresh_counts
 from monitor.posting import RawPosting
 from monitor.runs import DEFAULT_STALE_DAYS, RunStatus
 from monitor.storage.db import Database

@@ -16,7 +16,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
-from monitor.numbers.daily import rebuild_counts
+from monitor.numbers.refresh import rebuild_counts
 from monitor.phrases import posting_phrases
 from monitor.search.index import forget_matches
 from monitor.search.matcher import text_words

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from monitor.clock import Clock
 from monitor.normalise import normalise
-from monitor.numbers.daily import refresh_counts
+from monitor.numbers.refresh import refresh_counts
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
 from monitor.storage.ingest import RunOutcome, SourceTraits, ensure_source, write_run

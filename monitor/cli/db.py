@@ -34,11 +34,15 @@ def db_upgrade(app: App) -> None:
 @db.command("rebuild-counts")
 @click.pass_obj
 def db_rebuild_counts(app: App) -> None:
-    """Recompute the daily counts from the stored postings."""
-    from monitor.numbers.daily import rebuild_counts
+    """Recompute the daily counts and the weekly phrases from the stored postings."""
+    from monitor.numbers.refresh import rebuild_counts
 
     err = console(stderr=True)
-    busy = err.status("rebuilding the daily counts") if err.is_terminal else nullcontext()
+    busy = (
+        err.status("rebuilding the daily counts and weekly phrases")
+        if err.is_terminal
+        else nullcontext()
+    )
     with busy, app.db.session() as session:
         rows = rebuild_counts(session, app.clock, app.config.http.stale_after_days)
     err.print(f"rebuilt daily counts: {rows} rows")

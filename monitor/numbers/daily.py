@@ -1,8 +1,8 @@
 """Daily counts: distinct jobs active, new and closed per day, tag and source.
 
 One function computes them from postings for a range of days (``compute_daily``); the
-``daily_count`` table is that result stored, refreshed after every run for the days the run
-could change and filled for every day up to today, and ``rebuild_counts`` recomputes it all.
+``daily_count`` table is that result stored (``store_days``; :mod:`monitor.numbers.refresh`
+decides which days, after every run and on a rebuild).
 ``daily_part_count`` holds the same for each region and level group (``filters.PARTS``), counted
 from the same read (``compute_parts``). Queries with other filters call ``compute_daily``.
 
@@ -298,44 +298,27 @@ def first_day(session: Session, clock: Clock) -> date | None:
     return clock.local_day(earliest) if earliest is not None else None
 
 
-def refresh_counts(
+def filled_through(session: Session) -> date | None:
+    """The last day both tables are filled to (None: not filled, as after migration 0013)."""
+    filled = [session.scalar(select(func.max(t.day))) for t in (DailyCount, DailyPartCount)]
+    return None if None in filled else min(d for d in filled if d is not None)
+
+
+def store_days(
     session: Session,
     clock: Clock,
-    changed_from: date | None,
+    start: date,
+    end: date,
     stale_after_days: int = DEFAULT_STALE_DAYS,
 ) -> None:
-    """Recompute ``daily_count`` from ``changed_from`` (and any unfilled day) up to today."""
-    today = clock.today()
-    # The day both tables are filled up to (none: fill all, as after migration 0013).
-    filled = [session.scalar(select(func.max(t.day))) for t in (DailyCount, DailyPartCount)]
-    last_filled = None if None in filled else min(d for d in filled if d is not None)
-    start = changed_from
-    if last_filled is None:
-        start = first_day(session, clock)
-    elif last_filled < today:
-        next_day = last_filled + timedelta(days=1)
-        start = next_day if start is None else min(start, next_day)
-    # A source that went stale since the last refresh changes the days after its last healthy
-    # one (once: later refreshes already stored them with the cut).
-    for cut in stale_cuts(session, clock, stale_after_days).values():
-        after = cut + timedelta(days=1)
-        went_stale = cut + timedelta(days=stale_after_days + 1)
-        if last_filled is not None and last_filled <= went_stale and after <= today:
-            start = after if start is None else min(start, after)
-    if start is None or start > today:
-        return
-    _store(session, *compute_parts(session, clock, start, today, stale_after_days=stale_after_days))
+    """Count ``start``..``end`` and store it in both tables, replacing those days' rows."""
+    _store(session, *compute_parts(session, clock, start, end, stale_after_days=stale_after_days))
 
 
-def rebuild_counts(
-    session: Session, clock: Clock, stale_after_days: int = DEFAULT_STALE_DAYS
-) -> int:
-    """Recompute the whole ``daily_count`` table from postings; returns the rows written."""
+def clear(session: Session) -> None:
     session.execute(delete(DailyCount))
     session.execute(delete(DailyPartCount))
-    start = first_day(session, clock)
-    if start is None:
-        return 0
-    counts = compute_parts(session, clock, start, clock.today(), stale_after_days=stale_after_days)
-    _store(session, *counts)
+
+
+def stored_rows(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(DailyCount)) or 0)

@@ -33,6 +33,11 @@ LEVEL_PARTS = tuple(f"level:{lv}" for lv in LEVELS)
 PARTS = REGION_PARTS + LEVEL_PARTS
 
 
+def unfiltered(query: TrendQuery) -> bool:
+    """Whether the query keeps every posting (no source, country, company, region or level)."""
+    return not (query.sources or query.countries or query.companies or query.region or query.level)
+
+
 def stored_part(query: TrendQuery) -> str | None:
     """The stored part a query's filters are exactly (a region or a level alone), else None."""
     if query.sources or query.countries or query.companies or query.group_by:

@@ -263,6 +263,27 @@ class DailyPartCount(Base):
     closed: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class WeeklyPhrases(Base):
+    """One ISO week's candidate phrases (``monitor.numbers.weekly``), as packed arrays: per
+    phrase of ``phrase_ids`` (uint32, ascending) the week's jobs with it (``counts``). The
+    ``tag = '*'`` row is all the week's jobs (``jobs``; their stored ids in ``job_ids``, int64)
+    with, per phrase, the distinct companies of its jobs and a hash of their set; a tag's row
+    counts only the jobs carrying the tag. ``through`` is the last day counted: the week's
+    Sunday once it is over."""
+
+    __tablename__ = "weekly_phrases"
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)  # its Monday
+    tag: Mapped[str] = mapped_column(String(100), primary_key=True)
+    through: Mapped[date] = mapped_column(Date)
+    jobs: Mapped[int] = mapped_column(Integer)
+    job_ids: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    phrase_ids: Mapped[bytes] = mapped_column(LargeBinary)
+    counts: Mapped[bytes] = mapped_column(LargeBinary)
+    companies: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    hashes: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
 class TermMatch(Base):
     """The postings an ad-hoc term matched, valid while ``stamp`` (the newest run and posting)
     is the data's (``monitor.search.index``)."""

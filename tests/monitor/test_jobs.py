@@ -15,7 +15,7 @@ from runs import DAY1, SEOUL, raw, run
 from sqlalchemy import select
 
 from monitor.clock import Clock
-from monitor.numbers.daily import rebuild_counts
+from monitor.numbers.refresh import rebuild_counts
 from monitor.posting import RawPosting
 from monitor.storage.db import Database
 from monitor.storage.models import ALL_SOURCES, ALL_TAGS, DailyCount, Posting, PostingSpan, Source

@@ -12,7 +12,7 @@ from runs import MIXED_DAYS, mixed_clock
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from monitor.numbers.daily import compute_daily, rebuild_counts, refresh_counts
+from monitor.numbers.daily import compute_daily
 from monitor.numbers.filters import (
     LEVELS,
     PARTS,
@@ -22,6 +22,7 @@ from monitor.numbers.filters import (
     part_condition,
     stored_part,
 )
+from monitor.numbers.refresh import rebuild_counts, refresh_counts
 from monitor.numbers.trends import TrendQuery, _stored_counts, trend, trend_parts
 from monitor.storage.db import Database
 from monitor.storage.models import ALL_SOURCES, DailyCount, DailyPartCount, Posting
