@@ -150,13 +150,12 @@ def build_content(
         options.update(kw)
         return TrendQuery(**options)  # type: ignore[arg-type]
 
-    rows = _by_term(trend(session, clock, tags, query()))
-    # Tags' splits are stored counts (``daily_part_count``); ad-hoc terms' are counted from
-    # their matching postings.
-    by_region = trend_parts(session, clock, tags, query(), REGION_PARTS)
-    regions = {r: _by_term(by_region[p]) for r, p in zip(REGIONS, REGION_PARTS, strict=True)}
-    by_level = trend_parts(session, clock, tags, query(start=period.start), LEVEL_PARTS)
-    levels = {lv: _by_term(by_level[p]) for lv, p in zip(LEVELS, LEVEL_PARTS, strict=True)}
+    # Tags' numbers and splits are stored counts (``daily_count``, ``daily_part_count``); an
+    # ad-hoc term's are counted from one read of its matching postings.
+    whole, split = trend_parts(session, clock, tags, query(), REGION_PARTS + LEVEL_PARTS)
+    rows = _by_term(whole)
+    regions = {r: _by_term(split[p]) for r, p in zip(REGIONS, REGION_PARTS, strict=True)}
+    levels = {lv: _by_term(split[p]) for lv, p in zip(LEVELS, LEVEL_PARTS, strict=True)}
     changes = _changes(session, clock, tags, terms, rows, weeks, stale_after_days)
     new_jobs = jobs_of(session, new_in(session, clock, period.start, period.end))
 
@@ -177,7 +176,11 @@ def build_content(
                 trend=_verdict(own, weeks[0].start, period.end),
                 regions={r: regions[r].get(term, ()) for r in REGIONS},
                 levels={
-                    lv: next((r.active for r in levels[lv].get(term, ())), 0.0) for lv in LEVELS
+                    lv: next(
+                        (r.active for r in levels[lv].get(term, ()) if r.period == period.label),
+                        0.0,
+                    )
+                    for lv in LEVELS
                 },
                 new_jobs=_new_jobs(session, clock, tags, term, period, stale_after_days, new_jobs),
             )

@@ -137,15 +137,16 @@ def trend_parts(
     taxonomy: dict[str, TagDef],
     query: TrendQuery,
     parts: Sequence[str],
-) -> dict[str, list[Row]]:
-    """``trend`` of ``query`` (without filters) with each of ``parts`` (``PARTS``) as its one
-    filter: the tags' from the stored parts, each ad-hoc term's counted in one read."""
+) -> tuple[list[Row], dict[str, list[Row]]]:
+    """``trend`` of ``query`` (without filters), and the same with each of ``parts``
+    (``PARTS``) as its one filter: the tags' from the stored counts, each ad-hoc term's counted
+    in one read of its postings for the whole and every part."""
     if posting_conditions(session, query) or query.group_by:
         raise ValueError("trend_parts takes a query without filters")
     today = clock.today()
     first = first_run_day(session, clock, None)
     if first is None or max(query.start, first) > min(query.end, today):
-        return {part: [] for part in parts}
+        return [], {part: [] for part in parts}
     start, end = max(query.start, first), min(query.end, today)
     resolved = {term: resolve_term(term, taxonomy) for term in query.terms}
     tags = sorted({tag for tag in resolved.values() if tag is not None})
@@ -157,14 +158,18 @@ def trend_parts(
             end,
             matches=term_condition(session, term),
             stale_after_days=query.stale_after_days,
-        )[1]
+        )
         for term, tag in resolved.items()
         if tag is None
     }
-    return {
-        part: period_rows(
+
+    def rows(part: str | None) -> list[Row]:
+        return period_rows(
             _stored_counts(session, clock, start, end, tags, query.stale_after_days, part),
-            {term: found[part] for term, found in adhoc.items()},
+            {
+                term: whole if part is None else found[part]
+                for term, (whole, found) in adhoc.items()
+            },
             resolved,
             query.terms,
             query.start,
@@ -174,8 +179,8 @@ def trend_parts(
             end,
             today,
         )
-        for part in parts
-    }
+
+    return rows(None), {part: rows(part) for part in parts}
 
 
 def span_before(start: date, end: date, counted_end: date) -> tuple[date, date]:

@@ -165,7 +165,8 @@ def test_the_parts_trends_are_the_filtered_trends(mixed: Database) -> None:
     terms = ["llm", "medical", "diffusion", "로봇"]
     query = TrendQuery(terms=terms, start=FIRST, end=LAST, by="week")
     with mixed.session() as session:
-        found = trend_parts(session, clock, builtin_tags(), query, PARTS)
+        whole, found = trend_parts(session, clock, builtin_tags(), query, PARTS)
+        assert whole == trend(session, clock, builtin_tags(), query)
         for part in PARTS:
             kind, _, value = part.partition(":")
             filtered = replace(query, **{"region" if kind == "region" else "level": value})
