@@ -12,8 +12,8 @@ from pathlib import Path
 
 from monitor.errors import UsageError
 from reports.content import ReportContent
+from reports.drawer import Drawer
 from reports.email import build_message
-from reports.figures import draw
 from reports.html import CSS, esc, render_html
 from reports.picture import Picture
 from reports.text import render_text
@@ -43,16 +43,19 @@ def write_report(
     to: Sequence[str],
     fmt: str = "png",
     svg_copies: bool = False,
+    drawer: Drawer | None = None,
 ) -> BuiltReport:
     """Write the report into ``folder``; ``svg_copies`` also draws each chart as SVG beside
-    it (for slides and print: scalable, its Korean drawn as paths, so no font is needed)."""
+    it (for slides and print: scalable, its Korean drawn as paths, so no font is needed).
+    The charts are drawn by ``drawer`` (``reports.drawer``) when given, else here."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"The report folder {folder} cannot be created: {exc.strerror}.") from None
-    pictures = tuple(draw(content, folder, fmt))
+    drawer = drawer or Drawer.here()
+    pictures = tuple(drawer.draw(content, folder, fmt))
     if svg_copies and fmt != "svg":
-        draw(content, folder, "svg")
+        drawer.draw(content, folder, "svg")
     index = folder / "index.html"
     index.write_text(render_html(content, pictures, lambda p: p.name), encoding="utf-8")
     text = folder / "report.txt"

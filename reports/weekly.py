@@ -52,29 +52,43 @@ def write_week(
     language: str,
     *,
     svg_copies: bool = False,
+    drawing_process: bool = False,
 ) -> BuiltReport:
-    # The drawing side (matplotlib, its font list: about half a second) loads on the other
-    # core while the numbers are read; the database driver lets go of the interpreter while
-    # SQLite works.
-    loading = threading.Thread(target=_load_drawing, name="load-drawing", daemon=True)
-    loading.start()
-    with db.session() as session:
-        content = build_content(
-            session,
-            clock,
-            config.tags,
-            config.report.tags,
-            week,
-            language=language,
-            stale_after_days=config.http.stale_after_days,
-            watches=[watch for watch in config.watches if watch.notify == "weekly"],
-        )
-    loading.join()
-    from reports.build import write_report
+    """The week's report into ``folder``. The drawing side (matplotlib, its font list: about
+    half a second) loads while the numbers are read: with ``drawing_process`` in a process of
+    its own (``reports.drawer``: for one command, whose start-up that is), else on a thread
+    (the database driver lets go of the interpreter while SQLite works)."""
+    with contextlib.ExitStack() as stack:
+        drawer = None
+        if drawing_process:
+            from reports.drawer import drawing_process as start_drawing
 
-    return write_report(
-        content, folder, sender=config.smtp.from_, to=config.report.to, svg_copies=svg_copies
-    )
+            drawer = stack.enter_context(start_drawing())
+        else:
+            loading = threading.Thread(target=_load_drawing, name="load-drawing", daemon=True)
+            loading.start()
+            stack.callback(loading.join)
+        with db.session() as session:
+            content = build_content(
+                session,
+                clock,
+                config.tags,
+                config.report.tags,
+                week,
+                language=language,
+                stale_after_days=config.http.stale_after_days,
+                watches=[watch for watch in config.watches if watch.notify == "weekly"],
+            )
+        from reports.build import write_report
+
+        return write_report(
+            content,
+            folder,
+            sender=config.smtp.from_,
+            to=config.report.to,
+            svg_copies=svg_copies,
+            drawer=drawer,
+        )
 
 
 def _load_drawing() -> None:

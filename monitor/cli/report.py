@@ -100,7 +100,9 @@ def report(
         archive = archive_root(config)
         folder = archive / week.label
 
-    built = write_week(config, app.db, clock, week, folder, language, svg_copies=svg)
+    built = write_week(
+        config, app.db, clock, week, folder, language, svg_copies=svg, drawing_process=True
+    )
     err.print(f"wrote the {week.label} report to {built.index}")
     if archive is not None:
         from reports.build import write_archive
