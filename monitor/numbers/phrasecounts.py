@@ -72,14 +72,6 @@ class JobPhrases:
         mask[self.posting_job[hit]] = True
         return mask
 
-    def owners(self, wanted: Sequence[int]) -> dict[int, list[int]]:
-        """For each of the ``wanted`` phrase ids, the numbers of the jobs that have it."""
-        hit = np.isin(self.ids, np.asarray(wanted, dtype=ID_TYPE))
-        out: dict[int, list[int]] = {int(p): [] for p in wanted}
-        for phrase, job in zip(self.ids[hit].tolist(), self.job_of[hit].tolist(), strict=True):
-            out[phrase].append(job)
-        return out
-
     def companies_of(self, jobs: Iterable[int]) -> dict[int, str]:
         """The company of each of ``jobs``: the first of its postings (in the window's order)
         with a name, folded; "" when none has one."""
